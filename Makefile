@@ -1,0 +1,58 @@
+# Apprenticeship Tracker. Two commands matter: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test install assets lint format migrate catalogue worker clean
+
+# Install when the pinned dependencies change, not on every run.
+$(BIN)/activate: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
+static/dist/application.css: node_modules/.package-lock.json static/build.mjs $(wildcard static/src/*.scss)
+	npm run --silent build
+
+assets: static/dist/application.css
+
+## make run: the app on SQLite with a real Celery worker on the embedded broker.
+## DATABASE_URL and REDIS_URL switch it to PostgreSQL and Redis.
+run: install assets
+	$(FLASK) db upgrade
+	$(FLASK) catalogue load
+	@bash scripts/run-local.sh "$(HOST)" "$(PORT)"
+
+## make test: ruff, then the whole pytest suite against PostgreSQL and Redis on localhost.
+test: install assets
+	@bash scripts/ensure-chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: install
+	$(FLASK) db upgrade
+
+worker: install
+	$(BIN)/celery -A wsgi:celery worker --beat --loglevel INFO
+
+clean:
+	rm -rf $(VENV) node_modules static/dist instance .pytest_cache .ruff_cache

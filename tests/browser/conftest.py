@@ -1,0 +1,100 @@
+"""A live server on its own committed database, and headless Chromium to drive it."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from tests import services
+from tracker import clock, create_app
+from tracker.catalogue.schema import parse_catalogue
+from tracker.catalogue.services import load_catalogue
+from tracker.extensions import db
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# As root and with no network, Chromium needs these to start quietly.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The app serving the default catalogue from a committed database, on a free port."""
+    name = f"tracker_browser_{uuid.uuid4().hex[:8]}"
+    url = services.create_database(name)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+    with app.app_context():
+        upgrade()
+        path = app.config["CATALOGUE_FILE"]
+        document = parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
+        load_catalogue(document=document)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        services.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def serious_axe_violations(page) -> list[str]:
+    """Run axe-core on the page; describe each serious or critical violation."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -1,0 +1,134 @@
+"""Test harness: one PostgreSQL database per run, migrated once; each test rolled back."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from flask_migrate import upgrade
+
+from tests import services
+from tracker import create_app
+from tracker.extensions import db
+
+# The suite always runs as the test environment, whatever the developer's shell says.
+os.environ["TRACKER_ENV"] = "test"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    missing = services.missing_services()
+    if missing:
+        lines = "\n  - ".join(missing)
+        pytest.exit(f"The tests need services that are not reachable:\n  - {lines}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def database_name() -> str:
+    return f"tracker_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def app(database_name, tmp_path_factory):
+    url = services.create_database(database_name)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "REDIS_URL": services.TEST_REDIS_URL,
+            "SERVER_NAME": "tracker.test",
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        # The schema comes only from the migrations, as in production.
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    services.drop_database(database_name)
+
+
+@contextmanager
+def rolled_back(app):
+    """Run the block inside a transaction that is rolled back, even when the code commits."""
+    with app.app_context():
+        engines = db.engines
+        connection = engines[None].connect()
+        transaction = connection.begin()
+        saved = dict(engines)
+        engines[None] = connection  # every session in the block runs on this connection
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield
+        finally:
+            db.session.remove()
+            transaction.rollback()
+            connection.close()
+            engines.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request, app):
+    if "live_server" in request.fixturenames:
+        yield
+        return
+    with rolled_back(app):
+        yield
+
+
+@pytest.fixture
+def make_app(database_name):
+    """Build another app on the test database (say, with other settings); disposed after."""
+    made = []
+
+    def make(**overrides):
+        other = create_app(
+            {"SQLALCHEMY_DATABASE_URI": services.database_url(database_name), "TESTING": True}
+            | overrides
+        )
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def today() -> date:
+    from tracker import clock
+
+    return clock.today()
+
+
+@pytest.fixture
+def default_catalogue(app, today):
+    """The shipped 18-opening catalogue, loaded as of today."""
+    from tracker.catalogue.schema import parse_catalogue
+    from tracker.catalogue.services import load_catalogue
+
+    path = app.config["CATALOGUE_FILE"]
+    with open(path, encoding="utf-8") as handle:
+        document = parse_catalogue(handle.read(), source=path, today=today)
+    load_catalogue(document=document)
+    db.session.flush()
+    return document

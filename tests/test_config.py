@@ -1,0 +1,82 @@
+"""Settings come from the environment in one place; production refuses unsafe defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.config import DEFAULT_SECRET_KEY, ConfigError, celery_settings, load_settings
+
+INSTANCE = Path("/srv/tracker/instance")
+PRODUCTION = {
+    "TRACKER_ENV": "production",
+    "SECRET_KEY": "x" * 48,
+    "DATABASE_URL": "postgres://tracker@db.internal/tracker",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+}
+
+
+def test_local_defaults_need_no_services():
+    settings = load_settings({}, instance_path=INSTANCE)
+
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/tracker/instance/tracker.sqlite3"
+    assert celery_settings(settings["REDIS_URL"], INSTANCE)["broker_url"] == "filesystem://"
+    assert settings["SECRET_KEY"] == DEFAULT_SECRET_KEY
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_redis():
+    settings = load_settings(PRODUCTION, instance_path=INSTANCE)
+
+    assert settings["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://tracker@db.internal/tracker"
+    )
+    assert celery_settings(settings["REDIS_URL"], INSTANCE)["broker_url"] == (
+        "redis://cache.internal:6379/0"
+    )
+    assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    ("override", "complaint"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": DEFAULT_SECRET_KEY}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "at least 32 characters"),
+        ({"DATABASE_URL": ""}, "DATABASE_URL must point at PostgreSQL"),
+        ({"REDIS_URL": ""}, "REDIS_URL must be set"),
+    ],
+)
+def test_production_refuses_to_start_on_unsafe_settings(override, complaint):
+    with pytest.raises(ConfigError, match=complaint):
+        load_settings(PRODUCTION | override, instance_path=INSTANCE)
+
+
+@pytest.mark.parametrize(
+    ("environ", "complaint"),
+    [
+        ({"TRACKER_ENV": "staging"}, "TRACKER_ENV must be one of"),
+        ({"BRAND_COLOUR": "blue"}, "BRAND_COLOUR must look like"),
+    ],
+)
+def test_settings_that_make_no_sense_are_refused_with_the_reason(environ, complaint):
+    with pytest.raises(ConfigError, match=complaint):
+        load_settings(environ, instance_path=INSTANCE)
+
+
+def test_the_wsgi_entry_point_refuses_a_default_secret_in_production(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=Path(__file__).resolve().parents[1],
+        env={"TRACKER_ENV": "production", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

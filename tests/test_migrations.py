@@ -1,0 +1,50 @@
+"""The schema comes from migrations alone: one head, upgrade from empty, models match."""
+
+from __future__ import annotations
+
+import uuid
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect
+
+from tests import services
+from tracker import create_app
+from tracker.extensions import db
+
+
+def test_the_migrations_have_exactly_one_head(app):
+    script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+
+    assert len(script.get_heads()) == 1
+
+
+def test_the_migrated_schema_matches_the_models(app):
+    # Inside the test's transaction the default bind is a live connection.
+    connection = db.engines[None]
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    differences = compare_metadata(context, db.metadata)
+
+    assert differences == []
+
+
+def test_upgrade_from_empty_downgrade_to_base_and_upgrade_again():
+    name = f"tracker_migrations_{uuid.uuid4().hex[:8]}"
+    url = services.create_database(name)
+    try:
+        scratch = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        with scratch.app_context():
+            upgrade()
+            downgrade(revision="base")
+            db.engine.dispose()
+            engine = create_engine(url)
+            assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+            engine.dispose()
+            upgrade()
+            db.engine.dispose()
+    finally:
+        services.drop_database(name)

@@ -1,0 +1,76 @@
+"""Apprenticeship Tracker: an applicant tracking system for council apprenticeships."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from tracker.config import PROJECT_ROOT, celery_settings, load_settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``test_config`` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(load_settings(instance_path=Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if "CELERY" not in app.config:
+        # Derived after the overrides, so that a test's REDIS_URL picks the broker too.
+        app.config["CELERY"] = celery_settings(app.config["REDIS_URL"], Path(app.instance_path))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from tracker.branding import init_branding
+    from tracker.celery_app import celery_init_app
+    from tracker.errors import register_error_handlers
+    from tracker.extensions import csrf, db, migrate, wtforms_helpers
+    from tracker.templating import init_templating
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    wtforms_helpers.init_app(app)
+    celery_init_app(app)
+    init_branding(app)
+    init_templating(app)
+    register_error_handlers(app)
+    # Import models so that Alembic and the app see every table.
+    import tracker.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.catalogue.cli import catalogue_cli
+    from tracker.catalogue.views import bp as catalogue_bp
+    from tracker.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(catalogue_bp)
+    app.cli.add_command(catalogue_cli)

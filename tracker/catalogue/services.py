@@ -1,0 +1,140 @@
+"""Catalogue verbs. They flush; the caller (a request or a CLI command) commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from tracker.catalogue.models import Campaign, Criterion, CriterionKind, Role, Track
+from tracker.catalogue.schema import CatalogueDocument, RoleEntry
+from tracker.extensions import db
+
+
+@dataclass
+class LoadReport:
+    campaign: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"Campaign {self.campaign!r}"]
+        for label, items in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("unpublished", self.unpublished),
+        ):
+            out.append(f"  {label}: {len(items)}" + (f" ({', '.join(items)})" if items else ""))
+        return out
+
+
+def _assign(obj: object, values: dict) -> bool:
+    """Set the attributes that differ; say whether any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _sync_criteria(role: Role, entry: RoleEntry) -> bool:
+    """Match criteria by kind and position so that their ids (and later scores) survive edits."""
+    wanted = {
+        (CriterionKind.ESSENTIAL, i): text for i, text in enumerate(entry.essential_criteria)
+    } | {(CriterionKind.DESIRABLE, i): text for i, text in enumerate(entry.desirable_criteria)}
+    changed = False
+    for criterion in list(role.criteria):
+        key = (criterion.kind, criterion.position)
+        if key not in wanted:
+            role.criteria.remove(criterion)
+            changed = True
+        elif criterion.text != wanted[key]:
+            criterion.text = wanted.pop(key)
+            changed = True
+        else:
+            wanted.pop(key)
+    for (kind, position), text in sorted(wanted.items(), key=lambda kv: (kv[0][0].value, kv[0][1])):
+        role.criteria.append(Criterion(kind=kind, position=position, text=text))
+        changed = True
+    return changed
+
+
+def load_catalogue(*, document: CatalogueDocument) -> LoadReport:
+    """Create or update the campaign, tracks and roles a catalogue file describes.
+
+    Idempotent: entries are matched by slug, so loading the same file again changes nothing.
+    Roles of this campaign missing from the file are unpublished rather than deleted.
+    """
+    entry = document.campaign
+    report = LoadReport(campaign=entry.name)
+
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == entry.slug))
+    campaign_values = {
+        "name": entry.name,
+        "summary": entry.summary,
+        "opens_on": entry.opens,
+        "closes_on": entry.closes,
+        "expected_start_on": entry.expected_start,
+        "retention_months": entry.retention_months,
+    }
+    if campaign is None:
+        campaign = Campaign(slug=entry.slug, **campaign_values)
+        db.session.add(campaign)
+        report.created.append(f"campaign {entry.slug}")
+    elif _assign(campaign, campaign_values):
+        report.updated.append(f"campaign {entry.slug}")
+
+    tracks: dict[str, Track] = {
+        t.slug: t
+        for t in db.session.scalars(
+            select(Track).where(Track.slug.in_([t.slug for t in document.tracks]))
+        )
+    }
+    for position, track_entry in enumerate(document.tracks):
+        values = {"name": track_entry.name, "summary": track_entry.summary, "position": position}
+        track = tracks.get(track_entry.slug)
+        if track is None:
+            track = tracks[track_entry.slug] = Track(slug=track_entry.slug, **values)
+            db.session.add(track)
+            report.created.append(f"track {track_entry.slug}")
+        elif _assign(track, values):
+            report.updated.append(f"track {track_entry.slug}")
+
+    db.session.flush()
+    existing = {r.slug: r for r in campaign.roles} if campaign.id else {}
+    for position, role_entry in enumerate(document.roles):
+        values = {
+            "track": tracks[role_entry.track],
+            "title": role_entry.title,
+            "level": role_entry.level,
+            "standard": role_entry.standard,
+            "openings": role_entry.openings,
+            "location": role_entry.location,
+            "hours": role_entry.hours,
+            "salary": role_entry.salary,
+            "summary": role_entry.summary,
+            "duties": list(role_entry.duties),
+            "closes_on_override": role_entry.closes,
+            "position": position,
+            "is_published": True,
+        }
+        role = existing.pop(role_entry.slug, None)
+        if role is None:
+            role = Role(campaign=campaign, slug=role_entry.slug, **values)
+            db.session.add(role)
+            _sync_criteria(role, role_entry)
+            report.created.append(f"role {role_entry.slug}")
+        else:
+            changed = _assign(role, values)
+            if _sync_criteria(role, role_entry) or changed:
+                report.updated.append(f"role {role_entry.slug}")
+
+    for role in existing.values():
+        if role.is_published:
+            role.is_published = False
+            report.unpublished.append(f"role {role.slug}")
+
+    db.session.flush()
+    return report

@@ -1,0 +1,137 @@
+"""Settings, read from the environment in one place.
+
+Every other module reads ``current_app.config``; nothing else looks at ``os.environ``.
+Defaults are safe for a developer's laptop: SQLite, an embedded broker, a local secret key.
+Production (``TRACKER_ENV=production``) refuses to start on any of those defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused in production
+ENVIRONMENTS = ("development", "test", "production")
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class ConfigError(RuntimeError):
+    """The environment describes a configuration the app must not run with."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _normalise_database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def celery_settings(redis_url: str | None, instance_path: Path) -> dict:
+    """Celery's settings: Redis when REDIS_URL is set, else the embedded file broker."""
+    if redis_url:
+        broker = {
+            "broker_url": redis_url,
+            # Fail fast when Redis is down instead of hanging the request that enqueues.
+            "broker_connection_timeout": 2,
+            "broker_transport_options": {
+                "visibility_timeout": 3600,
+                "socket_connect_timeout": 2,
+                "socket_timeout": 5,
+            },
+        }
+    else:
+        # The embedded broker: plain files under instance/, shared by the web app and the
+        # worker, so `make run` needs no Redis.
+        queue_dir = instance_path / "broker"
+        broker = {
+            "broker_url": "filesystem://",
+            "broker_transport_options": {
+                "data_folder_in": str(queue_dir / "queue"),
+                "data_folder_out": str(queue_dir / "queue"),
+                "processed_folder": str(queue_dir / "processed"),
+                "control_folder": str(queue_dir / "control"),
+                "store_processed": False,
+            },
+        }
+    return {
+        **broker,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "timezone": "Europe/London",
+        "enable_utc": True,
+    }
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> dict:
+    """Build the Flask config mapping from environment variables.
+
+    :raise ConfigError: when the combination is unsafe (see module docstring).
+    """
+    env = os.environ if environ is None else environ
+    tracker_env = env.get("TRACKER_ENV", "development").strip().lower()
+    if tracker_env not in ENVIRONMENTS:
+        raise ConfigError(
+            f"TRACKER_ENV must be one of {', '.join(ENVIRONMENTS)}, not {tracker_env!r}."
+        )
+    production = tracker_env == "production"
+
+    secret_key = env.get("SECRET_KEY") or DEFAULT_SECRET_KEY
+    if production and (secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+
+    default_db = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
+    database_url = _normalise_database_url(env.get("DATABASE_URL") or default_db)
+    if production and database_url.startswith("sqlite"):
+        raise ConfigError("DATABASE_URL must point at PostgreSQL in production.")
+
+    redis_url = env.get("REDIS_URL") or None
+    if production and not redis_url:
+        raise ConfigError(
+            "REDIS_URL must be set in production (the embedded broker is local-only)."
+        )
+
+    brand_colour = env.get("BRAND_COLOUR", "#0b0c0c")
+    if not _HEX_COLOUR.match(brand_colour):
+        raise ConfigError(f"BRAND_COLOUR must look like #1d70b8, not {brand_colour!r}.")
+
+    return {
+        "TRACKER_ENV": tracker_env,
+        "DEBUG": False,
+        "TESTING": tracker_env == "test",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CATALOGUE_FILE": env.get(
+            "CATALOGUE_FILE", str(PROJECT_ROOT / "tracker" / "catalogue" / "default.yaml")
+        ),
+        "BRANDING": {
+            "council_name": env.get("COUNCIL_NAME", "Example Borough Council"),
+            "service_name": env.get("SERVICE_NAME", "ICT and digital apprenticeships"),
+            "logo": env.get("COUNCIL_LOGO", "images/council-logo.svg"),
+            "colour": brand_colour.lower(),
+            "contact_email": env.get("CONTACT_EMAIL", "apprenticeships@example.gov.uk"),
+            "website_url": env.get("COUNCIL_WEBSITE_URL", "https://www.example.gov.uk"),
+        },
+    }

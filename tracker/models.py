@@ -1,0 +1,5 @@
+"""Every model, imported in one place so that Alembic's autogenerate sees all tables."""
+
+from tracker.catalogue.models import Campaign, Criterion, Role, Track
+
+__all__ = ["Campaign", "Criterion", "Role", "Track"]
