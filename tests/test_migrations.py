@@ -48,3 +48,16 @@ def test_upgrade_from_empty_downgrade_to_base_and_upgrade_again():
             db.engine.dispose()
     finally:
         services.drop_database(name)
+
+
+def test_the_migrations_also_build_the_sqlite_database_make_run_uses(tmp_path):
+    url = f"sqlite:///{tmp_path / 'local.sqlite3'}"
+    local = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with local.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+
+    assert differences == []

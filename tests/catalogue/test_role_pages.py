@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tests.factories import CampaignFactory, RoleFactory, TrackFactory
 
 
@@ -131,3 +134,17 @@ def test_the_latest_opened_campaign_is_the_one_shown(client, today):
     html = client.get("/roles").get_data(as_text=True)
 
     assert _role_titles(html) == ["New role"]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(
+    st.lists(st.text(max_size=30), max_size=4),
+    st.lists(st.text(max_size=5), max_size=4),
+)
+def test_any_filter_query_answers_with_the_page_never_an_error(
+    client, default_catalogue, tracks, levels
+):
+    response = client.get("/roles", query_string={"track": tracks, "level": levels})
+
+    assert response.status_code == 200
+    assert "Filter roles" in response.get_data(as_text=True)

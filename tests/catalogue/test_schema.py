@@ -129,3 +129,25 @@ def test_text_that_is_not_a_catalogue_is_refused_with_a_reason(text, expected):
         parse_catalogue(text, source="x.yaml", today=TODAY)
 
     assert expected in str(raised.value.problems[0])
+
+
+@given(st.text(max_size=400))
+def test_any_text_is_either_a_catalogue_or_a_list_of_problems(text):
+    try:
+        parse_catalogue(text, source="fuzz.yaml", today=TODAY)
+    except CatalogueInvalid as invalid:
+        assert invalid.problems
+        assert all(str(problem) for problem in invalid.problems)
+
+
+@given(
+    st.sampled_from(["level: 3", "openings: 2", "track: data", "opens: today", "slug: spring"]),
+    st.one_of(st.integers(), st.text(max_size=20), st.just("[]"), st.just("{}"), st.just("null")),
+)
+def test_any_value_in_any_field_is_loaded_or_reported_never_a_crash(field, value):
+    key = field.split(":")[0]
+    mutated = VALID.replace(field, f"{key}: {value!s}" if str(value) else f"{key}:", 1)
+    try:
+        parse_catalogue(mutated, source="fuzz.yaml", today=TODAY)
+    except CatalogueInvalid as invalid:
+        assert all(p.line is None or p.line >= 1 for p in invalid.problems)
