@@ -52,7 +52,7 @@ migrate: install
 	$(FLASK) db upgrade
 
 worker: install
-	$(BIN)/celery -A wsgi:celery worker --beat --loglevel INFO
+	$(BIN)/celery -A wsgi:celery worker --beat --loglevel INFO --schedule instance/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) node_modules static/dist instance .pytest_cache .ruff_cache

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker.colours import contrast_ratio, text_colour_for
 from tracker.config import DEFAULT_SECRET_KEY, ConfigError, celery_settings, load_settings
 
 INSTANCE = Path("/srv/tracker/instance")
@@ -80,3 +81,62 @@ def test_the_wsgi_entry_point_refuses_a_default_secret_in_production(tmp_path):
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_blank_variables_count_as_unset():
+    settings = load_settings(
+        {"COUNCIL_NAME": " ", "BRAND_COLOUR": "", "TRACKER_ENV": "", "REDIS_URL": ""},
+        instance_path=INSTANCE,
+    )
+
+    assert settings["BRANDING"]["council_name"] == "Example Borough Council"
+    assert settings["BRANDING"]["colour"] == "#0b0c0c"
+    assert settings["TRACKER_ENV"] == "development"
+    assert settings["REDIS_URL"] is None
+
+
+@pytest.mark.parametrize("colour", ["#f10000", "#e0218a"])
+def test_a_brand_colour_no_header_text_can_be_read_on_is_refused(colour):
+    with pytest.raises(ConfigError, match="too mid-toned for legible header text"):
+        load_settings({"BRAND_COLOUR": colour}, instance_path=INSTANCE)
+
+
+@pytest.mark.parametrize(("colour", "text"), [("#00664f", "#ffffff"), ("#ffdd00", "#0b0c0c")])
+def test_dark_and_light_brand_colours_get_legible_header_text(colour, text):
+    assert load_settings({"BRAND_COLOUR": colour}, instance_path=INSTANCE)["BRANDING"]["colour"]
+    assert text_colour_for(colour) == text
+    assert contrast_ratio(colour, text) >= 4.5
+
+
+def test_behind_a_proxy_the_app_believes_its_forwarded_headers(make_app, monkeypatch):
+    monkeypatch.setenv("PROXY_FIX_HOPS", "1")
+    proxied = make_app()
+
+    @proxied.get("/scheme")
+    def scheme():
+        from flask import request
+
+        return f"{request.scheme} {request.remote_addr}"
+
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    body = proxied.test_client().get("/scheme", headers=headers).get_data(as_text=True)
+
+    assert body == "https 203.0.113.9"
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(make_app):
+    direct = make_app()
+
+    @direct.get("/scheme")
+    def scheme():
+        from flask import request
+
+        return request.scheme
+
+    headers = {"X-Forwarded-Proto": "https"}
+    assert direct.test_client().get("/scheme", headers=headers).get_data(as_text=True) == "http"
+
+
+def test_a_proxy_count_that_is_not_a_number_is_refused():
+    with pytest.raises(ConfigError, match="PROXY_FIX_HOPS must be a whole number"):
+        load_settings({"PROXY_FIX_HOPS": "one"}, instance_path=INSTANCE)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import PROJECT_ROOT, celery_settings, load_settings
 
@@ -27,6 +28,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Derived after the overrides, so that a test's REDIS_URL picks the broker too.
         app.config["CELERY"] = celery_settings(app.config["REDIS_URL"], Path(app.instance_path))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX_HOPS"]:
+        # Behind a TLS-terminating proxy: believe its X-Forwarded-* headers, and only its.
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     app.jinja_loader = ChoiceLoader(
         [

@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from tracker.colours import MINIMUM_CONTRAST, is_legible_background
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused in production
 ENVIRONMENTS = ("development", "test", "production")
@@ -20,6 +22,19 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 class ConfigError(RuntimeError):
     """The environment describes a configuration the app must not run with."""
+
+
+def _get(env: Mapping[str, str], name: str, default: str) -> str:
+    """The variable's value, or the default when it is unset or blank."""
+    value = env.get(name, "").strip()
+    return value or default
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    text = _get(env, name, str(default))
+    if not text.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {text!r}.")
+    return int(text)
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -82,14 +97,14 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
     :raise ConfigError: when the combination is unsafe (see module docstring).
     """
     env = os.environ if environ is None else environ
-    tracker_env = env.get("TRACKER_ENV", "development").strip().lower()
+    tracker_env = _get(env, "TRACKER_ENV", "development").lower()
     if tracker_env not in ENVIRONMENTS:
         raise ConfigError(
             f"TRACKER_ENV must be one of {', '.join(ENVIRONMENTS)}, not {tracker_env!r}."
         )
     production = tracker_env == "production"
 
-    secret_key = env.get("SECRET_KEY") or DEFAULT_SECRET_KEY
+    secret_key = _get(env, "SECRET_KEY", DEFAULT_SECRET_KEY)
     if production and (secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32):
         raise ConfigError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
@@ -97,19 +112,25 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         )
 
     default_db = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
-    database_url = _normalise_database_url(env.get("DATABASE_URL") or default_db)
+    database_url = _normalise_database_url(_get(env, "DATABASE_URL", default_db))
     if production and database_url.startswith("sqlite"):
         raise ConfigError("DATABASE_URL must point at PostgreSQL in production.")
 
-    redis_url = env.get("REDIS_URL") or None
+    redis_url = _get(env, "REDIS_URL", "") or None
     if production and not redis_url:
         raise ConfigError(
             "REDIS_URL must be set in production (the embedded broker is local-only)."
         )
 
-    brand_colour = env.get("BRAND_COLOUR", "#0b0c0c")
+    brand_colour = _get(env, "BRAND_COLOUR", "#0b0c0c").lower()
     if not _HEX_COLOUR.match(brand_colour):
         raise ConfigError(f"BRAND_COLOUR must look like #1d70b8, not {brand_colour!r}.")
+    if not is_legible_background(brand_colour):
+        raise ConfigError(
+            f"BRAND_COLOUR {brand_colour} is too mid-toned for legible header text: neither white "
+            f"nor black text on it reaches a contrast of {MINIMUM_CONTRAST}:1. Pick a darker or "
+            "lighter shade."
+        )
 
     return {
         "TRACKER_ENV": tracker_env,
@@ -123,15 +144,17 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "CATALOGUE_FILE": env.get(
-            "CATALOGUE_FILE", str(PROJECT_ROOT / "tracker" / "catalogue" / "default.yaml")
+        "CATALOGUE_FILE": _get(
+            env, "CATALOGUE_FILE", str(PROJECT_ROOT / "tracker" / "catalogue" / "default.yaml")
         ),
+        # How many proxies in front set X-Forwarded-* headers (0: trust none).
+        "PROXY_FIX_HOPS": _whole_number(env, "PROXY_FIX_HOPS", 0),
         "BRANDING": {
-            "council_name": env.get("COUNCIL_NAME", "Example Borough Council"),
-            "service_name": env.get("SERVICE_NAME", "ICT and digital apprenticeships"),
-            "logo": env.get("COUNCIL_LOGO", "images/council-logo.svg"),
-            "colour": brand_colour.lower(),
-            "contact_email": env.get("CONTACT_EMAIL", "apprenticeships@example.gov.uk"),
-            "website_url": env.get("COUNCIL_WEBSITE_URL", "https://www.example.gov.uk"),
+            "council_name": _get(env, "COUNCIL_NAME", "Example Borough Council"),
+            "service_name": _get(env, "SERVICE_NAME", "ICT and digital apprenticeships"),
+            "logo": _get(env, "COUNCIL_LOGO", "images/council-logo.svg"),
+            "colour": brand_colour,
+            "contact_email": _get(env, "CONTACT_EMAIL", "apprenticeships@example.gov.uk"),
+            "website_url": _get(env, "COUNCIL_WEBSITE_URL", "https://www.example.gov.uk"),
         },
     }

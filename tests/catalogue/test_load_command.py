@@ -119,3 +119,44 @@ def _extra_role() -> str:
     duties: [Analyse data]
     essential_criteria: [You like numbers]
 """
+
+
+def test_criteria_keep_their_ids_when_another_is_deleted_or_one_is_reworded(runner, tmp_path):
+    three = VALID.replace(
+        "essential_criteria: [You are curious]",
+        "essential_criteria: [You are curious, You are reliable, You like puzzles]",
+    )
+    first = tmp_path / "first.yaml"
+    first.write_text(three)
+    assert runner.invoke(args=["catalogue", "load", str(first)]).exit_code == 0
+    ids = {c.text: c.id for c in db.session.scalars(select(Criterion))}
+
+    # Delete the first criterion and reword the last one.
+    second = tmp_path / "second.yaml"
+    second.write_text(
+        VALID.replace(
+            "essential_criteria: [You are curious]",
+            "essential_criteria: [You are reliable, You enjoy puzzles]",
+        )
+    )
+    result = runner.invoke(args=["catalogue", "load", str(second)])
+
+    assert result.exit_code == 0, result.output
+    after = {c.text: (c.id, c.position) for c in db.session.scalars(select(Criterion))}
+    assert after == {
+        "You are reliable": (ids["You are reliable"], 0),
+        "You enjoy puzzles": (ids["You like puzzles"], 1),
+    }
+
+
+def test_if_empty_loads_a_fresh_database_but_leaves_an_existing_campaign(runner, tmp_path):
+    assert runner.invoke(args=["catalogue", "load", "--if-empty"]).exit_code == 0
+    assert db.session.scalar(select(func.count(Role.id))) == 13
+
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(DEFAULT.read_text().replace("openings: 2", "openings: 9", 1))
+    result = runner.invoke(args=["catalogue", "load", "--if-empty", str(edited)])
+
+    assert result.exit_code == 0
+    assert "nothing loaded" in result.output
+    assert db.session.scalar(select(func.sum(Role.openings))) == 18

@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from tracker import clock
+from tracker.catalogue.models import Campaign
 from tracker.catalogue.schema import CatalogueInvalid, parse_catalogue
 from tracker.catalogue.services import load_catalogue
 from tracker.extensions import db
@@ -18,11 +20,19 @@ catalogue_cli = AppGroup("catalogue", help="Manage the campaign, tracks and role
 
 @catalogue_cli.command("load")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def load_command(file: Path | None) -> None:
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load only when no campaign exists yet (for first deployments).",
+)
+def load_command(file: Path | None, if_empty: bool) -> None:
     """Create or update the catalogue from FILE (default: the configured CATALOGUE_FILE).
 
     Safe to run again: entries are matched by slug. An invalid file changes nothing.
     """
+    if if_empty and db.session.scalar(select(Campaign.id).limit(1)) is not None:
+        click.echo("A campaign already exists; nothing loaded (--if-empty).")
+        return
     path = file or Path(current_app.config["CATALOGUE_FILE"])
     try:
         text = path.read_text(encoding="utf-8")

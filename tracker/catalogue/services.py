@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from sqlalchemy import select
 
@@ -39,25 +40,58 @@ def _assign(obj: object, values: dict) -> bool:
     return changed
 
 
+# How alike two wordings must be (difflib's ratio) to count as one criterion reworded.
+REWORDED_SIMILARITY = 0.6
+
+
+def _most_similar(text: str, candidates: list[Criterion]) -> Criterion | None:
+    scored = [(SequenceMatcher(None, text, c.text).ratio(), c) for c in candidates]
+    best = max(scored, key=lambda pair: pair[0], default=None)
+    return best[1] if best and best[0] >= REWORDED_SIMILARITY else None
+
+
 def _sync_criteria(role: Role, entry: RoleEntry) -> bool:
-    """Match criteria by kind and position so that their ids (and later scores) survive edits."""
-    wanted = {
-        (CriterionKind.ESSENTIAL, i): text for i, text in enumerate(entry.essential_criteria)
-    } | {(CriterionKind.DESIRABLE, i): text for i, text in enumerate(entry.desirable_criteria)}
-    changed = False
-    for criterion in list(role.criteria):
-        key = (criterion.kind, criterion.position)
-        if key not in wanted:
-            role.criteria.remove(criterion)
-            changed = True
-        elif criterion.text != wanted[key]:
-            criterion.text = wanted.pop(key)
-            changed = True
+    """Bring the role's criteria in line with the file, keeping ids where the meaning is kept.
+
+    Later stages score candidates against criterion ids, so an unchanged criterion keeps its
+    id even if it moves or another is deleted (matched by its text first); a criterion whose
+    wording was edited keeps its id (matched to the most similar leftover of its kind);
+    anything else is deleted or created.
+    """
+    wanted = [(CriterionKind.ESSENTIAL, i, t) for i, t in enumerate(entry.essential_criteria)]
+    wanted += [(CriterionKind.DESIRABLE, i, t) for i, t in enumerate(entry.desirable_criteria)]
+    unmatched = list(role.criteria)
+    placed: list[tuple[Criterion, CriterionKind, int, str]] = []
+    left = []
+    for kind, position, text in wanted:
+        same = next((c for c in unmatched if c.kind is kind and c.text == text), None)
+        if same is None:
+            left.append((kind, position, text))
         else:
-            wanted.pop(key)
-    for (kind, position), text in sorted(wanted.items(), key=lambda kv: (kv[0][0].value, kv[0][1])):
-        role.criteria.append(Criterion(kind=kind, position=position, text=text))
-        changed = True
+            unmatched.remove(same)
+            placed.append((same, kind, position, text))
+    for kind, position, text in left:
+        edited = _most_similar(text, [c for c in unmatched if c.kind is kind])
+        if edited is not None:
+            unmatched.remove(edited)
+        placed.append((edited, kind, position, text))
+
+    changed = bool(unmatched)
+    for gone in unmatched:
+        role.criteria.remove(gone)
+    if unmatched or any(c is not None and c.position != p for c, _, p, _ in placed):
+        # Positions are unique per role: park the survivors out of the way before renumbering.
+        for criterion, *_ in placed:
+            if criterion is not None:
+                criterion.position = -1 - criterion.id
+        db.session.flush()
+    for criterion, kind, position, text in placed:
+        if criterion is None:
+            role.criteria.append(Criterion(kind=kind, position=position, text=text))
+            changed = True
+        elif (criterion.position, criterion.text) != (position, text):
+            criterion.position, criterion.text = position, text
+            changed = True
     return changed
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 
 from tracker import clock
-from tracker.branding import header_text_colour
 from tracker.catalogue import queries
+from tracker.colours import text_colour_for
 
 bp = Blueprint("public", __name__)
 
@@ -39,9 +39,7 @@ def cookies():
 def branding_css():
     """The council's colours as CSS custom properties, so a rebrand needs no asset rebuild."""
     colour = current_app.config["BRANDING"]["colour"]
-    css = render_template(
-        "public/branding.css", colour=colour, text_colour=header_text_colour(colour)
-    )
+    css = render_template("public/branding.css", colour=colour, text_colour=text_colour_for(colour))
     response = current_app.response_class(css, mimetype="text/css")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
