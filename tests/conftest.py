@@ -14,6 +14,9 @@ from tests import services
 from tracker import create_app
 from tracker.extensions import db
 
+# Tests using these see committed data (a live server, a real worker), so no rollback.
+COMMITTED_DATA_FIXTURES = {"live_server", "mail_app"}
+
 # The suite always runs as the test environment, whatever the developer's shell says.
 os.environ["TRACKER_ENV"] = "test"
 
@@ -23,6 +26,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if missing:
         lines = "\n  - ".join(missing)
         pytest.exit(f"The tests need services that are not reachable:\n  - {lines}", returncode=3)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_test_broker():
+    """Rolled-back tests still 'commit' their savepoints, so send jobs reach the test Redis
+    database with no worker to take them; clear it before and after the run."""
+    services.flush_test_redis()
+    yield
+    services.flush_test_redis()
 
 
 @pytest.fixture(scope="session")
@@ -76,8 +88,8 @@ def rolled_back(app):
 
 @pytest.fixture(autouse=True)
 def _rollback(request, app):
-    if "live_server" in request.fixturenames:
-        yield
+    if COMMITTED_DATA_FIXTURES & set(request.fixturenames):
+        yield  # the test works on a committed database of its own
         return
     with rolled_back(app):
         yield

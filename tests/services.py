@@ -49,3 +49,7 @@ def drop_database(name: str) -> None:
 def database_url(name: str) -> str:
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     return f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+
+
+def flush_test_redis() -> None:
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()

@@ -26,7 +26,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if "CELERY" not in app.config:
         # Derived after the overrides, so that a test's REDIS_URL picks the broker too.
-        app.config["CELERY"] = celery_settings(app.config["REDIS_URL"], Path(app.instance_path))
+        app.config["CELERY"] = celery_settings(
+            app.config["REDIS_URL"],
+            Path(app.instance_path),
+            sweep_interval=app.config["EMAIL_SWEEP_INTERVAL_SECONDS"],
+        )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_FIX_HOPS"]:
         # Behind a TLS-terminating proxy: believe its X-Forwarded-* headers, and only its.
@@ -57,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from tracker.celery_app import celery_init_app
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf, db, migrate, wtforms_helpers
+    from tracker.notifications.outbox import init_outbox
     from tracker.templating import init_templating
 
     db.init_app(app)
@@ -67,15 +72,23 @@ def _init_extensions(app: Flask) -> None:
     init_branding(app)
     init_templating(app)
     register_error_handlers(app)
-    # Import models so that Alembic and the app see every table.
-    import tracker.models  # noqa: F401
+    init_outbox()
+    # Import models so that Alembic and the app see every table, and the email templates.
+    import tracker.models
+    import tracker.notifications.events  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from tracker.catalogue.cli import catalogue_cli
     from tracker.catalogue.views import bp as catalogue_bp
+    from tracker.notifications.cli import emails_cli
+    from tracker.notifications.views import bp as dev_mailbox_bp
     from tracker.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(catalogue_bp)
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(emails_cli)
+    if app.config["TRACKER_ENV"] == "development" and app.config["EMAIL_BACKEND"] == "local":
+        # Only where nothing is really sent: read the local 'sent' emails in the browser.
+        app.register_blueprint(dev_mailbox_bp)

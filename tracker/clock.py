@@ -1,6 +1,6 @@
-"""The service's idea of today: UK local time, since closing dates are UK dates."""
+"""The service's clock. Dates applicants see are UK dates; stored timestamps are UTC."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -8,3 +8,7 @@ UK = ZoneInfo("Europe/London")
 
 def today() -> date:
     return datetime.now(UK).date()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

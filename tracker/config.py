@@ -37,6 +37,17 @@ def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
     return int(text)
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = _get(env, name, str(default))
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise ConfigError(f"{name} must be a number of seconds above 0, not {text!r}.")
+    return value
+
+
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -52,7 +63,9 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
-def celery_settings(redis_url: str | None, instance_path: Path) -> dict:
+def celery_settings(
+    redis_url: str | None, instance_path: Path, *, sweep_interval: float = 60
+) -> dict:
     """Celery's settings: Redis when REDIS_URL is set, else the embedded file broker."""
     if redis_url:
         broker = {
@@ -63,6 +76,9 @@ def celery_settings(redis_url: str | None, instance_path: Path) -> dict:
                 "visibility_timeout": 3600,
                 "socket_connect_timeout": 2,
                 "socket_timeout": 5,
+                # When publishing, kombu retries a failed connection for up to the connection
+                # timeout; the outbox would rather fail at once and leave it to the sweeper.
+                "max_retries": 0,
             },
         }
     else:
@@ -88,6 +104,53 @@ def celery_settings(redis_url: str | None, instance_path: Path) -> dict:
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/London",
         "enable_utc": True,
+        "imports": ["tracker.notifications.tasks"],
+        "beat_schedule": {
+            "sweep-outbox": {
+                "task": "tracker.notifications.tasks.sweep_outbox",
+                "schedule": sweep_interval,
+            },
+        },
+    }
+
+
+EMAIL_BACKENDS = ("local", "smtp", "notify")
+
+
+def _email_settings(env: Mapping[str, str], tracker_env: str, contact_email: str) -> dict:
+    """Delivery backend and outbox timings. See docs/configuration.md."""
+    production = tracker_env == "production"
+    backend = _get(env, "EMAIL_BACKEND", "smtp" if tracker_env != "development" else "local")
+    if backend not in EMAIL_BACKENDS:
+        raise ConfigError(f"EMAIL_BACKEND must be one of {', '.join(EMAIL_BACKENDS)}.")
+    if production and backend == "local":
+        raise ConfigError("EMAIL_BACKEND must be smtp or notify in production, not local.")
+    if backend == "notify" and not (env.get("NOTIFY_API_KEY") and env.get("NOTIFY_TEMPLATE_ID")):
+        raise ConfigError("EMAIL_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID.")
+    use_ssl = _bool(env.get("MAIL_USE_SSL"), False)
+    return {
+        "EMAIL_BACKEND": backend,
+        "MAIL_FROM": _get(env, "MAIL_FROM", contact_email),
+        "MAIL_SERVER": _get(env, "MAIL_SERVER", "localhost"),
+        "MAIL_PORT": _whole_number(env, "MAIL_PORT", 465 if use_ssl else 25),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), False),
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_USERNAME": _get(env, "MAIL_USERNAME", "") or None,
+        "MAIL_PASSWORD": _get(env, "MAIL_PASSWORD", "") or None,
+        "MAIL_TIMEOUT": _seconds(env, "MAIL_TIMEOUT", 30),
+        "NOTIFY_API_KEY": _get(env, "NOTIFY_API_KEY", "") or None,
+        "NOTIFY_TEMPLATE_ID": _get(env, "NOTIFY_TEMPLATE_ID", "") or None,
+        "NOTIFY_BASE_URL": _get(env, "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+        # Attempts before an email is marked failed, and the backoff between them: the delay
+        # doubles from EMAIL_RETRY_BASE_SECONDS up to EMAIL_RETRY_MAX_SECONDS.
+        "EMAIL_MAX_ATTEMPTS": _whole_number(env, "EMAIL_MAX_ATTEMPTS", 8),
+        "EMAIL_RETRY_BASE_SECONDS": _seconds(env, "EMAIL_RETRY_BASE_SECONDS", 30),
+        "EMAIL_RETRY_MAX_SECONDS": _seconds(env, "EMAIL_RETRY_MAX_SECONDS", 900),
+        # The sweeper re-enqueues emails still pending this long after they were due, and
+        # frees emails a worker claimed but did not finish (it died) after the claim timeout.
+        "EMAIL_SWEEP_AFTER_SECONDS": _seconds(env, "EMAIL_SWEEP_AFTER_SECONDS", 120),
+        "EMAIL_CLAIM_TIMEOUT_SECONDS": _seconds(env, "EMAIL_CLAIM_TIMEOUT_SECONDS", 300),
+        "EMAIL_SWEEP_INTERVAL_SECONDS": _seconds(env, "EMAIL_SWEEP_INTERVAL_SECONDS", 60),
     }
 
 
@@ -132,7 +195,10 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
             "lighter shade."
         )
 
+    contact_email = _get(env, "CONTACT_EMAIL", "apprenticeships@example.gov.uk")
     return {
+        **_email_settings(env, tracker_env, contact_email),
+        "PUBLIC_BASE_URL": _get(env, "PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "TRACKER_ENV": tracker_env,
         "DEBUG": False,
         "TESTING": tracker_env == "test",
@@ -154,7 +220,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
             "service_name": _get(env, "SERVICE_NAME", "ICT and digital apprenticeships"),
             "logo": _get(env, "COUNCIL_LOGO", "images/council-logo.svg"),
             "colour": brand_colour,
-            "contact_email": _get(env, "CONTACT_EMAIL", "apprenticeships@example.gov.uk"),
+            "contact_email": contact_email,
             "website_url": _get(env, "COUNCIL_WEBSITE_URL", "https://www.example.gov.uk"),
         },
     }

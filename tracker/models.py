@@ -1,5 +1,6 @@
 """Every model, imported in one place so that Alembic's autogenerate sees all tables."""
 
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
+from tracker.notifications.models import Email
 
-__all__ = ["Campaign", "Criterion", "Role", "Track"]
+__all__ = ["Campaign", "Criterion", "Email", "Role", "Track"]

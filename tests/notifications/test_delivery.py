@@ -1,0 +1,247 @@
+"""The outbox with a real worker, a real Redis and a real SMTP server: never lost, never twice."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+
+from tests.mail import wait_for
+from tracker.extensions import csrf, db
+from tracker.notifications import services
+from tracker.notifications.models import Email, EmailStatus
+from tracker.notifications.outbox import enqueue_send
+from tracker.notifications.tasks import sweep_outbox
+
+
+def _queue(app, to: str, key: str | None = None) -> int:
+    with app.app_context():
+        email = services.queue_email(
+            actor="test",
+            to=to,
+            template="test_email",
+            context={"requested_by": "The test suite"},
+            idempotency_key=key or f"test:{to}",
+        )
+        db.session.commit()
+        return email.id
+
+
+def _email(app, email_id: int) -> Email:
+    with app.app_context():
+        email = db.session.get(Email, email_id)
+        db.session.expunge(email)
+        return email
+
+
+def _settle(seconds: float = 1.5) -> None:
+    """Give a wrongly duplicated delivery the time to show up before asserting there is none."""
+    time.sleep(seconds)
+
+
+def test_a_committed_change_delivers_exactly_one_email(mail_app, worker, smtp_server):
+    email_id = _queue(mail_app, "ada@example.com")
+
+    wait_for(lambda: smtp_server.recorder.to("ada@example.com"), timeout=20, what="the email")
+    _settle()
+
+    [message] = smtp_server.recorder.to("ada@example.com")
+    assert message["Subject"] == "Test email from ICT and digital apprenticeships"
+    assert message["From"] == "Apprenticeships <apprenticeships@example.gov.uk>"
+    assert message["Message-ID"] == f"<tracker-email-{email_id}@127.0.0.1>"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "The test suite sent it to check that emails from the service arrive." in text
+    assert "Example Borough Council" in html
+    email = _email(mail_app, email_id)
+    assert (email.status, email.attempts, email.subject) == (
+        EmailStatus.SENT,
+        1,
+        "Test email from ICT and digital apprenticeships",
+    )
+
+
+def test_a_rolled_back_change_sends_nothing_and_leaves_no_row(mail_app, worker, smtp_server):
+    with mail_app.app_context():
+        services.queue_email(
+            actor="test",
+            to="grace@example.com",
+            template="test_email",
+            context={"requested_by": "The test suite"},
+            idempotency_key="test:rollback",
+        )
+        db.session.rollback()
+        sweep_outbox()
+        assert db.session.scalar(select(func.count()).select_from(Email)) == 0
+
+    _settle(2)
+    assert smtp_server.recorder.messages == []
+
+
+def test_with_redis_down_the_request_is_quick_and_the_email_goes_once_it_is_back(
+    mail_app, worker, smtp_server, redis_server
+):
+    @mail_app.post("/queue")
+    def queue():
+        services.queue_email(
+            actor="test",
+            to="katherine@example.com",
+            template="test_email",
+            context={"requested_by": "The test suite"},
+            idempotency_key="test:redis-down",
+        )
+        db.session.commit()
+        return "queued"
+
+    csrf.exempt(queue)  # a stand-in for a real form post; CSRF is tested elsewhere
+
+    redis_server.stop()
+    started = time.monotonic()
+    response = mail_app.test_client().post("/queue")
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 200
+    assert elapsed < 2, f"the request took {elapsed:.2f}s with Redis down"
+    with mail_app.app_context():
+        [email] = db.session.scalars(select(Email)).all()
+        assert email.status is EmailStatus.PENDING
+
+    redis_server.start()
+    time.sleep(1.2)  # past EMAIL_SWEEP_AFTER_SECONDS, so the sweeper sees it as overdue
+    with mail_app.app_context():
+        wait_for(lambda: sweep_outbox()["enqueued"] == 1, timeout=20, what="a sweep to enqueue")
+    wait_for(lambda: smtp_server.recorder.messages, timeout=30, what="the email after Redis")
+    _settle()
+
+    assert len(smtp_server.recorder.to("katherine@example.com")) == 1
+
+
+def test_the_send_job_run_twice_for_one_email_delivers_once(mail_app, worker, smtp_server):
+    email_id = _queue(mail_app, "mary@example.com")
+    with mail_app.app_context():
+        enqueue_send(email_id)
+        enqueue_send(email_id)
+
+    wait_for(lambda: smtp_server.recorder.messages, timeout=20, what="the email")
+    _settle()
+
+    assert len(smtp_server.recorder.messages) == 1
+    assert smtp_server.recorder.data_commands == 1
+    assert _email(mail_app, email_id).attempts == 1
+
+
+def test_smtp_refusing_three_times_then_accepting_gives_one_email_in_four_attempts(
+    mail_app, worker, smtp_server
+):
+    smtp_server.recorder.refuse_next = 3
+    email_id = _queue(mail_app, "dorothy@example.com")
+
+    wait_for(lambda: smtp_server.recorder.messages, timeout=30, what="the fourth attempt")
+    _settle()
+
+    email = _email(mail_app, email_id)
+    assert len(smtp_server.recorder.messages) == 1
+    assert smtp_server.recorder.data_commands == 4
+    assert (email.status, email.attempts) == (EmailStatus.SENT, 4)
+    assert email.last_error is None
+
+
+def test_smtp_refusing_for_good_ends_failed_with_the_error(mail_app, worker, smtp_server):
+    smtp_server.recorder.refuse_always = True
+    email_id = _queue(mail_app, "hedy@example.com")
+
+    email = wait_for(
+        lambda: (e := _email(mail_app, email_id)).status is EmailStatus.FAILED and e,
+        timeout=40,
+        what="the email to be marked failed",
+    )
+    _settle()
+
+    assert email.attempts == 5  # EMAIL_MAX_ATTEMPTS in these tests
+    assert smtp_server.recorder.data_commands == 5
+    assert "554" in email.last_error and "Refused by test server" in email.last_error
+    assert email.failed_at is not None
+    assert smtp_server.recorder.messages == []
+
+
+def test_a_worker_killed_mid_send_loses_nothing(mail_app, worker, smtp_server, mail_env, tmp_path):
+    from tests.mail import Worker
+
+    smtp_server.recorder.rcpt_delay = 30  # the worker will be stuck talking to the server
+    email_id = _queue(mail_app, "radia@example.com")
+    wait_for(smtp_server.recorder.rcpt_started.is_set, timeout=20, what="the send to start")
+    assert _email(mail_app, email_id).status is EmailStatus.SENDING
+
+    worker.kill()
+    smtp_server.recorder.rcpt_delay = 0
+    replacement = Worker(mail_env, tmp_path / "replacement.log").start()
+    try:
+        time.sleep(2.2)  # past EMAIL_CLAIM_TIMEOUT_SECONDS: the claim is abandoned
+        with mail_app.app_context():
+            assert sweep_outbox()["freed"] == 1
+        wait_for(lambda: smtp_server.recorder.messages, timeout=30, what="the redelivery")
+        _settle()
+    finally:
+        replacement.stop()
+
+    email = _email(mail_app, email_id)
+    assert len(smtp_server.recorder.to("radia@example.com")) == 1
+    assert (email.status, email.attempts) == (EmailStatus.SENT, 2)
+
+
+def test_a_thousand_pending_emails_drain_without_error(mail_app, worker, smtp_server):
+    with mail_app.app_context():
+        ids = [
+            services.queue_email(
+                actor="test",
+                to=f"applicant{n}@example.com",
+                template="test_email",
+                context={"requested_by": "The test suite"},
+                idempotency_key=f"test:drain:{n}",
+            ).id
+            for n in range(1000)
+        ]
+        db.session.commit()
+
+    wait_for(
+        lambda: len(smtp_server.recorder.messages) >= 1000,
+        timeout=240,
+        interval=0.5,
+        what="1,000 emails",
+    )
+    _settle()
+
+    with mail_app.app_context():
+        statuses = dict(
+            db.session.execute(
+                select(Email.status, func.count()).where(Email.id.in_(ids)).group_by(Email.status)
+            ).all()
+        )
+    assert statuses == {EmailStatus.SENT: 1000}
+    assert len({m["To"] for m in smtp_server.recorder.messages}) == 1000
+
+
+def test_emails_queued_in_one_transaction_are_enqueued_only_when_it_commits(
+    mail_app, worker, smtp_server
+):
+    with mail_app.app_context():
+        for name in ("alan", "joan"):
+            # Each queue_email uses a savepoint; releasing it must not enqueue anything yet.
+            services.queue_email(
+                actor="test",
+                to=f"{name}@example.com",
+                template="test_email",
+                context={"requested_by": "The test suite"},
+                idempotency_key=f"test:together:{name}",
+            )
+        time.sleep(1.5)  # a job enqueued too early would run now and find no committed row
+        assert smtp_server.recorder.messages == []
+        db.session.commit()
+
+    wait_for(lambda: len(smtp_server.recorder.messages) == 2, timeout=20, what="both emails")
+    _settle()
+    assert "'skipped'" not in worker.log.read_text()
+    assert sorted(m["To"] for m in smtp_server.recorder.messages) == [
+        "alan@example.com",
+        "joan@example.com",
+    ]

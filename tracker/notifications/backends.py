@@ -1,0 +1,141 @@
+"""Delivery backends: SMTP, GOV.UK Notify, and a local mailbox for development.
+
+A backend sends one rendered email and returns the provider's reference, or raises
+DeliveryError; the outbox decides whether to try again.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from tracker.clock import utcnow
+from tracker.notifications.rendering import RenderedEmail
+
+
+class DeliveryError(Exception):
+    """The email was not accepted; it may be tried again."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    recipient: str
+    rendered: RenderedEmail
+    # Stable per outbox row, so a receiving system can spot a duplicate delivery.
+    message_id: str
+    reference: str
+
+
+class Backend(Protocol):
+    def send(self, email: Outgoing) -> str: ...
+
+
+def build_message(email: Outgoing, sender: str, sent_at) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.recipient
+    message["Subject"] = email.rendered.subject
+    message["Date"] = format_datetime(sent_at)
+    message["Message-ID"] = email.message_id
+    message["X-Tracker-Reference"] = email.reference
+    message.set_content(email.rendered.text)
+    message.add_alternative(email.rendered.html, subtype="html")
+    return message
+
+
+class SmtpBackend:
+    def __init__(self, config: dict):
+        self.config = config
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        host, port, timeout = c["MAIL_SERVER"], c["MAIL_PORT"], c["MAIL_TIMEOUT"]
+        if c["MAIL_USE_SSL"]:
+            return smtplib.SMTP_SSL(
+                host, port, timeout=timeout, context=ssl.create_default_context()
+            )
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+        if c["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        return smtp
+
+    def send(self, email: Outgoing) -> str:
+        message = build_message(email, self.config["MAIL_FROM"], utcnow())
+        try:
+            with self._connect() as smtp:
+                if self.config["MAIL_USERNAME"]:
+                    smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"] or "")
+                smtp.send_message(message)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from exc
+        return email.message_id
+
+
+class NotifyBackend:
+    """GOV.UK Notify, with one Notify template whose body is ((body)) and subject ((subject))."""
+
+    def __init__(self, config: dict):
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        self.template_id = config["NOTIFY_TEMPLATE_ID"]
+        self.client = NotificationsAPIClient(
+            config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"], timeout=30
+        )
+
+    def send(self, email: Outgoing) -> str:
+        from notifications_python_client.errors import APIError
+        from requests import RequestException
+
+        try:
+            response = self.client.send_email_notification(
+                email_address=email.recipient,
+                template_id=self.template_id,
+                personalisation={"subject": email.rendered.subject, "body": email.rendered.text},
+                reference=email.reference,
+            )
+        except (APIError, RequestException) as exc:
+            raise DeliveryError(f"Notify: {exc}") from exc
+        return str(response["id"])
+
+
+class LocalMailbox:
+    """Development only: each email becomes a file that the dev mailbox page shows."""
+
+    def __init__(self, folder: Path, sender: str):
+        self.folder = folder
+        self.sender = sender
+
+    def send(self, email: Outgoing) -> str:
+        now = utcnow()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{now:%Y%m%dT%H%M%S%f}-{email.reference.replace(':', '-')[:80]}.eml"
+        (self.folder / name).write_bytes(bytes(build_message(email, self.sender, now)))
+        return name
+
+
+def mailbox_folder() -> Path:
+    return Path(current_app.instance_path) / "mailbox"
+
+
+def get_backend() -> Backend:
+    config = current_app.config
+    backend = config["EMAIL_BACKEND"]
+    if backend == "smtp":
+        return SmtpBackend(config)
+    if backend == "notify":
+        return NotifyBackend(config)
+    return LocalMailbox(mailbox_folder(), config["MAIL_FROM"])
+
+
+def message_id_for(email_id: int) -> str:
+    """The same Message-ID every time this outbox row is sent."""
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    return f"<tracker-email-{email_id}@{host}>"

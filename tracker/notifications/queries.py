@@ -1,0 +1,35 @@
+"""Questions staff pages ask of the outbox."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.notifications.models import Email, EmailStatus
+
+
+def emails_to(address: str) -> list[Email]:
+    """Every email to this address, newest first, with its status: an applicant's email log."""
+    return list(
+        db.session.scalars(
+            select(Email)
+            .where(func.lower(Email.recipient) == address.strip().lower())
+            .order_by(Email.created_at.desc(), Email.id.desc())
+        )
+    )
+
+
+def failed_emails(limit: int = 100) -> list[Email]:
+    return list(
+        db.session.scalars(
+            select(Email)
+            .where(Email.status == EmailStatus.FAILED)
+            .order_by(Email.failed_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def count_by_status() -> dict[EmailStatus, int]:
+    rows = db.session.execute(select(Email.status, func.count()).group_by(Email.status)).all()
+    return dict.fromkeys(EmailStatus, 0) | dict(rows)

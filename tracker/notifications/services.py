@@ -1,0 +1,164 @@
+"""Outbox verbs. They flush and never commit: the caller's transaction decides.
+
+Queueing writes the row in the caller's transaction and marks it to be enqueued once that
+transaction commits (see outbox.py). Delivery claims a row before sending, so that two workers
+never send the same email, and records the outcome afterwards.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.notifications import outbox
+from tracker.notifications.models import Email, EmailStatus
+from tracker.notifications.rendering import REGISTRY
+
+
+class UnknownTemplate(ValueError):
+    pass
+
+
+class NotRetryable(ValueError):
+    pass
+
+
+def queue_email(
+    *, actor: str, to: str, template: str, context: dict, idempotency_key: str
+) -> Email:
+    """Add an email to the outbox, or return the one already queued under this key."""
+    if template not in REGISTRY:
+        raise UnknownTemplate(f"no email template called {template!r}")
+    existing = db.session.scalar(select(Email).where(Email.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing
+    email = Email(
+        idempotency_key=idempotency_key,
+        recipient=to.strip(),
+        template=template,
+        context=context,
+        queued_by=actor,
+        status=EmailStatus.PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(email)
+    except IntegrityError:
+        # Another transaction queued the same key first: theirs is the one email.
+        return db.session.scalars(
+            select(Email).where(Email.idempotency_key == idempotency_key)
+        ).one()
+    outbox.enqueue_after_commit(email.id)
+    return email
+
+
+def retry_email(*, actor: str, email: Email) -> Email:
+    """Give a failed email a fresh set of attempts."""
+    if email.status is not EmailStatus.FAILED:
+        raise NotRetryable(f"only failed emails can be retried; this one is {email.status.value}")
+    email.status = EmailStatus.PENDING
+    email.attempts = 0
+    email.failed_at = None
+    email.next_attempt_at = utcnow()
+    email.last_error = f"{email.last_error} (retried by {actor})"
+    db.session.flush()
+    outbox.enqueue_after_commit(email.id)
+    return email
+
+
+def claim_email(*, email_id: int) -> Email | None:
+    """Mark a due, pending email as being sent by this worker; None if it is not ours to send.
+
+    A single conditional UPDATE, so it is atomic on PostgreSQL and SQLite alike.
+    """
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Email)
+        .where(
+            Email.id == email_id,
+            Email.status == EmailStatus.PENDING,
+            # A message may arrive a moment before its countdown ends; a second's grace.
+            Email.next_attempt_at <= now + timedelta(seconds=1),
+        )
+        .values(status=EmailStatus.SENDING, claimed_at=now, attempts=Email.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        return None
+    return db.session.get(Email, email_id, populate_existing=True)
+
+
+def record_sent(*, email: Email, subject: str, reference: str) -> None:
+    email.status = EmailStatus.SENT
+    email.sent_at = utcnow()
+    email.subject = subject
+    email.provider_reference = reference
+    email.last_error = None
+    db.session.flush()
+
+
+def backoff_seconds(attempts: int, *, base: float, ceiling: float) -> float:
+    """Exponential: base, twice base, four times base, and so on, capped at the ceiling."""
+    return min(ceiling, base * 2 ** max(0, attempts - 1))
+
+
+def record_failure(*, email: Email, error: str, max_attempts: int, base: float, ceiling: float):
+    """Schedule another attempt, or give up after the last; returns the delay, or None."""
+    email.last_error = error[:2000]
+    email.claimed_at = None
+    if email.attempts >= max_attempts:
+        email.status = EmailStatus.FAILED
+        email.failed_at = utcnow()
+        db.session.flush()
+        return None
+    delay = backoff_seconds(email.attempts, base=base, ceiling=ceiling)
+    email.status = EmailStatus.PENDING
+    email.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    db.session.flush()
+    return delay
+
+
+def free_abandoned_claims(*, claim_timeout: float, max_attempts: int) -> list[int]:
+    """Emails a worker claimed and never finished (it died): back to pending, or failed.
+
+    Returns the ids put back to pending, for the caller to enqueue once this commits.
+    """
+    cutoff = utcnow() - timedelta(seconds=claim_timeout)
+    abandoned = db.session.scalars(
+        select(Email)
+        .where(Email.status == EmailStatus.SENDING, Email.claimed_at < cutoff)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for email in abandoned:
+        email.claimed_at = None
+        email.last_error = "The worker stopped while sending; trying again."
+        if email.attempts >= max_attempts:
+            email.status = EmailStatus.FAILED
+            email.failed_at = utcnow()
+        else:
+            email.status = EmailStatus.PENDING
+            email.next_attempt_at = utcnow()
+    db.session.flush()
+    return [e.id for e in abandoned if e.status is EmailStatus.PENDING]
+
+
+def overdue_email_ids(*, overdue_after: float, limit: int = 500) -> list[int]:
+    """Pending emails that should have been sent by now: their queue message was lost."""
+    cutoff = utcnow() - timedelta(seconds=overdue_after)
+    return list(
+        db.session.scalars(
+            select(Email.id)
+            .where(
+                Email.status == EmailStatus.PENDING,
+                or_(Email.next_attempt_at < cutoff, Email.next_attempt_at.is_(None)),
+            )
+            .order_by(Email.next_attempt_at)
+            .limit(limit)
+        )
+    )

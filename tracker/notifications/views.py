@@ -1,0 +1,48 @@
+"""The development mailbox: read what the local backend 'sent'. Never registered in production."""
+
+from __future__ import annotations
+
+from email import policy
+from email.parser import BytesParser
+
+from flask import Blueprint, abort, render_template
+
+from tracker.notifications.backends import mailbox_folder
+
+bp = Blueprint("dev_mailbox", __name__, url_prefix="/_dev/mailbox")
+
+
+def _read(path):
+    with path.open("rb") as handle:
+        return BytesParser(policy=policy.default).parse(handle)
+
+
+def _messages():
+    folder = mailbox_folder()
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.eml"), reverse=True)
+
+
+@bp.get("/")
+def index():
+    messages = [(path.name, _read(path)) for path in _messages()[:200]]
+    return render_template("notifications/mailbox.html", messages=messages)
+
+
+@bp.get("/<name>")
+def message(name: str):
+    """:raise 404: for a name that is not a message in the mailbox folder."""
+    path = next((p for p in _messages() if p.name == name), None)
+    if path is None:
+        abort(404)
+    parsed = _read(path)
+    text = parsed.get_body(preferencelist=("plain",))
+    html = parsed.get_body(preferencelist=("html",))
+    return render_template(
+        "notifications/mailbox_message.html",
+        name=name,
+        message=parsed,
+        text=text.get_content() if text else "",
+        html=html.get_content() if html else "",
+    )
