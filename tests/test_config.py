@@ -140,3 +140,34 @@ def test_without_a_proxy_forwarded_headers_are_ignored(make_app):
 def test_a_proxy_count_that_is_not_a_number_is_refused():
     with pytest.raises(ConfigError, match="PROXY_FIX_HOPS must be a whole number"):
         load_settings({"PROXY_FIX_HOPS": "one"}, instance_path=INSTANCE)
+
+
+def test_email_goes_to_the_local_mailbox_in_development_and_smtp_elsewhere():
+    assert load_settings({}, instance_path=INSTANCE)["EMAIL_BACKEND"] == "local"
+    assert load_settings({"TRACKER_ENV": "test"}, instance_path=INSTANCE)["EMAIL_BACKEND"] == "smtp"
+    assert load_settings(PRODUCTION, instance_path=INSTANCE)["EMAIL_BACKEND"] == "smtp"
+
+
+@pytest.mark.parametrize(
+    ("override", "complaint"),
+    [
+        ({"EMAIL_BACKEND": "local"}, "must be smtp or notify in production"),
+        ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND must be one of"),
+        ({"EMAIL_BACKEND": "notify"}, "needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID"),
+        ({"MAIL_PORT": "smtp"}, "MAIL_PORT must be a whole number"),
+        ({"EMAIL_RETRY_BASE_SECONDS": "0"}, "must be a number of seconds above 0"),
+    ],
+)
+def test_email_settings_that_cannot_work_are_refused(override, complaint):
+    with pytest.raises(ConfigError, match=complaint):
+        load_settings(PRODUCTION | override, instance_path=INSTANCE)
+
+
+def test_the_redis_broker_fails_fast_and_outlasts_every_retry_delay():
+    settings = load_settings(PRODUCTION, instance_path=INSTANCE)
+    celery = celery_settings(settings["REDIS_URL"], INSTANCE)
+
+    options = celery["broker_transport_options"]
+    assert options["max_retries"] == 0
+    assert options["visibility_timeout"] > settings["EMAIL_RETRY_MAX_SECONDS"]
+    assert celery["beat_schedule"]["sweep-outbox"]["task"].endswith("sweep_outbox")

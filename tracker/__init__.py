@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+# Modules that register email templates (tracker.notifications.rendering.email_template).
+EMAIL_EVENT_MODULES = ("tracker.notifications.events",)
+
+
+def register_email_templates() -> None:
+    for module in EMAIL_EVENT_MODULES:
+        importlib.import_module(module)
+
+
 def _init_extensions(app: Flask) -> None:
     from tracker.branding import init_branding
     from tracker.celery_app import celery_init_app
@@ -74,8 +84,9 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     init_outbox()
     # Import models so that Alembic and the app see every table, and the email templates.
-    import tracker.models
-    import tracker.notifications.events  # noqa: F401
+    import tracker.models  # noqa: F401
+
+    register_email_templates()
 
 
 def _register_blueprints(app: Flask) -> None:

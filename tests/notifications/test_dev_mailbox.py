@@ -1,0 +1,31 @@
+"""The development mailbox: a developer reads what the local backend 'sent'. Never elsewhere."""
+
+from __future__ import annotations
+
+from tracker.notifications.backends import LocalMailbox, Outgoing
+from tracker.notifications.rendering import render_email
+
+
+def test_a_developer_reads_a_sent_email_on_the_mailbox_page(make_app, monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_ENV", "development")
+    monkeypatch.setenv("EMAIL_BACKEND", "local")
+    dev = make_app()
+    dev.instance_path = str(tmp_path)
+    with dev.test_request_context():
+        rendered = render_email("test_email", {"requested_by": "A developer"})
+        name = LocalMailbox(tmp_path / "mailbox", "jobs@example.gov.uk").send(
+            Outgoing("ada@example.com", rendered, "<tracker-email-9@localhost>", "test:9")
+        )
+    client = dev.test_client()
+
+    index = client.get("/_dev/mailbox/").get_data(as_text=True)
+    page = client.get(f"/_dev/mailbox/{name}").get_data(as_text=True)
+
+    assert "ada@example.com" in index and "Test email from" in index
+    assert "A developer sent it to check that emails from the service arrive." in page
+    assert client.get("/_dev/mailbox/../../etc/passwd").status_code == 404
+    assert client.get("/_dev/mailbox/nope.eml").status_code == 404
+
+
+def test_there_is_no_mailbox_page_outside_development(client):
+    assert client.get("/_dev/mailbox/").status_code == 404

@@ -1,0 +1,128 @@
+"""Queueing, retrying and reading the outbox, inside the test's rolled-back transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.notifications import queries, services
+from tracker.notifications.models import Email, EmailStatus
+from tracker.notifications.outbox import _KEY
+
+
+def _queue(to="ada@example.com", key="k1", **kwargs):
+    return services.queue_email(
+        actor="test",
+        to=to,
+        template="test_email",
+        context={"requested_by": "HR"},
+        idempotency_key=key,
+        **kwargs,
+    )
+
+
+def test_queueing_writes_a_pending_row_and_marks_it_for_enqueue_after_commit():
+    email = _queue()
+
+    assert (email.status, email.attempts, email.queued_by) == (EmailStatus.PENDING, 0, "test")
+    assert db.session.info[_KEY] == [email.id]
+
+
+def test_the_same_idempotency_key_gives_the_same_email_not_a_second_one():
+    first = _queue(key="application:7:submitted")
+    second = _queue(key="application:7:submitted")
+
+    assert first.id == second.id
+    assert db.session.scalar(select(func.count()).select_from(Email)) == 1
+
+
+def test_an_unknown_template_is_refused_and_nothing_is_written():
+    with pytest.raises(services.UnknownTemplate, match="no email template called 'nope'"):
+        services.queue_email(
+            actor="test", to="a@example.com", template="nope", context={}, idempotency_key="x"
+        )
+
+    assert db.session.scalar(select(func.count()).select_from(Email)) == 0
+
+
+def test_only_a_failed_email_can_be_retried_and_it_gets_fresh_attempts():
+    email = _queue()
+    with pytest.raises(services.NotRetryable, match="this one is pending"):
+        services.retry_email(actor="hr@example.gov.uk", email=email)
+
+    email.status, email.attempts = EmailStatus.FAILED, 8
+    email.last_error, email.failed_at = "SMTP: 554 refused", utcnow()
+    db.session.flush()
+    services.retry_email(actor="hr@example.gov.uk", email=email)
+
+    assert (email.status, email.attempts, email.failed_at) == (EmailStatus.PENDING, 0, None)
+    assert "retried by hr@example.gov.uk" in email.last_error
+
+
+def test_a_claimed_email_cannot_be_claimed_again():
+    email = _queue()
+
+    assert services.claim_email(email_id=email.id) is not None
+    assert services.claim_email(email_id=email.id) is None
+    db.session.refresh(email)
+    assert (email.status, email.attempts) == (EmailStatus.SENDING, 1)
+
+
+def test_an_email_not_yet_due_is_not_claimed():
+    email = _queue()
+    email.next_attempt_at = utcnow() + timedelta(minutes=5)
+    db.session.flush()
+
+    assert services.claim_email(email_id=email.id) is None
+
+
+@pytest.mark.parametrize(
+    ("attempts", "expected"), [(1, 30), (2, 60), (3, 120), (5, 480), (6, 900), (12, 900)]
+)
+def test_retries_back_off_exponentially_up_to_a_ceiling(attempts, expected):
+    assert services.backoff_seconds(attempts, base=30, ceiling=900) == expected
+
+
+def test_failures_schedule_a_retry_until_the_last_attempt_then_fail_for_good():
+    email = _queue()
+    email.attempts = 2
+    delay = services.record_failure(
+        email=email, error="SMTP: 451 try later", max_attempts=3, base=30, ceiling=900
+    )
+    assert delay == 60 and email.status is EmailStatus.PENDING
+
+    email.attempts = 3
+    delay = services.record_failure(
+        email=email, error="SMTP: 451 try later", max_attempts=3, base=30, ceiling=900
+    )
+    assert delay is None
+    assert (email.status, email.last_error) == (EmailStatus.FAILED, "SMTP: 451 try later")
+
+
+def test_an_applicants_email_log_lists_their_emails_newest_first_with_status():
+    older = _queue(to="Ada@Example.com", key="a")
+    newer = _queue(to="ada@example.com", key="b")
+    _queue(to="someone.else@example.com", key="c")
+    older.created_at = utcnow() - timedelta(days=1)
+    newer.status, newer.sent_at = EmailStatus.SENT, utcnow()
+    db.session.flush()
+
+    log = queries.emails_to("ADA@example.com")
+
+    assert [(e.id, e.status) for e in log] == [
+        (newer.id, EmailStatus.SENT),
+        (older.id, EmailStatus.PENDING),
+    ]
+
+
+def test_the_database_refuses_a_sent_email_without_a_sent_time():
+    from sqlalchemy.exc import IntegrityError
+
+    email = _queue()
+    email.status = EmailStatus.SENT
+    with pytest.raises(IntegrityError, match="ck_email_sent_has_sent_at"):
+        db.session.flush()
