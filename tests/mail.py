@@ -125,9 +125,11 @@ class RedisServer:
 class Worker:
     """A real Celery worker process running the app's tasks."""
 
-    def __init__(self, env: dict, log: Path):
+    def __init__(self, env: dict, log: Path, *, pool: str = "solo", concurrency: int = 1):
         self.env = env
         self.log = log
+        self.pool = pool
+        self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Worker:
