@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 
 from tests import services
-from tracker import create_app
+from tracker import clock, create_app
 from tracker.extensions import db
 
 # Tests using these see committed data (a live server, a real worker), so no rollback.
@@ -37,6 +38,20 @@ def _empty_test_broker():
     services.flush_test_redis()
 
 
+def isolate_request_globals(app) -> None:
+    """Give each test-client request a fresh ``g``, as every real request has.
+
+    Tests keep an app context open (for the rolled-back session), and Flask reuses an open
+    app context for requests, so ``g`` would otherwise carry the signed-in user and the CSRF
+    token from one request to the next.
+    """
+
+    def fresh(sender, **extra):
+        vars(g._get_current_object()).clear()
+
+    request_started.connect(fresh, app, weak=False)
+
+
 @pytest.fixture(scope="session")
 def database_name() -> str:
     return f"tracker_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
@@ -52,8 +67,11 @@ def app(database_name, tmp_path_factory):
             "REDIS_URL": services.TEST_REDIS_URL,
             "SERVER_NAME": "tracker.test",
             "WTF_CSRF_ENABLED": True,
+            # Hundreds of tests sign in from 127.0.0.1; the per-account limit is tested as is.
+            "SIGN_IN_LIMIT_PER_IP": "10000 per 15 minutes",
         }
     )
+    isolate_request_globals(app)
     with app.app_context():
         # The schema comes only from the migrations, as in production.
         upgrade()
@@ -106,6 +124,7 @@ def make_app(database_name):
             | overrides
         )
         made.append(other)
+        isolate_request_globals(other)
         return other
 
     yield make
@@ -144,3 +163,48 @@ def default_catalogue(app, today):
     load_catalogue(document=document)
     db.session.flush()
     return document
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign a user in through the real form (and security code, for admins)."""
+    import re
+
+    import pyotp
+
+    from tests.factories import PASSWORD
+
+    def csrf_token(path: str) -> str:
+        html = client.get(path, follow_redirects=True).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+    def do(user, password: str = PASSWORD):
+        response = client.post(
+            "/staff/sign-in",
+            data={
+                "email": user.email,
+                "password": password,
+                "csrf_token": csrf_token("/staff/sign-in"),
+            },
+        )
+        if user.totp_secret and response.status_code == 302:
+            path = "/staff/sign-in/security-code"
+            # Each code works once: use the next time step's, allowed for clock drift.
+            totp = pyotp.TOTP(user.totp_secret)
+            code = totp.at(totp.timecode(clock.utcnow()) * 30 + 30)
+            response = client.post(path, data={"code": code, "csrf_token": csrf_token(path)})
+        return response
+
+    return do
+
+
+@pytest.fixture
+def form_token(client):
+    """The CSRF token a page's form carries, as a browser would post it."""
+    import re
+
+    def token(path: str) -> str:
+        html = client.get(path, follow_redirects=True).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+    return token

@@ -7,7 +7,11 @@ from datetime import timedelta
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+import pyotp
+
 from tracker import clock
+from tracker.accounts.models import ManagerScope, PartnerOrganisation, StaffRole, User, UserRole
+from tracker.accounts.passwords import hash_password
 from tracker.catalogue.models import Campaign, Criterion, CriterionKind, Role, Track
 from tracker.extensions import db
 
@@ -78,3 +82,60 @@ class RoleFactory(_Base):
             )
         if create:
             db.session.flush()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+class PartnerOrganisationFactory(_Base):
+    class Meta:
+        model = PartnerOrganisation
+
+    name = factory.Sequence(lambda n: f"Local Tech {n} Ltd")
+
+
+class UserFactory(_Base):
+    """A staff user who can sign in with PASSWORD. Pass roles=[StaffRole...]."""
+
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"staff{n}@example.gov.uk")
+    name = factory.Sequence(lambda n: f"Staff Member {n}")
+    password_hash = factory.LazyFunction(lambda: _hashed_password())
+    is_active = True
+
+    @factory.post_generation
+    def roles(user, create, extracted, **kwargs):
+        for role in extracted or [StaffRole.HIRING_MANAGER]:
+            user.roles.append(UserRole(role=role))
+        if StaffRole.PARTNER in user.role_set and user.partner_organisation is None:
+            user.partner_organisation = PartnerOrganisationFactory()
+        if StaffRole.ADMIN in user.role_set and user.totp_secret is None:
+            user.totp_secret = pyotp.random_base32()
+        if create:
+            db.session.flush()
+
+    @factory.post_generation
+    def tracks(user, create, extracted, **kwargs):
+        for track in extracted or []:
+            user.scopes.append(ManagerScope(track_id=track.id))
+        if create and extracted:
+            db.session.flush()
+
+    @factory.post_generation
+    def scoped_roles(user, create, extracted, **kwargs):
+        for role in extracted or []:
+            user.scopes.append(ManagerScope(role_id=role.id))
+        if create and extracted:
+            db.session.flush()
+
+
+_HASH_CACHE: dict[str, str] = {}
+
+
+def _hashed_password() -> str:
+    # argon2 is slow on purpose; hash the shared test password once per run.
+    if PASSWORD not in _HASH_CACHE:
+        _HASH_CACHE[PASSWORD] = hash_password(PASSWORD)
+    return _HASH_CACHE[PASSWORD]

@@ -58,7 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 # Modules that register email templates (tracker.notifications.rendering.email_template).
-EMAIL_EVENT_MODULES = ("tracker.notifications.events",)
+EMAIL_EVENT_MODULES = ("tracker.notifications.events", "tracker.accounts.events")
 
 
 def register_email_templates() -> None:
@@ -67,10 +67,11 @@ def register_email_templates() -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from tracker.accounts.login import init_login
     from tracker.branding import init_branding
     from tracker.celery_app import celery_init_app
     from tracker.errors import register_error_handlers
-    from tracker.extensions import csrf, db, migrate, wtforms_helpers
+    from tracker.extensions import csrf, db, limiter, migrate, wtforms_helpers
     from tracker.notifications.outbox import init_outbox
     from tracker.templating import init_templating
 
@@ -78,6 +79,8 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     wtforms_helpers.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
     celery_init_app(app)
     init_branding(app)
     init_templating(app)
@@ -87,19 +90,30 @@ def _init_extensions(app: Flask) -> None:
     import tracker.models  # noqa: F401
 
     register_email_templates()
+    from tracker.security import init_security
+
+    init_security(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.accounts.cli import users_cli
+    from tracker.accounts.views import bp as accounts_bp
+    from tracker.admin.views import bp as admin_bp
     from tracker.catalogue.cli import catalogue_cli
     from tracker.catalogue.views import bp as catalogue_bp
     from tracker.notifications.cli import emails_cli
     from tracker.notifications.views import bp as dev_mailbox_bp
     from tracker.public.views import bp as public_bp
+    from tracker.staff.views import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(admin_bp)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(emails_cli)
+    app.cli.add_command(users_cli)
     if app.config["TRACKER_ENV"] == "development" and app.config["EMAIL_BACKEND"] == "local":
         # Only where nothing is really sent: read the local 'sent' emails in the browser.
         app.register_blueprint(dev_mailbox_bp)

@@ -154,6 +154,29 @@ def _email_settings(env: Mapping[str, str], tracker_env: str, contact_email: str
     }
 
 
+def _account_settings(env: Mapping[str, str], redis_url: str | None) -> dict:
+    """Staff sessions, one-time links and rate limits."""
+    return {
+        "STAFF_IDLE_TIMEOUT_MINUTES": _whole_number(env, "STAFF_IDLE_TIMEOUT_MINUTES", 30),
+        "STAFF_SESSION_MAX_HOURS": _whole_number(env, "STAFF_SESSION_MAX_HOURS", 12),
+        "INVITATION_VALID_DAYS": _whole_number(env, "INVITATION_VALID_DAYS", 7),
+        "PASSWORD_RESET_VALID_MINUTES": _whole_number(env, "PASSWORD_RESET_VALID_MINUTES", 60),
+        # Remember-me is off: closing the browser ends a staff session.
+        "REMEMBER_COOKIE_DURATION": 0,
+        # Flask-Limiter: counts live in Redis so that every web process shares them; if Redis
+        # is unreachable it falls back to counting in memory rather than letting everything in.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "tracker-limits",
+        "SIGN_IN_LIMIT_PER_ACCOUNT": _get(env, "SIGN_IN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "SIGN_IN_LIMIT_PER_IP": _get(env, "SIGN_IN_LIMIT_PER_IP", "50 per 15 minutes"),
+        "PASSWORD_RESET_LIMIT": _get(env, "PASSWORD_RESET_LIMIT", "5 per hour"),
+        "INVITATION_LIMIT": _get(env, "INVITATION_LIMIT", "50 per hour"),
+    }
+
+
 def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables.
 
@@ -197,6 +220,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
 
     contact_email = _get(env, "CONTACT_EMAIL", "apprenticeships@example.gov.uk")
     return {
+        **_account_settings(env, redis_url),
         **_email_settings(env, tracker_env, contact_email),
         "PUBLIC_BASE_URL": _get(env, "PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "TRACKER_ENV": tracker_env,

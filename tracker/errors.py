@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db
 
-_TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
+_TEMPLATES = {403: "errors/403.html", 404: "errors/404.html", 500: "errors/500.html"}
+
+
+def _record_denied(error: HTTPException) -> None:
+    """Refused access is audited, in its own transaction: the request's work is not kept."""
+    from flask_login import current_user
+
+    from tracker.audit.services import record_event
+
+    db.session.rollback()
+    user = current_user if current_user.is_authenticated else None
+    record_event(
+        actor=user,
+        action="access.denied",
+        object_type="path",
+        object_id=request.path[:100],
+        details={"method": request.method, "reason": error.description or ""},
+    )
+    db.session.commit()
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 403:
+            _record_denied(error)
         template = _TEMPLATES.get(error.code or 500, "errors/generic.html")
         return render_template(template, error=error), error.code
 

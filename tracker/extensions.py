@@ -1,5 +1,8 @@
 """Extension objects, created unbound so that the app factory can configure them."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -25,3 +28,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 wtforms_helpers = WTFormsHelpers()
+login_manager = LoginManager()
+# Storage, fallback and limits come from config (RATELIMIT_*); see tracker/config.py.
+limiter = Limiter(key_func=get_remote_address)

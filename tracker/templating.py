@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app, url_for
 from werkzeug.routing import BuildError
+
+from tracker.clock import UK
+from tracker.clock import today as uk_today
 
 
 def long_date(value: date) -> str:
     """GOV.UK style: 18 June 2026."""
     return f"{value.day} {value:%B %Y}"
+
+
+def long_datetime(value: datetime) -> str:
+    """A stored UTC time as UK time, GOV.UK style: 18 June 2026 at 2:05pm."""
+    local = value.astimezone(UK) if value.tzinfo else value.replace(tzinfo=UTC).astimezone(UK)
+    hour = local.hour % 12 or 12
+    return f"{long_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def apply_url(role) -> str | None:
@@ -23,6 +33,19 @@ def apply_url(role) -> str | None:
         return None
 
 
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link on the service's public address, for emails and other channels."""
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
+
+
 def init_templating(app: Flask) -> None:
+    from tracker.accounts.permissions import Permission, can
+    from tracker.notifications.models import EmailStatus
+
     app.add_template_filter(long_date)
+    app.add_template_filter(long_datetime)
     app.add_template_global(apply_url)
+    app.add_template_global(uk_today)
+    app.add_template_global(can)
+    app.add_template_global(Permission, "Permission")
+    app.add_template_global(EmailStatus, "EmailStatus")

@@ -71,7 +71,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server)
+    # The CSP forbids inline scripts; axe-core is injected as one, by the test, not the page.
+    context = browser.new_context(base_url=live_server, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
@@ -79,7 +80,7 @@ def page(browser, live_server):
 
 @pytest.fixture
 def page_without_javascript(browser, live_server):
-    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    context = browser.new_context(base_url=live_server, java_script_enabled=False, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()

@@ -22,7 +22,9 @@ def test_a_developer_reads_a_sent_email_on_the_mailbox_page(make_app, monkeypatc
     page = client.get(f"/_dev/mailbox/{name}").get_data(as_text=True)
 
     assert "ada@example.com" in index
-    assert f'href="/_dev/mailbox/{name}">Test email from ICT and digital apprenticeships</a>' in index
+    assert (
+        f'href="/_dev/mailbox/{name}">Test email from ICT and digital apprenticeships</a>' in index
+    )
     assert "A developer sent it to check that emails from the service arrive." in page
     assert client.get("/_dev/mailbox/../../etc/passwd").status_code == 404
     assert client.get("/_dev/mailbox/nope.eml").status_code == 404

@@ -1,0 +1,112 @@
+"""A form posted without a valid CSRF token is refused with a plain page, and nothing is saved.
+
+There is no real form yet, so a stand-in route writes a row the way a form would.
+TODO: point these at the staff sign-in form once it exists.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from flask import redirect, request
+from flask_wtf.csrf import generate_csrf
+from itsdangerous import TimestampSigner
+from sqlalchemy import func, select
+
+from tests.conftest import rolled_back
+from tracker.catalogue.models import Track
+from tracker.extensions import db
+
+FRIENDLY = (
+    "Your form could not be sent",
+    "This can happen if the page was open for a long time or you opened it in another tab.",
+    "Go back, reload the page and try again. Nothing was saved.",
+)
+
+
+@pytest.fixture
+def form_app(make_app):
+    other = make_app(WTF_CSRF_ENABLED=True)
+
+    @other.get("/_tracks/new")
+    def new_track():
+        return generate_csrf()  # what the form page would put in its hidden field
+
+    @other.post("/_tracks/new")
+    def add_track():
+        db.session.add(Track(slug=request.form["slug"], name="Posted"))
+        db.session.commit()
+        return redirect("/")
+
+    with rolled_back(other):
+        yield other
+
+
+def saved_tracks() -> int:
+    return db.session.scalar(select(func.count()).select_from(Track).where(Track.name == "Posted"))
+
+
+def test_a_form_with_its_token_is_saved(form_app):
+    # The control: the same form, sent properly, does write its row.
+    client = form_app.test_client()
+    token = client.get("/_tracks/new").get_data(as_text=True)
+
+    response = client.post("/_tracks/new", data={"slug": "sent", "csrf_token": token})
+
+    assert response.status_code == 302
+    assert saved_tracks() == 1
+
+
+def test_a_form_without_a_token_gets_a_plain_answer_and_saves_nothing(form_app):
+    client = form_app.test_client()
+    client.get("/_tracks/new")  # the session exists; only the token is missing
+
+    response = client.post("/_tracks/new", data={"slug": "forged"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for sentence in FRIENDLY:
+        assert sentence in html
+    assert "Example Borough Council" in html  # the service's own design
+    assert "Bad Request" not in html and "CSRF" not in html
+    assert saved_tracks() == 0
+
+
+def test_a_token_from_another_session_is_refused(form_app):
+    stranger = form_app.test_client().get("/_tracks/new").get_data(as_text=True)
+    client = form_app.test_client()
+    client.get("/_tracks/new")
+
+    response = client.post("/_tracks/new", data={"slug": "forged", "csrf_token": stranger})
+
+    assert response.status_code == 400
+    assert FRIENDLY[0] in response.get_data(as_text=True)
+    assert saved_tracks() == 0
+
+
+def test_a_token_older_than_an_hour_is_refused(form_app, monkeypatch):
+    client = form_app.test_client()
+    token = client.get("/_tracks/new").get_data(as_text=True)
+    later = int(time.time()) + 3601
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda signer: later)
+
+    response = client.post("/_tracks/new", data={"slug": "stale", "csrf_token": token})
+
+    assert response.status_code == 400
+    assert FRIENDLY[0] in response.get_data(as_text=True)
+    assert saved_tracks() == 0
+
+
+def test_the_csrf_page_keeps_the_security_headers_and_its_script_runs(form_app):
+    # CSRF protection stops the request in a before_request hook that runs before
+    # Talisman's, so the page makes its nonce itself; the header must carry the same one.
+    response = form_app.test_client().post("/_tracks/new", data={"slug": "x"})
+
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([\w-]+)'", policy)[1]
+    assert f'<script nonce="{nonce}">' in response.get_data(as_text=True)
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Frame-Options"] == "DENY"

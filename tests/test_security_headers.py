@@ -1,0 +1,305 @@
+"""Security headers on every response of every route, cookie flags, and the 429 page.
+
+The routes are read from the app's URL map when the test runs, so a new view is covered
+without touching this file.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from flask import Response, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import TooManyRequests
+
+from tests import services
+from tests.conftest import rolled_back
+from tracker.config import ConfigError
+from tracker.security import content_security_policy
+
+HTTPS = "https://tracker.test"
+STATIC_FILE = "dist/application.css"
+PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
+DUMMY_VALUES = {"int": "1", "float": "1.0", "uuid": str(uuid.UUID(int=1))}
+NOT_SENT = {"HEAD", "OPTIONS"}  # answered by Flask itself for every GET or any route
+# Responses that may be cached: built assets and the council's colours. Every other is a page.
+CACHEABLE_ENDPOINTS = {"static", "public.branding_css"}
+
+
+def _dummy(match: re.Match) -> str:
+    if match["converter"] == "any":
+        return match["args"].split(",")[0].strip(" '\"")
+    return DUMMY_VALUES.get(match["converter"], "x")
+
+
+def every_request(app) -> list[tuple[str, str, bool]]:
+    """(method, path, is_page) for each method of each rule; a real file for 'static'."""
+    requests = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            path = PLACEHOLDER.sub(STATIC_FILE, rule.rule)
+        else:
+            path = PLACEHOLDER.sub(_dummy, rule.rule)
+        for method in sorted(rule.methods - NOT_SENT):
+            requests.append((method, path, rule.endpoint not in CACHEABLE_ENDPOINTS))
+    return sorted(requests, key=lambda r: (r[1], r[0]))
+
+
+def directives(response) -> dict[str, str]:
+    policy = response.headers.get("Content-Security-Policy", "")
+    parts = [part.strip().split(" ", 1) for part in policy.split(";") if part.strip()]
+    return {part[0]: part[1] if len(part) > 1 else "" for part in parts}
+
+
+def cookie(response, name: str) -> dict[str, str | bool] | None:
+    """The attributes of the Set-Cookie header for ``name``, lower-cased; None if not set."""
+    for header in response.headers.getlist("Set-Cookie"):
+        first, *attributes = (part.strip() for part in header.split(";"))
+        if first.split("=", 1)[0] == name:
+            pairs = (attribute.partition("=") for attribute in attributes)
+            return {key.lower(): value or True for key, _, value in pairs}
+    return None
+
+
+def header_problems(response, *, page: bool) -> list[str]:
+    """Each required header that is missing or wrong."""
+    problems = []
+    csp = directives(response)
+    if csp.get("default-src") != "'self'":
+        problems.append(f"default-src is {csp.get('default-src')!r}")
+    if csp.get("frame-ancestors") != "'none'":
+        problems.append(f"frame-ancestors is {csp.get('frame-ancestors')!r}")
+    script_src = csp.get("script-src", "")
+    if "'self'" not in script_src or "'unsafe-inline'" in script_src:
+        problems.append(f"script-src is {script_src!r}")
+    if response.headers.get("Strict-Transport-Security") != "max-age=31536000; includeSubDomains":
+        problems.append(f"HSTS is {response.headers.get('Strict-Transport-Security')!r}")
+    if response.headers.get("X-Content-Type-Options") != "nosniff":
+        problems.append("no X-Content-Type-Options: nosniff")
+    if response.headers.get("X-Frame-Options") != "DENY":
+        problems.append(f"X-Frame-Options is {response.headers.get('X-Frame-Options')!r}")
+    if response.headers.get("Referrer-Policy") != "strict-origin-when-cross-origin":
+        problems.append(f"Referrer-Policy is {response.headers.get('Referrer-Policy')!r}")
+    caching = response.headers.get("Cache-Control", "")
+    if page and caching != "no-store":
+        problems.append(f"a page with Cache-Control {caching!r}")
+    if not page and "no-store" in caching:
+        problems.append("an asset marked no-store")
+    flags = cookie(response, "session")
+    if flags is not None and (flags.get("httponly") is not True or flags.get("samesite") != "Lax"):
+        problems.append(f"session cookie flags {flags}")
+    return problems
+
+
+def sweep(app) -> tuple[list[str], int]:
+    """Send every request over https; describe each response that lacks a header."""
+    client = app.test_client()
+    problems = []
+    requests = every_request(app)
+    for method, path, page in requests:
+        with client.open(path, method=method, base_url=HTTPS) as response:
+            found = header_problems(response, page=page)
+        if response.status_code >= 500:
+            found.append("a server error")
+        problems += [f"{method} {path} ({response.status_code}): {p}" for p in found]
+    return problems, len(requests)
+
+
+def test_every_route_sends_the_security_headers(app, default_catalogue):
+    problems, checked = sweep(app)
+
+    assert checked >= 8  # the public pages, the role pages and the static files at least
+    assert problems == []
+
+
+def test_every_route_of_the_development_app_sends_them_too(make_app, monkeypatch):
+    # Development adds the local mailbox; staff areas may add more.
+    monkeypatch.setenv("TRACKER_ENV", "development")
+    monkeypatch.setenv("EMAIL_BACKEND", "local")
+    development = make_app(REDIS_URL=services.TEST_REDIS_URL, WTF_CSRF_ENABLED=True)
+
+    with rolled_back(development):
+        problems, _ = sweep(development)
+
+    assert "dev_mailbox.index" in development.view_functions
+    assert problems == []
+
+
+def test_the_csp_has_a_fresh_nonce_for_the_inline_script_and_nothing_inline_else(client):
+    first = client.get("/accessibility", base_url=HTTPS)
+    second = client.get("/accessibility", base_url=HTTPS)
+
+    nonces = []
+    for response in (first, second):
+        script_src = directives(response)["script-src"]
+        nonce = re.fullmatch(r"'self' 'nonce-([\w-]{32})'", script_src)[1]
+        html = response.get_data(as_text=True)
+        # template.html's js-enabled snippet and our module script both carry it.
+        assert html.count(f'nonce="{nonce}"') == 2
+        assert html.count("<script") == 2
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    assert directives(first) | {"script-src": ""} == {
+        "default-src": "'self'",
+        "script-src": "",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "form-action": "'self'",
+        "base-uri": "'self'",
+        "object-src": "'none'",
+        "frame-ancestors": "'none'",
+    }
+    assert first.headers["Permissions-Policy"] == (
+        "camera=(), microphone=(), geolocation=(), browsing-topics=()"
+    )
+
+
+def test_a_logo_on_another_site_is_allowed_as_an_image_and_nothing_more(make_app, monkeypatch):
+    monkeypatch.setenv("COUNCIL_LOGO", "https://cdn.borsetshire.example/logo.svg")
+    other = make_app()
+
+    response = other.test_client().get("/accessibility", base_url=HTTPS)
+
+    csp = directives(response)
+    assert csp["img-src"] == "'self' data: https://cdn.borsetshire.example"
+    assert [name for name, value in csp.items() if "borsetshire" in value] == ["img-src"]
+
+
+@pytest.mark.parametrize(
+    ("logo", "source"),
+    [
+        ("images/council-logo.svg", None),
+        ("/media/logo.png", None),
+        ("http://Logos.Example:8080/a/b.svg?v=2", "http://logos.example:8080"),
+        ("//cdn.example/logo.svg", "cdn.example"),
+    ],
+)
+def test_the_logo_source_is_its_origin(logo, source):
+    images = content_security_policy(logo)["img-src"]
+
+    assert images == " ".join(s for s in ("'self' data:", source) if s)
+
+
+def test_a_logo_address_that_would_add_directives_is_refused():
+    with pytest.raises(ConfigError, match="COUNCIL_LOGO"):
+        content_security_policy("https://x.example; script-src *; /logo.svg")
+
+
+def test_plain_http_works_locally_without_hsts_or_a_secure_cookie(make_app):
+    other = make_app()
+
+    @other.get("/_sets-session")
+    def sets_session():
+        session["seen"] = True
+        return "ok"
+
+    client = other.test_client()
+    page = client.get("/accessibility", base_url="http://tracker.test")
+    response = client.get("/_sets-session", base_url="http://tracker.test")
+
+    assert page.status_code == 200  # no redirect to https outside production
+    # A server must not send HSTS over plain http (RFC 6797, 7.2), and Talisman does not.
+    assert "Strict-Transport-Security" not in page.headers
+    assert header_problems(page, page=True) == [f"HSTS is {None!r}"]
+    flags = cookie(response, "session")
+    assert flags["httponly"] is True and flags["samesite"] == "Lax"
+    assert "secure" not in flags
+    # Talisman would otherwise switch this on at the first request.
+    assert other.config["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.fixture
+def production_app(make_app, monkeypatch, database_name):
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "p" * 48)
+    monkeypatch.setenv("DATABASE_URL", services.database_url(database_name))
+    monkeypatch.setenv("REDIS_URL", services.TEST_REDIS_URL)
+    production = make_app(TESTING=False)
+    assert production.config["TRACKER_ENV"] == "production"
+    return production
+
+
+def test_production_redirects_plain_http_to_https(production_app):
+    client = production_app.test_client()
+
+    response = client.get("/roles?track=data-analysis", base_url="http://tracker.example")
+
+    assert response.status_code == 302
+    assert response.location == "https://tracker.example/roles?track=data-analysis"
+    assert header_problems(response, page=True) == [f"HSTS is {None!r}"]
+
+
+def test_production_session_cookies_are_secure_httponly_and_lax(production_app):
+    @production_app.get("/_sets-session")
+    def sets_session():
+        session["seen"] = True
+        return "ok"
+
+    with rolled_back(production_app):
+        response = production_app.test_client().get("/_sets-session", base_url=HTTPS)
+
+    flags = cookie(response, "session")
+    assert flags["secure"] is True and flags["httponly"] is True and flags["samesite"] == "Lax"
+    assert header_problems(response, page=True) == []
+
+
+# Too many attempts: Flask-Limiter raises RateLimitExceeded, a TooManyRequests.
+
+
+def _limited_app(make_app, **limiter_options):
+    other = make_app()
+    limiter = Limiter(get_remote_address, app=other, storage_uri="memory://", **limiter_options)
+
+    @other.get("/_limited")
+    @limiter.limit("1 per 15 minutes")
+    def limited():
+        return "ok"
+
+    return other
+
+
+def test_too_many_attempts_get_the_429_page_with_the_limiters_retry_after(make_app):
+    client = _limited_app(make_app, headers_enabled=True).test_client()
+
+    assert client.get("/_limited", base_url=HTTPS).status_code == 200
+    response = client.get("/_limited", base_url=HTTPS)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "Too many attempts" in html and "Wait 15 minutes, then try again." in html
+    assert "mailto:apprenticeships@example.gov.uk" in html
+    assert 0 < int(response.headers["Retry-After"]) <= 900
+    assert header_problems(response, page=True) == []
+
+
+def test_the_429_page_keeps_the_retry_after_of_an_on_breach_response(make_app):
+    def on_breach(limit):
+        return Response("slow down", 429, {"Retry-After": "600"})
+
+    client = _limited_app(make_app, headers_enabled=False, on_breach=on_breach).test_client()
+
+    client.get("/_limited")
+    response = client.get("/_limited")
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "600"
+
+
+def test_the_429_page_keeps_werkzeugs_retry_after(make_app):
+    other = make_app()
+
+    @other.get("/_abort")
+    def aborts():
+        raise TooManyRequests(retry_after=120)
+
+    response = other.test_client().get("/_abort")
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "120"

@@ -1,0 +1,32 @@
+"""`flask users create-admin EMAIL`: the first administrator."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from tracker.accounts import services
+from tracker.extensions import db
+
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", prompt="Full name", help="The administrator's full name.")
+@click.password_option(
+    "--password", prompt="Password (at least 12 characters)", help="Asked for if not given."
+)
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an administrator (HR) who can sign in and invite everyone else.
+
+    They set up security codes (an authenticator app) the first time they sign in.
+    """
+    try:
+        user = services.create_admin(
+            created_by="command line", email=email, name=name, password=password
+        )
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created administrator {user.email}. Sign in at /staff/sign-in.")

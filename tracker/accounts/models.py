@@ -1,0 +1,176 @@
+"""Staff users, what they may do (roles and scopes), their sessions and one-time tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+
+
+class StaffRole(enum.Enum):
+    ADMIN = "admin"  # HR: runs the campaign and the system
+    HIRING_MANAGER = "hiring_manager"  # scoped to tracks and/or roles
+    PARTNER = "partner"  # an employer partner: sees only what is shared with its organisation
+    MENTOR = "mentor"
+
+    @property
+    def label(self) -> str:
+        return {
+            "admin": "Administrator (HR)",
+            "hiring_manager": "Hiring manager",
+            "partner": "Employer partner",
+            "mentor": "Mentor",
+        }[self.value]
+
+
+def _enum(cls, name):
+    return db.Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class PartnerOrganisation(db.Model):
+    __tablename__ = "partner_organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"<PartnerOrganisation {self.name}>"
+
+
+class User(db.Model):
+    """A member of staff, a partner or a mentor. Applicants are not users: they sign in by link."""
+
+    __tablename__ = "staff_user"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # None until the invitation is accepted: nobody can sign in without having set one.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last TOTP time step used, so a code cannot be replayed within its window.
+    totp_last_step: Mapped[int | None]
+    partner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_organisation.id", ondelete="RESTRICT")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    scopes: Mapped[list[ManagerScope]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    partner_organisation: Mapped[PartnerOrganisation | None] = relationship()
+
+    # Flask-Login's protocol. The id it keeps in the cookie is the server-side session's
+    # token, set on the instance when the session is loaded (see accounts/login.py).
+    session_token = None
+    staff_session = None
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+    @property
+    def role_set(self) -> set[StaffRole]:
+        return {r.role for r in self.roles}
+
+    def has_role(self, role: StaffRole) -> bool:
+        return role in self.role_set
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.has_role(StaffRole.ADMIN)
+
+    @property
+    def has_accepted_invitation(self) -> bool:
+        return self.password_hash is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "staff_user_role"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ManagerScope(db.Model):
+    """A track or a single role a hiring manager is responsible for."""
+
+    __tablename__ = "manager_scope"
+    __table_args__ = (
+        CheckConstraint("(track_id IS NULL) != (role_id IS NULL)", name="track_or_role"),
+        UniqueConstraint("user_id", "track_id", "role_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("track.id", ondelete="CASCADE"))
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
+
+    user: Mapped[User] = relationship(back_populates="scopes")
+
+
+class TokenPurpose(enum.Enum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a name, not a password
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring link. Only a hash is stored: a database leak reveals no link."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose, "token_purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class StaffSession(db.Model):
+    """A signed-in session, held on the server so that signing out really ends it."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set once the second factor is checked (or when the user needs none).
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+    user: Mapped[User] = relationship()

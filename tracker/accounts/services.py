@@ -1,0 +1,424 @@
+"""Account verbs. Each takes the acting user (or says who acts), flushes, and never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+from flask import current_app
+from sqlalchemy import select, update
+
+from tracker.accounts.models import (
+    AccountToken,
+    ManagerScope,
+    PartnerOrganisation,
+    StaffRole,
+    StaffSession,
+    TokenPurpose,
+    User,
+    UserRole,
+)
+from tracker.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from tracker.accounts.tokens import new_token, token_hash
+from tracker.audit.services import record_event
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.notifications.services import queue_email
+from tracker.templating import public_url
+
+
+class AccountError(ValueError):
+    """A request that cannot be done, with a message to show the person who asked."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a user may do: roles, and for hiring managers the tracks and roles they look after."""
+
+    roles: frozenset[StaffRole]
+    track_ids: frozenset[int] = frozenset()
+    role_ids: frozenset[int] = frozenset()
+    partner_organisation: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_access(access: Access) -> None:
+    if not access.roles:
+        raise AccountError("Choose at least one role")
+    if StaffRole.HIRING_MANAGER in access.roles and not (access.track_ids or access.role_ids):
+        raise AccountError("Choose the tracks or roles this hiring manager looks after")
+    if StaffRole.PARTNER in access.roles and not (access.partner_organisation or "").strip():
+        raise AccountError("Enter the employer partner's organisation")
+
+
+def _apply_access(user: User, access: Access) -> None:
+    _check_access(access)
+    user.roles = [UserRole(role=role) for role in sorted(access.roles, key=lambda r: r.value)]
+    manager = StaffRole.HIRING_MANAGER in access.roles
+    user.scopes = (
+        [ManagerScope(track_id=t) for t in sorted(access.track_ids)]
+        + [ManagerScope(role_id=r) for r in sorted(access.role_ids)]
+        if manager
+        else []
+    )
+    if StaffRole.PARTNER in access.roles:
+        name = " ".join((access.partner_organisation or "").split())
+        organisation = db.session.scalar(
+            select(PartnerOrganisation).where(PartnerOrganisation.name == name)
+        ) or PartnerOrganisation(name=name)
+        user.partner_organisation = organisation
+    else:
+        user.partner_organisation = None
+
+
+def _describe(access: Access) -> dict:
+    return {
+        "roles": sorted(r.value for r in access.roles),
+        "tracks": sorted(access.track_ids),
+        "role_scopes": sorted(access.role_ids),
+        "partner_organisation": access.partner_organisation,
+    }
+
+
+def _issue_token(user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
+    # A new link replaces any earlier one of the same kind.
+    db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+    token = new_token()
+    db.session.add(
+        AccountToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=token_hash(token),
+            expires_at=utcnow() + valid_for,
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def create_admin(*, created_by: str, email: str, name: str, password: str) -> User:
+    """The first administrator, from the command line."""
+    email = normalise_email(email)
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise AccountError(f"There is already a user with the email {email}")
+    problem = password_problem(password, email=email)
+    if problem:
+        raise AccountError(problem)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password))
+    user.roles = [UserRole(role=StaffRole.ADMIN)]
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        actor=None,
+        actor_label=created_by,
+        action="user.created",
+        object_type="user",
+        object_id=user.id,
+        details={"roles": ["admin"], "email": email},
+    )
+    return user
+
+
+def invite_user(*, actor: User, email: str, name: str, access: Access) -> User:
+    """Create an account and email a single-use link to set its password."""
+    email = normalise_email(email)
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise AccountError("There is already a user with this email address")
+    user = User(email=email, name=" ".join(name.split()))
+    db.session.add(user)
+    _apply_access(user, access)
+    db.session.flush()
+    _send_invitation(actor=actor, user=user)
+    record_event(
+        actor=actor,
+        action="user.invited",
+        object_type="user",
+        object_id=user.id,
+        details={"email": email, **_describe(access)},
+    )
+    return user
+
+
+def _send_invitation(*, actor: User, user: User) -> None:
+    days = current_app.config["INVITATION_VALID_DAYS"]
+    token = _issue_token(user, TokenPurpose.INVITATION, timedelta(days=days))
+    queue_email(
+        actor=actor.email,
+        to=user.email,
+        template="staff_invitation",
+        context={
+            "user_id": user.id,
+            "invited_by": actor.name,
+            "link": public_url("accounts.invitation_link", token=token),
+            "valid_days": days,
+        },
+        idempotency_key=f"staff_invitation:{user.id}:{token_hash(token)[:16]}",
+    )
+
+
+def resend_invitation(*, actor: User, user: User) -> None:
+    if user.has_accepted_invitation:
+        raise AccountError("This person has already set their password")
+    _send_invitation(actor=actor, user=user)
+    record_event(
+        actor=actor, action="user.invitation_resent", object_type="user", object_id=user.id
+    )
+
+
+def update_access(*, actor: User, user: User, access: Access) -> None:
+    if user.id == actor.id and StaffRole.ADMIN not in access.roles:
+        raise AccountError("You cannot remove your own administrator role")
+    before = {
+        "roles": sorted(r.value for r in user.role_set),
+        "tracks": sorted(s.track_id for s in user.scopes if s.track_id),
+        "role_scopes": sorted(s.role_id for s in user.scopes if s.role_id),
+    }
+    _apply_access(user, access)
+    db.session.flush()
+    record_event(
+        actor=actor,
+        action="user.access_changed",
+        object_type="user",
+        object_id=user.id,
+        details={"before": before, "after": _describe(access)},
+    )
+
+
+def revoke_sessions(user: User, *, except_session: StaffSession | None = None) -> int:
+    query = update(StaffSession).where(
+        StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None)
+    )
+    if except_session is not None:
+        query = query.where(StaffSession.id != except_session.id)
+    return db.session.execute(query.values(revoked_at=utcnow())).rowcount
+
+
+def deactivate_user(*, actor: User, user: User) -> None:
+    """Stop someone signing in, and end every session they have open now."""
+    if user.id == actor.id:
+        raise AccountError("You cannot deactivate your own account")
+    if not user.is_active:
+        raise AccountError("This account is already deactivated")
+    user.is_active = False
+    ended = revoke_sessions(user)
+    db.session.flush()
+    record_event(
+        actor=actor,
+        action="user.deactivated",
+        object_type="user",
+        object_id=user.id,
+        details={"sessions_ended": ended},
+    )
+
+
+def reactivate_user(*, actor: User, user: User) -> None:
+    if user.is_active:
+        raise AccountError("This account is already active")
+    user.is_active = True
+    db.session.flush()
+    record_event(actor=actor, action="user.reactivated", object_type="user", object_id=user.id)
+
+
+def find_user_for_sign_in(*, email: str, password: str) -> User | None:
+    """The active user with this email and password; None otherwise, in about the same time."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(*, user: User, ip: str | None) -> tuple[StaffSession, str]:
+    """A new server-side session; the returned token goes in the signed cookie."""
+    token = new_token()
+    now = utcnow()
+    staff_session = StaffSession(
+        token_hash=token_hash(token),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        verified_at=None if user.needs_second_factor else now,
+        ip=ip,
+    )
+    db.session.add(staff_session)
+    user.last_sign_in_at = now
+    db.session.flush()
+    return staff_session, token
+
+
+def find_live_session(token: str) -> StaffSession | None:
+    """The session for a cookie's token if it is still valid; refreshes its idle timer."""
+    config = current_app.config
+    now = utcnow()
+    staff_session = db.session.scalar(
+        select(StaffSession).where(StaffSession.token_hash == token_hash(token))
+    )
+    if staff_session is None or staff_session.revoked_at is not None:
+        return None
+    idle = timedelta(minutes=config["STAFF_IDLE_TIMEOUT_MINUTES"])
+    lifetime = timedelta(hours=config["STAFF_SESSION_MAX_HOURS"])
+    if now - staff_session.last_seen_at > idle or now - staff_session.created_at > lifetime:
+        staff_session.revoked_at = now
+        return None
+    if not staff_session.user.is_active:
+        return None
+    # Writing on every request is wasteful; a minute's precision is plenty for an idle timer.
+    if now - staff_session.last_seen_at > timedelta(minutes=1):
+        staff_session.last_seen_at = now
+    return staff_session
+
+
+def end_session(*, staff_session: StaffSession) -> None:
+    staff_session.revoked_at = utcnow()
+    db.session.flush()
+
+
+def totp_for(user: User) -> pyotp.TOTP:
+    return pyotp.TOTP(user.totp_secret)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    issuer = current_app.config["BRANDING"]["service_name"]
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step the code belongs to (allowing one step of clock drift), or None."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = utcnow()
+    for drift in (0, -1, 1):
+        at = now + timedelta(seconds=30 * drift)
+        if totp.verify(code, for_time=at, valid_window=0):
+            return totp.timecode(at)
+    return None
+
+
+def enrol_second_factor(*, user: User, secret: str, code: str) -> None:
+    step = _matching_step(secret, code)
+    if step is None:
+        raise AccountError("The code is not right. Enter the 6-digit code your app shows now")
+    user.totp_secret = secret
+    user.totp_last_step = step
+    db.session.flush()
+    record_event(
+        actor=user, action="user.second_factor_enrolled", object_type="user", object_id=user.id
+    )
+
+
+def verify_second_factor(*, user: User, staff_session: StaffSession, code: str) -> bool:
+    step = _matching_step(user.totp_secret or "", code) if user.totp_secret else None
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    user.totp_last_step = step
+    staff_session.verified_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def _usable_token(token: str, purpose: TokenPurpose) -> AccountToken | None:
+    found = db.session.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == token_hash(token), AccountToken.purpose == purpose
+        )
+    )
+    if found is None or found.used_at is not None or found.expires_at <= utcnow():
+        return None
+    if not found.user.is_active:
+        return None
+    return found
+
+
+def user_for_token(token: str, purpose: TokenPurpose) -> User | None:
+    found = _usable_token(token, purpose)
+    return found.user if found else None
+
+
+def set_password_with_token(*, token: str, purpose: TokenPurpose, password: str) -> User:
+    """Accept an invitation or complete a reset: the link works once, then never again."""
+    found = _usable_token(token, purpose)
+    if found is None:
+        raise AccountError("This link has expired or has already been used")
+    user = found.user
+    problem = password_problem(password, email=user.email)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    found.used_at = utcnow()
+    revoke_sessions(user)
+    db.session.flush()
+    action = (
+        "user.invitation_accepted" if purpose is TokenPurpose.INVITATION else "user.password_reset"
+    )
+    record_event(actor=user, action=action, object_type="user", object_id=user.id)
+    return user
+
+
+def request_password_reset(*, email: str) -> None:
+    """Email a reset link if the address belongs to an active user; say nothing either way."""
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None or not user.is_active or not user.has_accepted_invitation:
+        record_event(actor=None, actor_label=email, action="user.password_reset_unknown")
+        return
+    minutes = current_app.config["PASSWORD_RESET_VALID_MINUTES"]
+    token = _issue_token(user, TokenPurpose.PASSWORD_RESET, timedelta(minutes=minutes))
+    queue_email(
+        actor=email,
+        to=user.email,
+        template="staff_password_reset",
+        context={
+            "user_id": user.id,
+            "link": public_url("accounts.reset_link", token=token),
+            "valid_minutes": minutes,
+        },
+        idempotency_key=f"staff_password_reset:{user.id}:{token_hash(token)[:16]}",
+    )
+    record_event(
+        actor=user, action="user.password_reset_requested", object_type="user", object_id=user.id
+    )
+
+
+def change_password(*, user: User, staff_session: StaffSession, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Your current password is not right")
+    problem = password_problem(new, email=user.email)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(new)
+    # Anyone else signed in as this user (a stolen session, say) is signed out.
+    revoke_sessions(user, except_session=staff_session)
+    db.session.flush()
+    record_event(actor=user, action="user.password_changed", object_type="user", object_id=user.id)
+
+
+def users_with_roles(roles: Iterable[StaffRole]) -> list[User]:
+    wanted = set(roles)
+    return [u for u in db.session.scalars(select(User).order_by(User.name)) if u.role_set & wanted]
