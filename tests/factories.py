@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
-from factory.alchemy import SQLAlchemyModelFactory
-
 import pyotp
+from factory.alchemy import SQLAlchemyModelFactory
 
 from tracker import clock
 from tracker.accounts.models import ManagerScope, PartnerOrganisation, StaffRole, User, UserRole

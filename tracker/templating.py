@@ -45,7 +45,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(long_datetime)
     app.add_template_global(apply_url)
-    app.add_template_global(uk_today)
+    app.add_template_global(uk_today, "uk_today")
     app.add_template_global(can)
     app.add_template_global(Permission, "Permission")
     app.add_template_global(EmailStatus, "EmailStatus")

@@ -58,7 +58,8 @@ def test_an_unknown_email_gets_the_same_message(client, form_token):
 
 def test_empty_fields_are_named_in_an_error_summary(client, form_token):
     response = client.post(
-        "/staff/sign-in", data={"email": "", "password": "", "csrf_token": form_token("/staff/sign-in")}
+        "/staff/sign-in",
+        data={"email": "", "password": "", "csrf_token": form_token("/staff/sign-in")},
     )
 
     page = response.get_data(as_text=True)
@@ -78,7 +79,11 @@ def test_an_administrator_needs_a_security_code_after_the_password(client, form_
     admin = UserFactory(roles=[StaffRole.ADMIN])
     response = client.post(
         "/staff/sign-in",
-        data={"email": admin.email, "password": PASSWORD, "csrf_token": form_token("/staff/sign-in")},
+        data={
+            "email": admin.email,
+            "password": PASSWORD,
+            "csrf_token": form_token("/staff/sign-in"),
+        },
     )
     assert response.location == "/staff/sign-in/security-code"
 
@@ -124,7 +129,11 @@ def test_a_new_administrator_sets_up_security_codes_before_anything_else(client,
 
     response = client.post(
         "/staff/sign-in",
-        data={"email": admin.email, "password": PASSWORD, "csrf_token": form_token("/staff/sign-in")},
+        data={
+            "email": admin.email,
+            "password": PASSWORD,
+            "csrf_token": form_token("/staff/sign-in"),
+        },
     )
     assert response.location == "/staff/sign-in/set-up-security-codes"
     path = "/staff/sign-in/set-up-security-codes"

@@ -1,0 +1,149 @@
+"""Every staff endpoint, for every role, including records outside the user's scope.
+
+Each row says who may use the endpoint; everyone else gets 403 or 404, never the page.
+A new staff endpoint must be added here: the last test fails until it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.factories import RoleFactory, TrackFactory, UserFactory
+from tracker.accounts.models import StaffRole
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.notifications.models import Email, EmailStatus
+
+ADMIN, MANAGER, PARTNER, MENTOR = (
+    StaffRole.ADMIN,
+    StaffRole.HIRING_MANAGER,
+    StaffRole.PARTNER,
+    StaffRole.MENTOR,
+)
+EVERYONE = {ADMIN, MANAGER, PARTNER, MENTOR}
+
+# (method, endpoint, path template, who may use it)
+MATRIX = [
+    ("GET", "staff.dashboard", "/staff/", EVERYONE),
+    ("GET", "staff.role", "/staff/roles/{own_role}", {ADMIN, MANAGER}),
+    ("GET", "staff.role", "/staff/roles/{other_role}", {ADMIN}),
+    ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
+    ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
+    ("GET", "admin.users", "/admin/users", {ADMIN}),
+    ("GET", "admin.invite", "/admin/users/invite", {ADMIN}),
+    ("POST", "admin.invite", "/admin/users/invite", {ADMIN}),
+    ("GET", "admin.user", "/admin/users/{target}", {ADMIN}),
+    ("POST", "admin.user", "/admin/users/{target}", {ADMIN}),
+    ("POST", "admin.resend_invitation", "/admin/users/{target}/resend-invitation", {ADMIN}),
+    ("GET", "admin.deactivate", "/admin/users/{target}/deactivate", {ADMIN}),
+    ("POST", "admin.deactivate", "/admin/users/{target}/deactivate", {ADMIN}),
+    ("POST", "admin.reactivate", "/admin/users/{target}/reactivate", {ADMIN}),
+    ("GET", "admin.audit", "/admin/audit", {ADMIN}),
+    ("GET", "admin.emails", "/admin/emails", {ADMIN}),
+    ("POST", "admin.retry_email", "/admin/emails/{email}/retry", {ADMIN}),
+    ("GET", "admin.email_templates", "/admin/email-templates", {ADMIN}),
+    ("GET", "admin.email_template", "/admin/email-templates/test_email", {ADMIN}),
+]
+
+
+@pytest.fixture
+def records():
+    own_track, other_track = TrackFactory(), TrackFactory()
+    own_role = RoleFactory(track=own_track)
+    other_role = RoleFactory(track=other_track)
+    target = UserFactory(roles=[MENTOR])
+    email = Email(
+        idempotency_key="matrix",
+        recipient="x@example.com",
+        template="test_email",
+        context={"requested_by": "x"},
+        queued_by="test",
+        status=EmailStatus.FAILED,
+        attempts=8,
+        last_error="refused",
+        failed_at=utcnow(),
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(email)
+    db.session.flush()
+    return {
+        "own_track": own_track,
+        "own_role": own_role.id,
+        "other_role": other_role.id,
+        "target": target.id,
+        "email": email.id,
+    }
+
+
+def _user_for(role: StaffRole, records: dict):
+    if role is MANAGER:
+        return UserFactory(roles=[MANAGER], tracks=[records["own_track"]])
+    return UserFactory(roles=[role])
+
+
+def _token(client) -> str:
+    html = client.get("/staff/", follow_redirects=True).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def _request(client, method: str, path: str):
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, data={"csrf_token": _token(client)})
+
+
+@pytest.mark.parametrize(("method", "endpoint", "path", "allowed"), MATRIX)
+@pytest.mark.parametrize("role", sorted(EVERYONE, key=lambda r: r.value), ids=lambda r: r.value)
+def test_each_role_reaches_only_what_it_may(
+    client, sign_in, records, role, method, endpoint, path, allowed
+):
+    sign_in(_user_for(role, records))
+
+    response = _request(client, method, path.format(**records))
+
+    if role in allowed:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert not response.location.startswith("/staff/sign-in")
+    else:
+        assert response.status_code in (403, 404), response.status_code
+
+
+@pytest.mark.parametrize(("method", "endpoint", "path", "allowed"), MATRIX)
+def test_anonymous_people_are_sent_to_sign_in(client, records, method, endpoint, path, allowed):
+    response = (
+        client.get(path.format(**records))
+        if method == "GET"
+        else client.post(path.format(**records), data={"csrf_token": _token(client)})
+    )
+
+    assert response.status_code == 302
+    assert response.location.startswith("/staff/sign-in")
+
+
+def test_the_matrix_covers_every_staff_endpoint(app):
+    staff_endpoints = {
+        (method, rule.endpoint)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith(("staff.", "admin."))
+        or rule.endpoint == "accounts.change_password"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+    assert staff_endpoints == {(method, endpoint) for method, endpoint, _, _ in MATRIX}
+
+
+def test_a_refused_request_is_audited(client, sign_in, records):
+    from sqlalchemy import select
+
+    from tracker.audit.models import AuditEvent
+
+    mentor = UserFactory(roles=[MENTOR])
+    sign_in(mentor)
+
+    assert client.get("/admin/users").status_code == 403
+
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")).one()
+    assert (event.actor_id, event.object_id) == (mentor.id, "/admin/users")
