@@ -32,8 +32,8 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 
 
 @pytest.fixture(scope="session")
-def live_server():
-    """The app serving the default catalogue from a committed database, on a free port."""
+def live_app():
+    """The app on a committed database with the default catalogue; dropped at the end."""
     name = f"tracker_browser_{uuid.uuid4().hex[:8]}"
     url = services.create_database(name)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
@@ -43,7 +43,17 @@ def live_server():
         document = parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
         load_catalogue(document=document)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    services.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """live_app served on a free port."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -51,10 +61,6 @@ def live_server():
     finally:
         server.shutdown()
         thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        services.drop_database(name)
 
 
 @pytest.fixture(scope="session")
