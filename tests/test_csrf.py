@@ -1,7 +1,7 @@
 """A form posted without a valid CSRF token is refused with a plain page, and nothing is saved.
 
-There is no real form yet, so a stand-in route writes a row the way a form would.
-TODO: point these at the staff sign-in form once it exists.
+The staff sign-in and sign-out forms are the real ones; a stand-in route that writes a row
+shows the same for any form, with a control that the row is written when the token is sent.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from tests.conftest import rolled_back
+from tests.factories import PASSWORD, UserFactory
+from tracker.accounts.models import StaffSession
+from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Track
 from tracker.extensions import db
 
@@ -24,6 +27,51 @@ FRIENDLY = (
     "This can happen if the page was open for a long time or you opened it in another tab.",
     "Go back, reload the page and try again. Nothing was saved.",
 )
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_signing_in_without_a_token_is_refused_and_records_nothing(client):
+    manager = UserFactory()
+    client.get("/staff/sign-in")
+    before = count(StaffSession), count(AuditEvent)
+
+    response = client.post("/staff/sign-in", data={"email": manager.email, "password": PASSWORD})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for sentence in FRIENDLY:
+        assert sentence in html
+    assert (count(StaffSession), count(AuditEvent)) == before
+    assert client.get("/staff/").status_code == 302  # still signed out
+
+
+def test_signing_in_with_a_stale_token_is_refused(client, form_token, monkeypatch):
+    manager = UserFactory()
+    token = form_token("/staff/sign-in")
+    later = int(time.time()) + 3601
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda signer: later)
+
+    response = client.post(
+        "/staff/sign-in", data={"email": manager.email, "password": PASSWORD, "csrf_token": token}
+    )
+
+    assert response.status_code == 400
+    assert FRIENDLY[0] in response.get_data(as_text=True)
+    assert count(StaffSession) == 0
+
+
+def test_a_forged_sign_out_does_not_sign_anyone_out(client, sign_in):
+    sign_in(UserFactory())
+    events = count(AuditEvent)
+
+    response = client.post("/staff/sign-out")
+
+    assert response.status_code == 400
+    assert client.get("/staff/").status_code == 200
+    assert count(AuditEvent) == events
 
 
 @pytest.fixture

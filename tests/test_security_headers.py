@@ -17,6 +17,8 @@ from werkzeug.exceptions import TooManyRequests
 
 from tests import services
 from tests.conftest import rolled_back
+from tests.factories import UserFactory
+from tracker.accounts.models import StaffRole
 from tracker.config import ConfigError
 from tracker.security import content_security_policy
 
@@ -94,9 +96,9 @@ def header_problems(response, *, page: bool) -> list[str]:
     return problems
 
 
-def sweep(app) -> tuple[list[str], int]:
+def sweep(app, client=None) -> tuple[list[str], int]:
     """Send every request over https; describe each response that lacks a header."""
-    client = app.test_client()
+    client = client or app.test_client()
     problems = []
     requests = every_request(app)
     for method, path, page in requests:
@@ -113,6 +115,17 @@ def test_every_route_sends_the_security_headers(app, default_catalogue):
 
     assert checked >= 8  # the public pages, the role pages and the static files at least
     assert problems == []
+
+
+def test_every_route_sends_them_to_a_signed_in_administrator(app, client, sign_in):
+    # Signed in, the staff pages answer instead of redirecting to the sign-in page.
+    response = sign_in(UserFactory(roles=[StaffRole.ADMIN, StaffRole.HIRING_MANAGER]))
+    assert response.status_code == 302 and client.get("/staff/").status_code == 200
+
+    problems, _ = sweep(app, client)
+
+    assert problems == []
+    assert client.get("/admin/users", base_url=HTTPS).status_code == 200
 
 
 def test_every_route_of_the_development_app_sends_them_too(make_app, monkeypatch):
@@ -271,7 +284,7 @@ def test_too_many_attempts_get_the_429_page_with_the_limiters_retry_after(make_a
 
     html = response.get_data(as_text=True)
     assert response.status_code == 429
-    assert "Too many attempts" in html and "Wait 15 minutes, then try again." in html
+    assert "Too many attempts" in html and "Wait a few minutes, then try again." in html
     assert "mailto:apprenticeships@example.gov.uk" in html
     assert 0 < int(response.headers["Retry-After"]) <= 900
     assert header_problems(response, page=True) == []
@@ -303,3 +316,24 @@ def test_the_429_page_keeps_werkzeugs_retry_after(make_app):
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
     assert response.headers["Retry-After"] == "120"
+
+
+def test_the_sign_in_limit_answers_with_the_429_page_and_its_script_allowed(client, form_token):
+    email = UserFactory().email
+    for _ in range(11):
+        data = {
+            "email": email,
+            "password": "a wrong guess",
+            "csrf_token": form_token("/staff/sign-in"),
+        }
+        # Over https, Flask-WTF also wants a same-site Referer, which browsers send.
+        response = client.post(
+            "/staff/sign-in", data=data, base_url=HTTPS, headers={"Referer": f"{HTTPS}/staff/"}
+        )
+
+    # The limiter stops the request in a hook that runs before Talisman's, as CSRF does.
+    nonce = re.search(r"'nonce-([\w-]+)'", response.headers["Content-Security-Policy"])[1]
+    assert response.status_code == 429
+    assert f'<script nonce="{nonce}">' in response.get_data(as_text=True)
+    assert int(response.headers["Retry-After"]) > 0
+    assert header_problems(response, page=True) == []

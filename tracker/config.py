@@ -163,6 +163,8 @@ def _account_settings(env: Mapping[str, str], redis_url: str | None) -> dict:
         "PASSWORD_RESET_VALID_MINUTES": _whole_number(env, "PASSWORD_RESET_VALID_MINUTES", 60),
         # Remember-me is off: closing the browser ends a staff session.
         "REMEMBER_COOKIE_DURATION": 0,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         # Flask-Limiter: counts live in Redis so that every web process shares them; if Redis
         # is unreachable it falls back to counting in memory rather than letting everything in.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

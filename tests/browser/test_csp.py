@@ -17,13 +17,22 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page that obeys the CSP (the shared fixture bypasses it, for axe-core)."""
+    context = browser.new_context(
+        base_url=live_server, bypass_csp=False, viewport={"width": 375, "height": 800}
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def console_errors(page) -> list[str]:
-    """The console errors and uncaught exceptions of ``page``, a phone-sized window."""
+    """The console errors and uncaught exceptions of ``page``, watched from before it loads."""
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.add_init_script(RECORD_VIOLATIONS)
-    page.set_viewport_size({"width": 375, "height": 800})
     return errors
 
 
