@@ -4,6 +4,8 @@ set -euo pipefail
 host="$1"
 port="$2"
 bin=.venv/bin
+# Links in emails point at this server unless told otherwise.
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://${host}:${port}}"
 
 "$bin/celery" -A wsgi:celery worker --beat --loglevel INFO \
   --schedule instance/celerybeat-schedule &

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, func
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
+from tracker.types import UtcDateTime
 
 
 class AuditEvent(db.Model):
@@ -15,9 +16,7 @@ class AuditEvent(db.Model):
     __table_args__ = (Index("ix_audit_event_occurred_at", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     # The staff user, when there is one; the label keeps the record readable (and covers
     # anonymous actors, such as a failed sign-in) after a user is renamed or removed.
     actor_id: Mapped[int | None] = mapped_column(

@@ -1,0 +1,63 @@
+"""The zero-setup path `make run` uses: SQLite. Timestamps, sessions and the outbox work there."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from tests.factories import PASSWORD
+from tracker import create_app
+from tracker.accounts import services as accounts
+from tracker.extensions import db
+from tracker.notifications import services as emails
+from tracker.notifications.models import Email
+
+
+def test_a_staff_sign_in_and_an_email_work_on_sqlite(tmp_path):
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'local.sqlite3'}", "TESTING": True}
+    )
+    with app.app_context():
+        upgrade()
+        admin = accounts.create_admin(
+            created_by="test", email="hr@example.gov.uk", name="Sam", password=PASSWORD
+        )
+        admin.totp_secret = pyotp.random_base32()
+        emails.queue_email(
+            actor="test",
+            to="ada@example.com",
+            template="test_email",
+            context={"requested_by": "x"},
+            idempotency_key="sqlite",
+        )
+        db.session.commit()
+        secret = admin.totp_secret
+
+    client = app.test_client()
+
+    def token(path):
+        html = client.get(path, follow_redirects=True).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+    client.post(
+        "/staff/sign-in",
+        data={
+            "email": "hr@example.gov.uk",
+            "password": PASSWORD,
+            "csrf_token": token("/staff/sign-in"),
+        },
+    )
+    path = "/staff/sign-in/security-code"
+    client.post(path, data={"code": pyotp.TOTP(secret).now(), "csrf_token": token(path)})
+
+    assert client.get("/admin/users").status_code == 200
+    assert "hr@example.gov.uk" in client.get("/admin/audit").get_data(as_text=True)
+    with app.app_context():
+        email = db.session.scalar(select(Email))
+        assert email.created_at.tzinfo is not None
+        assert emails.claim_email(email_id=email.id) is not None
+        db.session.rollback()
+        db.engine.dispose()
