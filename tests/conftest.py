@@ -12,7 +12,8 @@ from flask import g, request_started
 from flask_migrate import upgrade
 
 from tests import services
-from tracker import clock, create_app
+from tests.factories import PASSWORD
+from tracker import create_app
 from tracker.extensions import db
 
 # Tests using these see committed data (a live server, a real worker), so no rollback.
@@ -168,43 +169,14 @@ def default_catalogue(app, today):
 @pytest.fixture
 def sign_in(client):
     """Sign a user in through the real form (and security code, for admins)."""
-    import re
+    from tests.helpers import sign_in_as
 
-    import pyotp
-
-    from tests.factories import PASSWORD
-
-    def csrf_token(path: str) -> str:
-        html = client.get(path, follow_redirects=True).get_data(as_text=True)
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-    def do(user, password: str = PASSWORD):
-        response = client.post(
-            "/staff/sign-in",
-            data={
-                "email": user.email,
-                "password": password,
-                "csrf_token": csrf_token("/staff/sign-in"),
-            },
-        )
-        if user.totp_secret and response.status_code == 302:
-            path = "/staff/sign-in/security-code"
-            # Each code works once: use the next time step's, allowed for clock drift.
-            totp = pyotp.TOTP(user.totp_secret)
-            code = totp.at(totp.timecode(clock.utcnow()) * 30 + 30)
-            response = client.post(path, data={"code": code, "csrf_token": csrf_token(path)})
-        return response
-
-    return do
+    return lambda user, password=PASSWORD: sign_in_as(client, user, password)
 
 
 @pytest.fixture
 def form_token(client):
     """The CSRF token a page's form carries, as a browser would post it."""
-    import re
+    from tests.helpers import csrf_token
 
-    def token(path: str) -> str:
-        html = client.get(path, follow_redirects=True).get_data(as_text=True)
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-    return token
+    return lambda path: csrf_token(client, path)

@@ -125,7 +125,10 @@ class RedisServer:
 class Worker:
     """A real Celery worker process running the app's tasks."""
 
-    def __init__(self, env: dict, log: Path, *, pool: str = "solo", concurrency: int = 1):
+    def __init__(
+        self, env: dict, log: Path, *, pool: str = "solo", concurrency: int = 1, name: str = ""
+    ):
+        self.name = name or f"worker-{free_port()}@localhost"
         self.env = env
         self.log = log
         self.pool = pool
@@ -146,11 +149,10 @@ class Worker:
                     "solo",
                     "--without-gossip",
                     "--without-mingle",
-                    "--without-heartbeat",
                     "--loglevel",
                     "INFO",
                     "-n",
-                    f"mail-{free_port()}@localhost",
+                    self.name,
                 ],
                 cwd=ROOT,
                 env={**os.environ, **self.env},

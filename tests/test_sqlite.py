@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
+from types import SimpleNamespace
 
 import pyotp
 from flask_migrate import upgrade
 from sqlalchemy import select
 
 from tests.factories import PASSWORD
+from tests.helpers import sign_in_as
 from tracker import create_app
 from tracker.accounts import services as accounts
 from tracker.extensions import db
@@ -38,20 +39,7 @@ def test_a_staff_sign_in_and_an_email_work_on_sqlite(tmp_path):
 
     client = app.test_client()
 
-    def token(path):
-        html = client.get(path, follow_redirects=True).get_data(as_text=True)
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-    client.post(
-        "/staff/sign-in",
-        data={
-            "email": "hr@example.gov.uk",
-            "password": PASSWORD,
-            "csrf_token": token("/staff/sign-in"),
-        },
-    )
-    path = "/staff/sign-in/security-code"
-    client.post(path, data={"code": pyotp.TOTP(secret).now(), "csrf_token": token(path)})
+    sign_in_as(client, SimpleNamespace(email="hr@example.gov.uk", totp_secret=secret))
 
     assert client.get("/admin/users").status_code == 200
     assert "hr@example.gov.uk" in client.get("/admin/audit").get_data(as_text=True)

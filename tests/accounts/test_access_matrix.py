@@ -6,11 +6,10 @@ A new staff endpoint must be added here: the last test fails until it is.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.factories import RoleFactory, TrackFactory, UserFactory
+from tests.helpers import csrf_token
 from tracker.accounts.models import StaffRole
 from tracker.clock import utcnow
 from tracker.extensions import db
@@ -83,15 +82,10 @@ def _user_for(role: StaffRole, records: dict):
     return UserFactory(roles=[role])
 
 
-def _token(client) -> str:
-    html = client.get("/staff/", follow_redirects=True).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
 def _request(client, method: str, path: str):
     if method == "GET":
         return client.get(path)
-    return client.post(path, data={"csrf_token": _token(client)})
+    return client.post(path, data={"csrf_token": csrf_token(client, "/staff/")})
 
 
 @pytest.mark.parametrize(("method", "endpoint", "path", "allowed"), MATRIX)
@@ -116,7 +110,7 @@ def test_anonymous_people_are_sent_to_sign_in(client, records, method, endpoint,
     response = (
         client.get(path.format(**records))
         if method == "GET"
-        else client.post(path.format(**records), data={"csrf_token": _token(client)})
+        else client.post(path.format(**records), data={"csrf_token": csrf_token(client, "/staff/")})
     )
 
     assert response.status_code == 302

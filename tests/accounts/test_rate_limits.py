@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.conftest import rolled_back
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import csrf_token
 from tests.mail import RedisServer
-
-
-def _token(client) -> str:
-    html = client.get("/staff/sign-in").get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def _guess(client, email: str, password: str = "wrong password, again"):
     return client.post(
-        "/staff/sign-in", data={"email": email, "password": password, "csrf_token": _token(client)}
+        "/staff/sign-in",
+        data={
+            "email": email,
+            "password": password,
+            "csrf_token": csrf_token(client, "/staff/sign-in"),
+        },
     )
 
 

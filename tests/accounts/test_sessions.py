@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.factories import UserFactory
+from tests.helpers import csrf_token, sign_in_as
 from tracker.accounts.models import StaffRole, StaffSession
 from tracker.extensions import db
 
@@ -38,10 +39,9 @@ def test_a_deactivated_users_open_session_ends_at_their_next_request(
     assert client.get("/staff/").status_code == 200
 
     hr = app.test_client()
-    hr_sign_in = _signer(hr)
-    hr_sign_in(admin)
+    sign_in_as(hr, admin)
     path = f"/admin/users/{manager.id}/deactivate"
-    response = hr.post(path, data={"csrf_token": _token(hr, path)})
+    response = hr.post(path, data={"csrf_token": csrf_token(hr, path)})
     assert response.status_code == 302
 
     after = client.get("/staff/")
@@ -82,36 +82,3 @@ def test_the_session_cookie_is_http_only_and_same_site_and_not_kept_after_closin
     cookie = client.get_cookie("session", domain="tracker.test")
     assert cookie.http_only and cookie.same_site == "Lax"
     assert cookie.expires is None  # a browser-session cookie: remember-me is off
-
-
-def _token(test_client, path: str) -> str:
-    import re
-
-    html = test_client.get(path, follow_redirects=True).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
-def _signer(test_client):
-    import pyotp
-
-    from tests.factories import PASSWORD
-
-    def do(user):
-        test_client.post(
-            "/staff/sign-in",
-            data={
-                "email": user.email,
-                "password": PASSWORD,
-                "csrf_token": _token(test_client, "/staff/sign-in"),
-            },
-        )
-        path = "/staff/sign-in/security-code"
-        test_client.post(
-            path,
-            data={
-                "code": pyotp.TOTP(user.totp_secret).now(),
-                "csrf_token": _token(test_client, path),
-            },
-        )
-
-    return do
