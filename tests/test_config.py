@@ -15,6 +15,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 48,
     "DATABASE_URL": "postgres://tracker@db.internal/tracker",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "PUBLIC_BASE_URL": "https://apprenticeships.example.gov.uk",
 }
 
 
@@ -171,3 +172,16 @@ def test_the_redis_broker_fails_fast_and_outlasts_every_retry_delay():
     assert options["max_retries"] == 0
     assert options["visibility_timeout"] > settings["EMAIL_RETRY_MAX_SECONDS"]
     assert celery["beat_schedule"]["sweep-outbox"]["task"].endswith("sweep_outbox")
+
+
+@pytest.mark.parametrize(
+    ("override", "complaint"),
+    [
+        ({"PUBLIC_BASE_URL": ""}, "PUBLIC_BASE_URL must be the service's https address"),
+        ({"PUBLIC_BASE_URL": "http://jobs.example.gov.uk"}, "https address"),
+        ({"SIGN_IN_LIMIT_PER_ACCOUNT": "ten a day"}, "must read like '10 per 15 minutes'"),
+    ],
+)
+def test_production_refuses_links_that_are_not_https_and_limits_it_cannot_read(override, complaint):
+    with pytest.raises(ConfigError, match=complaint):
+        load_settings(PRODUCTION | override, instance_path=INSTANCE)

@@ -232,6 +232,7 @@ def production_app(make_app, monkeypatch, database_name):
     monkeypatch.setenv("SECRET_KEY", "p" * 48)
     monkeypatch.setenv("DATABASE_URL", services.database_url(database_name))
     monkeypatch.setenv("REDIS_URL", services.TEST_REDIS_URL)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://apprenticeships.example.gov.uk")
     production = make_app(TESTING=False)
     assert production.config["TRACKER_ENV"] == "production"
     return production

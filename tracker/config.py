@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tracker.colours import MINIMUM_CONTRAST, is_legible_background
 
@@ -154,6 +155,18 @@ def _email_settings(env: Mapping[str, str], tracker_env: str, contact_email: str
     }
 
 
+def _limit(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate limit as Flask-Limiter writes them, checked now rather than at the first request."""
+    from limits import parse_many
+
+    text = _get(env, name, default)
+    try:
+        parse_many(text)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must read like '10 per 15 minutes', not {text!r}.") from exc
+    return text
+
+
 def _account_settings(env: Mapping[str, str], redis_url: str | None) -> dict:
     """Staff sessions, one-time links and rate limits."""
     return {
@@ -172,10 +185,10 @@ def _account_settings(env: Mapping[str, str], redis_url: str | None) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "tracker-limits",
-        "SIGN_IN_LIMIT_PER_ACCOUNT": _get(env, "SIGN_IN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
-        "SIGN_IN_LIMIT_PER_IP": _get(env, "SIGN_IN_LIMIT_PER_IP", "50 per 15 minutes"),
-        "PASSWORD_RESET_LIMIT": _get(env, "PASSWORD_RESET_LIMIT", "5 per hour"),
-        "INVITATION_LIMIT": _get(env, "INVITATION_LIMIT", "50 per hour"),
+        "SIGN_IN_LIMIT_PER_ACCOUNT": _limit(env, "SIGN_IN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "SIGN_IN_LIMIT_PER_IP": _limit(env, "SIGN_IN_LIMIT_PER_IP", "50 per 15 minutes"),
+        "PASSWORD_RESET_LIMIT": _limit(env, "PASSWORD_RESET_LIMIT", "5 per hour"),
+        "INVITATION_LIMIT": _limit(env, "INVITATION_LIMIT", "50 per hour"),
     }
 
 
@@ -221,10 +234,19 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         )
 
     contact_email = _get(env, "CONTACT_EMAIL", "apprenticeships@example.gov.uk")
+    public_base_url = _get(env, "PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Plain http only for a stack tried out on this machine (the compose file's localhost).
+    local = urlsplit(public_base_url).hostname in ("localhost", "127.0.0.1")
+    given = bool(_get(env, "PUBLIC_BASE_URL", ""))
+    if production and not (given and (public_base_url.startswith("https://") or local)):
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be the service's https address in production "
+            "(links in emails use it)."
+        )
     return {
         **_account_settings(env, redis_url),
         **_email_settings(env, tracker_env, contact_email),
-        "PUBLIC_BASE_URL": _get(env, "PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_BASE_URL": public_base_url,
         "TRACKER_ENV": tracker_env,
         "DEBUG": False,
         "TESTING": tracker_env == "test",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db
@@ -28,7 +28,16 @@ def _record_denied(error: HTTPException) -> None:
     db.session.commit()
 
 
+def _refuse_nul_bytes():
+    """No form or address in this service takes a NUL character; PostgreSQL cannot store one."""
+    values = [*request.args.values(), *request.form.values(), request.path]
+    if any("\x00" in value for value in values):
+        abort(400, description="The request contained a character that is not allowed.")
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 403:

@@ -1,7 +1,9 @@
 """Extension objects, created unbound so that the app factory can configure them."""
 
+import ipaddress
+
+from flask import request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -30,4 +32,19 @@ csrf = CSRFProtect()
 wtforms_helpers = WTFormsHelpers()
 login_manager = LoginManager()
 # Storage, fallback and limits come from config (RATELIMIT_*); see tracker/config.py.
-limiter = Limiter(key_func=get_remote_address)
+
+
+def client_network() -> str:
+    """Who a per-address limit counts: the IPv4 address, or the IPv6 /64 network, since one
+    household or host is handed a whole /64 and could otherwise rotate through it."""
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+limiter = Limiter(key_func=client_network)

@@ -138,8 +138,8 @@ def test_the_latest_opened_campaign_is_the_one_shown(client, today):
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
 @given(
-    st.lists(st.text(max_size=30), max_size=4),
-    st.lists(st.text(max_size=5), max_size=4),
+    st.lists(st.text(st.characters(exclude_characters="\x00"), max_size=30), max_size=4),
+    st.lists(st.text(st.characters(exclude_characters="\x00"), max_size=5), max_size=4),
 )
 def test_any_filter_query_answers_with_the_page_never_an_error(
     client, default_catalogue, tracks, levels
@@ -148,3 +148,10 @@ def test_any_filter_query_answers_with_the_page_never_an_error(
 
     assert response.status_code == 200
     assert "Filter roles" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_query_is_refused_plainly(client, default_catalogue):
+    response = client.get("/roles", query_string={"track": "data\x00analysis"})
+
+    assert response.status_code == 400
+    assert "a character that is not allowed" in response.get_data(as_text=True)

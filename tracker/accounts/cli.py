@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from tracker.accounts import services
+from tracker.accounts.models import User
 from tracker.extensions import db
 
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -30,3 +32,15 @@ def create_admin(email: str, name: str, password: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created administrator {user.email}. Sign in at /staff/sign-in.")
+
+
+@users_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor(email: str) -> None:
+    """For an administrator who lost their phone: they set up a new app at next sign-in."""
+    user = db.session.scalar(select(User).where(User.email == services.normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"There is no user with the email {email}.")
+    services.reset_second_factor(actor_label="command line", user=user)
+    db.session.commit()
+    click.echo(f"{user.email} will set up security codes again at their next sign-in.")

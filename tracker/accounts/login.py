@@ -12,11 +12,15 @@ from flask_login import current_user, login_user, logout_user
 
 from tracker.accounts import services
 from tracker.accounts.models import User
-from tracker.extensions import login_manager
+from tracker.extensions import db, login_manager
 
 
 def _load_user(token: str) -> User | None:
+    # Runs in the first before_request hook, before any view has changed anything, so the
+    # commit below saves only the session's own bookkeeping (its idle timer, or its expiry).
     staff_session = services.find_live_session(token)
+    if db.session.dirty:
+        db.session.commit()
     if staff_session is None:
         return None
     user = staff_session.user
@@ -47,7 +51,16 @@ def sign_out() -> None:
 
 
 def second_factor_pending() -> bool:
-    return bool(current_user.is_authenticated and current_user.staff_session.verified_at is None)
+    """Signed in, needs a security code (an administrator), and has not given one yet."""
+    return bool(
+        current_user.is_authenticated
+        and current_user.needs_second_factor
+        and current_user.staff_session.verified_at is None
+    )
+
+
+def fully_signed_in() -> bool:
+    return bool(current_user.is_authenticated and not second_factor_pending())
 
 
 def init_login(app: Flask) -> None:
@@ -55,6 +68,7 @@ def init_login(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorised)
     login_manager.session_protection = None  # the server-side session does this job
+    app.add_template_global(fully_signed_in)
 
     @app.before_request
     def _require_second_factor():

@@ -168,7 +168,8 @@ class StaffSession(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # Set once the second factor is checked (or when the user needs none).
+    # Set when this session passes the second factor. Whether one is needed is asked of the
+    # user on every request, so someone made an administrator mid-session must give a code.
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     ip: Mapped[str | None] = mapped_column(String(45))

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pyotp
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from tracker.accounts.models import (
     AccountToken,
@@ -191,7 +191,11 @@ def update_access(*, actor: User, user: User, access: Access) -> None:
         "tracks": sorted(s.track_id for s in user.scopes if s.track_id),
         "role_scopes": sorted(s.role_id for s in user.scopes if s.role_id),
     }
+    becomes_admin = StaffRole.ADMIN in access.roles and not user.has_role(StaffRole.ADMIN)
     _apply_access(user, access)
+    if becomes_admin:
+        # Administrators need a security code: sessions begun without one must start again.
+        revoke_sessions(user)
     db.session.flush()
     record_event(
         actor=actor,
@@ -199,6 +203,16 @@ def update_access(*, actor: User, user: User, access: Access) -> None:
         object_type="user",
         object_id=user.id,
         details={"before": before, "after": _describe(access)},
+    )
+
+
+def cancel_links(user: User) -> None:
+    """Every unused invitation or reset link for this user stops working."""
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -219,6 +233,7 @@ def deactivate_user(*, actor: User, user: User) -> None:
         raise AccountError("This account is already deactivated")
     user.is_active = False
     ended = revoke_sessions(user)
+    cancel_links(user)
     db.session.flush()
     record_event(
         actor=actor,
@@ -233,6 +248,7 @@ def reactivate_user(*, actor: User, user: User) -> None:
     if user.is_active:
         raise AccountError("This account is already active")
     user.is_active = True
+    revoke_sessions(user)  # a sign-in that raced the deactivation must not come back to life
     db.session.flush()
     record_event(actor=actor, action="user.reactivated", object_type="user", object_id=user.id)
 
@@ -258,7 +274,7 @@ def start_session(*, user: User, ip: str | None) -> tuple[StaffSession, str]:
         user_id=user.id,
         created_at=now,
         last_seen_at=now,
-        verified_at=None if user.needs_second_factor else now,
+        verified_at=None,
         ip=ip,
     )
     db.session.add(staff_session)
@@ -335,7 +351,19 @@ def enrol_second_factor(*, user: User, secret: str, code: str) -> None:
 
 def verify_second_factor(*, user: User, staff_session: StaffSession, code: str) -> bool:
     step = _matching_step(user.totp_secret or "", code) if user.totp_secret else None
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
+        return False
+    # One conditional UPDATE, so the same code sent twice at once is accepted only once.
+    accepted = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not accepted:
         return False
     user.totp_last_step = step
     staff_session.verified_at = utcnow()
@@ -370,8 +398,21 @@ def set_password_with_token(*, token: str, purpose: TokenPurpose, password: str)
     problem = password_problem(password, email=user.email)
     if problem:
         raise AccountError(problem)
+    # Claim the link with one conditional UPDATE: of two requests at once, one wins.
+    claimed = db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.id == found.id,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > utcnow(),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        raise AccountError("This link has expired or has already been used")
     user.password_hash = hash_password(password)
-    found.used_at = utcnow()
+    cancel_links(user)
     revoke_sessions(user)
     db.session.flush()
     action = (
@@ -413,10 +454,27 @@ def change_password(*, user: User, staff_session: StaffSession, current: str, ne
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new)
-    # Anyone else signed in as this user (a stolen session, say) is signed out.
+    # Anyone else signed in as this user (a stolen session, say) is signed out, and any
+    # reset link someone may have intercepted stops working.
     revoke_sessions(user, except_session=staff_session)
+    cancel_links(user)
     db.session.flush()
     record_event(actor=user, action="user.password_changed", object_type="user", object_id=user.id)
+
+
+def reset_second_factor(*, actor_label: str, user: User) -> None:
+    """For a lost phone: the user sets up a new app at their next sign-in."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    revoke_sessions(user)
+    db.session.flush()
+    record_event(
+        actor=None,
+        actor_label=actor_label,
+        action="user.second_factor_reset",
+        object_type="user",
+        object_id=user.id,
+    )
 
 
 def users_with_roles(roles: Iterable[StaffRole]) -> list[User]:

@@ -27,6 +27,7 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import TokenPurpose
 from tracker.audit.services import record_event
+from tracker.clock import utcnow
 from tracker.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -34,11 +35,6 @@ bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
 def _email_key() -> str:
     return "sign-in:" + services.normalise_email(request.form.get("email", ""))[:320]
-
-
-def _failed(response) -> bool:
-    # Only failed attempts count towards the per-account limit: a successful sign-in redirects.
-    return response.status_code != 302
 
 
 def _safe_next(target: str | None) -> str:
@@ -56,7 +52,6 @@ def _safe_next(target: str | None) -> str:
     lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
     key_func=_email_key,
     methods=["POST"],
-    deduct_when=_failed,
 )
 @limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"])
 def sign_in():
@@ -130,7 +125,7 @@ def set_up_second_factor():
         except services.AccountError as error:
             form.code.errors.append(str(error))
         else:
-            current_user.staff_session.verified_at = current_user.staff_session.last_seen_at
+            current_user.staff_session.verified_at = utcnow()
             session.pop("pending_totp_secret", None)
             db.session.commit()
             flash("Security codes are set up. You will need a code each time you sign in.")

@@ -31,11 +31,15 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _with_choices(form: AccessForm) -> AccessForm:
+def _with_choices(form: AccessForm, person: User | None = None) -> AccessForm:
     form.tracks.choices = [(t.id, t.name) for t in catalogue_queries.tracks_in_order()]
     campaign = catalogue_queries.current_campaign(today())
     roles = catalogue_queries.published_roles(campaign) if campaign else []
-    form.scoped_roles.choices = [(r.id, f"{r.title} (level {r.level})") for r in roles]
+    # Roles the person already looks after stay on the form (even from an earlier campaign),
+    # so saving the form never drops a scope nobody could see.
+    held = {s.role_id for s in person.scopes if s.role_id} if person else set()
+    extra = db.session.scalars(select(Role).where(Role.id.in_(held - {r.id for r in roles})))
+    form.scoped_roles.choices = [(r.id, f"{r.title} (level {r.level})") for r in [*roles, *extra]]
     return form
 
 
@@ -97,7 +101,7 @@ def invite():
 @require(Permission.MANAGE_USERS)
 def user(user_id: int):
     person = _user_or_404(user_id)
-    form = _with_choices(AccessForm())
+    form = _with_choices(AccessForm(), person)
     if request.method == "GET":
         form.roles.data = [r.value for r in person.role_set]
         form.tracks.data = [s.track_id for s in person.scopes if s.track_id]
@@ -177,11 +181,12 @@ def reactivate(user_id: int):
 @bp.get("/audit")
 @require(Permission.READ_AUDIT_LOG)
 def audit():
-    page = request.args.get("page", "1")
+    page = request.args.get("page", 1, type=int) or 1
     action = request.args.get("action") or None
     text = (request.args.get("q") or "").strip()[:100] or None
+    user_id = request.args.get("user", type=int)
     events, page, pages, total = audit_queries.audit_page(
-        page=int(page) if page.isdigit() else 1, action=action, text=text
+        page=page, action=action, text=text, user_id=user_id
     )
     return render_template(
         "admin/audit.html",
@@ -191,6 +196,7 @@ def audit():
         total=total,
         action=action,
         q=text or "",
+        user=db.session.get(User, user_id) if user_id else None,
         actions=audit_queries.known_actions(),
     )
 

@@ -41,7 +41,8 @@ def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released; the outer transaction may still roll back
     for email_id in session.info.pop(_KEY, []):
-        enqueue_send(email_id)
+        if not enqueue_send(email_id):
+            break  # the broker is down: the sweeper sends the rest, no need to wait on each
 
 
 def _after_soft_rollback(session: Session, previous_transaction) -> None:

@@ -94,6 +94,17 @@ def claim_email(*, email_id: int) -> Email | None:
     return db.session.get(Email, email_id, populate_existing=True)
 
 
+def still_claimed(email: Email, claimed_at, *, sent: bool = False) -> bool:
+    """Whether this worker may record the outcome: the sweeper may have freed a slow send.
+
+    A finished send is still recorded if the row was freed but not yet taken by another
+    worker, which stops the sweeper sending it a second time.
+    """
+    db.session.refresh(email, with_for_update=True)
+    ours = email.status is EmailStatus.SENDING and email.claimed_at == claimed_at
+    return ours or (sent and email.status is EmailStatus.PENDING)
+
+
 def record_sent(*, email: Email, subject: str, reference: str) -> None:
     email.status = EmailStatus.SENT
     email.sent_at = utcnow()

@@ -25,6 +25,7 @@ def send_email(email_id: int) -> str:
     if email is None:
         return "skipped"
     config = current_app.config
+    claimed_at = email.claimed_at
     try:
         rendered = render_email(email.template, email.context)
         reference = get_backend().send(
@@ -35,12 +36,15 @@ def send_email(email_id: int) -> str:
                 reference=email.idempotency_key,
             )
         )
-    except (DeliveryError, TemplateError, KeyError) as exc:
+    except Exception as exc:
         # A template error will not mend itself: give up at once rather than retry.
-        permanent = not isinstance(exc, DeliveryError)
+        permanent = isinstance(exc, TemplateError | KeyError)
+        if not services.still_claimed(email, claimed_at):
+            db.session.commit()
+            return "abandoned"
         delay = services.record_failure(
             email=email,
-            error=f"{type(exc).__name__}: {exc}" if permanent else str(exc),
+            error=str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}",
             max_attempts=email.attempts if permanent else config["EMAIL_MAX_ATTEMPTS"],
             base=config["EMAIL_RETRY_BASE_SECONDS"],
             ceiling=config["EMAIL_RETRY_MAX_SECONDS"],
@@ -51,6 +55,11 @@ def send_email(email_id: int) -> str:
             return "failed"
         enqueue_send(email.id, countdown=delay)
         return "retrying"
+    if not services.still_claimed(email, claimed_at, sent=True):
+        # Another worker took this row after the sweeper freed it: it may arrive twice.
+        log.warning("Email %s was sent after its claim expired; it may arrive twice", email.id)
+        db.session.commit()
+        return "late"
     services.record_sent(email=email, subject=rendered.subject, reference=reference)
     db.session.commit()
     return "sent"
