@@ -32,3 +32,14 @@ def test_a_developer_reads_a_sent_email_on_the_mailbox_page(make_app, monkeypatc
 
 def test_there_is_no_mailbox_page_outside_development(client):
     assert client.get("/_dev/mailbox/").status_code == 404
+
+
+def test_the_mailbox_is_not_served_to_other_machines(make_app, monkeypatch):
+    monkeypatch.setenv("TRACKER_ENV", "development")
+    monkeypatch.setenv("EMAIL_BACKEND", "local")
+    dev = make_app()
+    client = dev.test_client()
+
+    assert client.get("/_dev/mailbox/").status_code == 200
+    remote = client.get("/_dev/mailbox/", environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert remote.status_code == 404

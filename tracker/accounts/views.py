@@ -83,7 +83,11 @@ def sign_in():
 
 @bp.route("/sign-in/security-code", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=lambda: f"2fa:{current_user.id}")
+# Two windows: a burst is stopped at once, and a patient guesser gets 30 tries a day (each
+# covers three 30-second steps out of a million codes: about 1 in 10,000 a day).
+@limiter.limit(
+    "10 per 15 minutes;30 per day", methods=["POST"], key_func=lambda: f"2fa:{current_user.id}"
+)
 def second_factor():
     if not login.second_factor_pending():
         return redirect(url_for("staff.dashboard"))

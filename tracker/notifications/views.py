@@ -5,11 +5,19 @@ from __future__ import annotations
 from email import policy
 from email.parser import BytesParser
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 
 from tracker.notifications.backends import mailbox_folder
 
 bp = Blueprint("dev_mailbox", __name__, url_prefix="/_dev/mailbox")
+
+
+@bp.before_request
+def _only_from_this_machine():
+    """The mailbox shows sign-in and invitation links: never serve it to another machine,
+    even if a server was started without TRACKER_ENV and so runs as development."""
+    if request.remote_addr not in ("127.0.0.1", "::1"):
+        abort(404)
 
 
 def _read(path):
