@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -310,10 +309,6 @@ def end_session(*, staff_session: StaffSession) -> None:
     db.session.flush()
 
 
-def totp_for(user: User) -> pyotp.TOTP:
-    return pyotp.TOTP(user.totp_secret)
-
-
 def new_totp_secret() -> str:
     return pyotp.random_base32()
 
@@ -475,8 +470,3 @@ def reset_second_factor(*, actor_label: str, user: User) -> None:
         object_type="user",
         object_id=user.id,
     )
-
-
-def users_with_roles(roles: Iterable[StaffRole]) -> list[User]:
-    wanted = set(roles)
-    return [u for u in db.session.scalars(select(User).order_by(User.name)) if u.role_set & wanted]
