@@ -70,6 +70,9 @@ def app(database_name, tmp_path_factory):
             "WTF_CSRF_ENABLED": True,
             # Hundreds of tests sign in from 127.0.0.1; the per-account limit is tested as is.
             "SIGN_IN_LIMIT_PER_IP": "10000 per 15 minutes",
+            # Many tests ask for links for the same address; the limit is tested on its own.
+            "APPLICANT_LINK_LIMIT_PER_EMAIL": "10000 per hour",
+            "APPLICANT_LINK_LIMIT_PER_IP": "10000 per hour",
         }
     )
     isolate_request_globals(app)

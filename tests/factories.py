@@ -11,6 +11,9 @@ from factory.alchemy import SQLAlchemyModelFactory
 from tracker import clock
 from tracker.accounts.models import ManagerScope, PartnerOrganisation, StaffRole, User, UserRole
 from tracker.accounts.passwords import hash_password
+from tracker.applicants.models import Applicant
+from tracker.applications.models import Application, ApplicationAnswer, EqualityAnswers
+from tracker.applications.states import Status
 from tracker.catalogue.models import Campaign, Criterion, CriterionKind, Role, Track
 from tracker.extensions import db
 
@@ -138,3 +141,97 @@ def _hashed_password() -> str:
     if PASSWORD not in _HASH_CACHE:
         _HASH_CACHE[PASSWORD] = hash_password(PASSWORD)
     return _HASH_CACHE[PASSWORD]
+
+
+class ApplicantFactory(_Base):
+    class Meta:
+        model = Applicant
+
+    email = factory.Sequence(lambda n: f"applicant{n}@example.com")
+
+
+# Answers that complete every section, as a careful 18-year-old applicant would give them.
+COMPLETE_ANSWERS = {
+    "full_name": "Alex Example",
+    "date_of_birth": clock.today().replace(year=clock.today().year - 18, day=1),
+    "address_line_1": "1 High Street",
+    "town": "Exampleton",
+    "postcode": "SW1A 1AA",
+    "phone": "07911 123456",
+    "preferred_contact": "email",
+    "right_to_work": "yes",
+    "lived_in_uk_or_eea_3_years": "yes",
+    "full_time_education": "no",
+    "qualification_in_same_subject": "no",
+    "lives_in_area": "yes",
+    "english_level": "level_2_or_above",
+    "maths_level": "level_2_or_above",
+    "needs_adjustments": False,
+    "declares_disability": "no",
+    "disability_confident": False,
+}
+
+
+class ApplicationFactory(_Base):
+    """A draft. Traits: ``complete`` (every section done), ``submitted``."""
+
+    class Meta:
+        model = Application
+
+    applicant = factory.SubFactory(ApplicantFactory)
+    role = factory.SubFactory(RoleFactory)
+    status = Status.DRAFT
+    preference = 1
+    completed_sections = factory.LazyFunction(list)
+
+    class Params:
+        complete = factory.Trait(
+            completed_sections=factory.LazyFunction(
+                lambda: [
+                    "personal_details",
+                    "eligibility",
+                    "qualifications",
+                    "questions",
+                    "cv",
+                    "adjustments",
+                    "disability_confident",
+                    "equality",
+                ]
+            ),
+            **COMPLETE_ANSWERS,
+        )
+        submitted = factory.Trait(
+            complete=True,
+            status=Status.SUBMITTED,
+            reference=factory.Sequence(lambda n: f"TEST-{n:04d}"),
+            submitted_at=factory.LazyFunction(clock.utcnow),
+        )
+
+    @factory.post_generation
+    def answers(application, create, extracted, **kwargs):
+        if "questions" not in application.completed_sections:
+            return
+        for position, criterion in enumerate(application.role.essential_criteria, 1):
+            application.answers.append(
+                ApplicationAnswer(
+                    criterion_id=criterion.id,
+                    position=position,
+                    question=criterion.text,
+                    answer=f"An example for: {criterion.text}",
+                )
+            )
+        if create:
+            db.session.flush()
+
+
+class EqualityAnswersFactory(_Base):
+    class Meta:
+        model = EqualityAnswers
+
+    sex = "female"
+    sexual_orientation = "bisexual"
+    ethnicity = "mixed"
+    religion = "sikh"
+    disability = "yes"
+    care_experienced = "yes"
+    free_school_meals = "yes"

@@ -58,7 +58,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 # Modules that register email templates (tracker.notifications.rendering.email_template).
-EMAIL_EVENT_MODULES = ("tracker.notifications.events", "tracker.accounts.events")
+EMAIL_EVENT_MODULES = (
+    "tracker.notifications.events",
+    "tracker.accounts.events",
+    "tracker.applications.events",
+)
 
 
 def register_email_templates() -> None:
@@ -68,6 +72,8 @@ def register_email_templates() -> None:
 
 def _init_extensions(app: Flask) -> None:
     from tracker.accounts.login import init_login
+    from tracker.applicants.login import init_applicant_login
+    from tracker.applications.storage import init_storage
     from tracker.branding import init_branding
     from tracker.celery_app import celery_init_app
     from tracker.errors import register_error_handlers
@@ -81,11 +87,13 @@ def _init_extensions(app: Flask) -> None:
     wtforms_helpers.init_app(app)
     limiter.init_app(app)
     init_login(app)
+    init_applicant_login(app)
     celery_init_app(app)
     init_branding(app)
     init_templating(app)
     register_error_handlers(app)
     init_outbox()
+    init_storage()
     # Import models so that Alembic and the app see every table, and the email templates.
     import tracker.models  # noqa: F401
 
@@ -99,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.accounts.cli import users_cli
     from tracker.accounts.views import bp as accounts_bp
     from tracker.admin.views import bp as admin_bp
+    from tracker.applicants.views import bp as applicants_bp
+    from tracker.applications.views import bp as applications_bp
     from tracker.catalogue.cli import catalogue_cli
     from tracker.catalogue.views import bp as catalogue_bp
     from tracker.notifications.cli import emails_cli
@@ -109,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(applicants_bp)
+    app.register_blueprint(applications_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(catalogue_cli)

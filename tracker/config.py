@@ -105,11 +105,16 @@ def celery_settings(
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/London",
         "enable_utc": True,
-        "imports": ["tracker.notifications.tasks"],
+        "imports": ["tracker.notifications.tasks", "tracker.applications.tasks"],
         "beat_schedule": {
             "sweep-outbox": {
                 "task": "tracker.notifications.tasks.sweep_outbox",
                 "schedule": sweep_interval,
+            },
+            # Hourly, and safe to repeat: each draft is reminded once (an idempotency key).
+            "remind-drafts": {
+                "task": "tracker.applications.tasks.remind_about_drafts",
+                "schedule": 3600,
             },
         },
     }
@@ -192,6 +197,29 @@ def _account_settings(env: Mapping[str, str], redis_url: str | None) -> dict:
     }
 
 
+def _application_settings(env: Mapping[str, str], instance_path: Path) -> dict:
+    """The applicant journey: sign-in links, limits, uploads and reminders."""
+    cv_max_bytes = _whole_number(env, "CV_MAX_MB", 5) * 1024 * 1024
+    return {
+        "MAX_APPLICATIONS_PER_CAMPAIGN": _whole_number(env, "MAX_APPLICATIONS_PER_CAMPAIGN", 3),
+        "APPLICANT_SIGN_IN_LINK_MINUTES": _whole_number(env, "APPLICANT_SIGN_IN_LINK_MINUTES", 30),
+        "APPLICANT_IDLE_TIMEOUT_MINUTES": _whole_number(env, "APPLICANT_IDLE_TIMEOUT_MINUTES", 60),
+        "APPLICANT_SESSION_MAX_HOURS": _whole_number(env, "APPLICANT_SESSION_MAX_HOURS", 24),
+        "APPLICANT_LINK_LIMIT_PER_EMAIL": _limit(
+            env, "APPLICANT_LINK_LIMIT_PER_EMAIL", "5 per hour"
+        ),
+        "APPLICANT_LINK_LIMIT_PER_IP": _limit(env, "APPLICANT_LINK_LIMIT_PER_IP", "50 per hour"),
+        "CV_MAX_BYTES": cv_max_bytes,
+        # Bigger requests are refused before they are read (a 413 page); between the CV limit
+        # and this, the CV page explains the limit itself.
+        "MAX_CONTENT_LENGTH": cv_max_bytes * 2,
+        "UPLOAD_FOLDER": _get(env, "UPLOAD_FOLDER", str(instance_path / "uploads")),
+        "ANSWER_WORD_LIMIT": _whole_number(env, "ANSWER_WORD_LIMIT", 250),
+        "DRAFT_REMINDER_DAYS": _whole_number(env, "DRAFT_REMINDER_DAYS", 3),
+        "LOCAL_AREA_NAME": _get(env, "LOCAL_AREA_NAME", "Example Borough"),
+    }
+
+
 def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables.
 
@@ -245,6 +273,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         )
     return {
         **_account_settings(env, redis_url),
+        **_application_settings(env, instance_path),
         **_email_settings(env, tracker_env, contact_email),
         "PUBLIC_BASE_URL": public_base_url,
         "TRACKER_ENV": tracker_env,

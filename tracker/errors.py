@@ -7,7 +7,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db
 
-_TEMPLATES = {403: "errors/403.html", 404: "errors/404.html", 500: "errors/500.html"}
+_TEMPLATES = {
+    403: "errors/403.html",
+    404: "errors/404.html",
+    413: "errors/413.html",
+    500: "errors/500.html",
+}
 
 
 def _record_denied(error: HTTPException) -> None:

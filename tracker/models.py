@@ -8,19 +8,33 @@ from tracker.accounts.models import (
     User,
     UserRole,
 )
+from tracker.applicants.models import Applicant, ApplicantSession, SignInLink
+from tracker.applications.models import (
+    Application,
+    ApplicationAnswer,
+    CvDocument,
+    EqualityAnswers,
+)
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
 from tracker.notifications.models import Email
 
 __all__ = [
     "AccountToken",
+    "Applicant",
+    "ApplicantSession",
+    "Application",
+    "ApplicationAnswer",
     "AuditEvent",
     "Campaign",
     "Criterion",
+    "CvDocument",
     "Email",
+    "EqualityAnswers",
     "ManagerScope",
     "PartnerOrganisation",
     "Role",
+    "SignInLink",
     "StaffSession",
     "Track",
     "User",

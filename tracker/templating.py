@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, url_for
 from werkzeug.routing import BuildError
 
 from tracker.clock import UK
@@ -34,8 +34,15 @@ def apply_url(role) -> str | None:
 
 
 def public_url(endpoint: str, **values) -> str:
-    """An absolute link on the service's public address, for emails and other channels."""
-    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
+    """An absolute link on the service's public address, for emails and other channels.
+
+    Works in a request and in a worker (which has no request to take a host from).
+    """
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 def init_templating(app: Flask) -> None:

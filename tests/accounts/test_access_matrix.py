@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import RoleFactory, TrackFactory, UserFactory
+from tests.factories import ApplicationFactory, RoleFactory, TrackFactory, UserFactory
 from tests.helpers import csrf_token
 from tracker.accounts.models import StaffRole
+from tracker.applications import uploads
+from tracker.applications.models import CvDocument
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
@@ -28,6 +30,10 @@ MATRIX = [
     ("GET", "staff.dashboard", "/staff/", EVERYONE),
     ("GET", "staff.role", "/staff/roles/{own_role}", {ADMIN, MANAGER}),
     ("GET", "staff.role", "/staff/roles/{other_role}", {ADMIN}),
+    ("GET", "staff.application", "/staff/applications/{own_application}", {ADMIN, MANAGER}),
+    ("GET", "staff.application", "/staff/applications/{other_application}", {ADMIN}),
+    ("GET", "staff.application_cv", "/staff/applications/{own_application}/cv", {ADMIN, MANAGER}),
+    ("GET", "staff.application_cv", "/staff/applications/{other_application}/cv", {ADMIN}),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("GET", "admin.users", "/admin/users", {ADMIN}),
@@ -47,8 +53,20 @@ MATRIX = [
 ]
 
 
+def _submitted_with_cv(role, folder):
+    application = ApplicationFactory(role=role, submitted=True)
+    name = uploads.new_storage_name(uploads.PDF)
+    uploads.save(folder, name, b"%PDF-1.4 a CV")
+    application.cv = CvDocument(
+        storage_name=name, display_name="cv.pdf", media_type="application/pdf", size_bytes=13
+    )
+    db.session.flush()
+    return application.id
+
+
 @pytest.fixture
-def records():
+def records(app, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
     own_track, other_track = TrackFactory(), TrackFactory()
     own_role = RoleFactory(track=own_track)
     other_role = RoleFactory(track=other_track)
@@ -73,6 +91,8 @@ def records():
         "other_role": other_role.id,
         "target": target.id,
         "email": email.id,
+        "own_application": _submitted_with_cv(own_role, tmp_path),
+        "other_application": _submitted_with_cv(other_role, tmp_path),
     }
 
 

@@ -23,6 +23,8 @@ class Permission(enum.Enum):
     READ_AUDIT_LOG = "read the audit log"
     MANAGE_EMAILS = "manage emails"
     VIEW_ROLES = "view roles and their candidates"
+    # Name-blind review: only HR sees who a candidate is and how to reach them.
+    VIEW_CANDIDATE_IDENTITY = "see candidates' names, ages and contact details"
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {

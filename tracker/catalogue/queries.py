@@ -45,6 +45,12 @@ def find_published_role(campaign: Campaign, slug: str) -> Role | None:
     )
 
 
+def find_current_role(slug: str, today: date) -> Role | None:
+    """A published role of the campaign applicants see today."""
+    campaign = current_campaign(today)
+    return find_published_role(campaign, slug) if campaign else None
+
+
 def tracks_in_order() -> list[Track]:
     return list(db.session.scalars(select(Track).order_by(Track.position, Track.name)))
 

@@ -1,4 +1,4 @@
-"""The staff home page, and the roles a hiring manager looks after."""
+"""The staff home page, the roles a hiring manager looks after, and their applications."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import StaffRole
 from tracker.accounts.permissions import Permission, can, require, visible_roles
+from tracker.applications.models import Application
+from tracker.applications.queries import applications_for_role, visible_applications
+from tracker.applications.views import send_cv
+from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
 from tracker.extensions import db
 
@@ -39,4 +43,41 @@ def role(role_id: int):
     )
     if found is None:
         abort(404)
-    return render_template("staff/role.html", role=found)
+    return render_template(
+        "staff/role.html",
+        role=found,
+        applications=applications_for_role(current_user, found.id),
+    )
+
+
+def _visible_application(application_id: int):
+    """:raise 404: when the application is a draft, or outside the user's scope."""
+    found = db.session.scalar(
+        visible_applications(current_user).where(Application.id == application_id)
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/applications/<int:application_id>")
+@require(Permission.VIEW_ROLES)
+def application(application_id: int):
+    """One submitted application. Never shows equality monitoring answers."""
+    return render_template(
+        "staff/application.html", application=_visible_application(application_id)
+    )
+
+
+@bp.get("/applications/<int:application_id>/cv")
+@require(Permission.VIEW_ROLES)
+def application_cv(application_id: int):
+    found = _visible_application(application_id)
+    record_event(
+        actor=current_user,
+        action="application.cv_downloaded",
+        object_type="application",
+        object_id=found.id,
+    )
+    db.session.commit()
+    return send_cv(found)

@@ -1,0 +1,45 @@
+"""The answers a real applicant gives, section by section, through the real forms."""
+
+from __future__ import annotations
+
+from tracker import clock
+
+ADULT = clock.today().year - 18
+
+SECTION_ANSWERS = {
+    "personal-details": {
+        "full_name": "Alex O\u2019Brien-Smith",
+        "date_of_birth": ["14", "3", str(ADULT)],
+        "address_line_1": "1 High Street",
+        "address_line_2": "",
+        "town": "Exampleton",
+        "postcode": "sw1a1aa",
+        "phone": "07911 123456",
+        "preferred_contact": "email",
+    },
+    "eligibility": {
+        "right_to_work": "yes",
+        "lived_in_uk_or_eea_3_years": "yes",
+        "full_time_education": "no",
+        "qualification_in_same_subject": "no",
+        "lives_in_area": "yes",
+    },
+    "qualifications": {
+        "english_level": "level_2_or_above",
+        "maths_level": "level_1",
+        "other_qualifications": "GCSE Computer Science, grade 6, 2024",
+    },
+    "adjustments": {"needs_adjustments": "yes", "adjustments": "Questions in writing"},
+    "disability-confident": {"declares_disability": "yes", "disability_confident": "yes"},
+    "equality": {"sex": "female", "ethnicity": "mixed", "care_experienced": "yes"},
+}
+
+
+def complete_every_section(post_form, application_id: int, criteria) -> None:
+    base = f"/applications/{application_id}"
+    for section, data in SECTION_ANSWERS.items():
+        response = post_form(f"{base}/{section}", data)
+        assert response.status_code == 302, (section, response.get_data(as_text=True)[:3000])
+    answers = {f"answer_{c.id}": f"At college I showed this: {c.text}." for c in criteria}
+    assert post_form(f"{base}/questions", answers).status_code == 302
+    assert post_form(f"{base}/cv", {"skip": "y"}).status_code == 302

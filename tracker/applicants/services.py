@@ -1,0 +1,150 @@
+"""Applicant sign-in verbs. They flush and never commit: the request does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from tracker.accounts.services import normalise_email
+from tracker.accounts.tokens import new_token, token_hash
+from tracker.applicants.models import Applicant, ApplicantSession, SignInLink
+from tracker.audit.services import record_event
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.notifications.services import queue_email
+from tracker.templating import public_url
+
+
+def applicant_label(applicant: Applicant) -> str:
+    """How the audit log names an applicant: by id, never by email (no personal data in logs)."""
+    return f"applicant:{applicant.id}"
+
+
+def send_sign_in_link(*, email: str, role_slug: str | None = None) -> None:
+    """Email a sign-in link to this address, whether or not it has applied before.
+
+    The caller shows the same page either way, so nobody can learn who has applied.
+    """
+    email = normalise_email(email)
+    minutes = current_app.config["APPLICANT_SIGN_IN_LINK_MINUTES"]
+    token = new_token()
+    link = SignInLink(
+        email=email,
+        token_hash=token_hash(token),
+        role_slug=role_slug,
+        created_at=utcnow(),
+        expires_at=utcnow() + timedelta(minutes=minutes),
+    )
+    db.session.add(link)
+    db.session.flush()
+    queue_email(
+        actor="applicant sign-in",
+        to=email,
+        template="applicant_sign_in",
+        context={
+            "link": public_url("applicants.sign_in_link", token=token),
+            "valid_minutes": minutes,
+        },
+        idempotency_key=f"applicant-sign-in:{link.id}",
+    )
+
+
+@dataclass(frozen=True)
+class LinkUse:
+    applicant: Applicant
+    role_slug: str | None
+
+
+def link_is_usable(token: str) -> bool:
+    link = db.session.scalar(select(SignInLink).where(SignInLink.token_hash == token_hash(token)))
+    return link is not None and link.used_at is None and link.expires_at > utcnow()
+
+
+def use_sign_in_link(token: str) -> LinkUse | None:
+    """Spend a link: the first use wins, a second or late use gets None."""
+    now = utcnow()
+    # One conditional UPDATE, so that two clicks racing each other cannot both succeed.
+    spent = db.session.execute(
+        update(SignInLink)
+        .where(
+            SignInLink.token_hash == token_hash(token),
+            SignInLink.used_at.is_(None),
+            SignInLink.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    if spent.rowcount != 1:
+        return None
+    link = db.session.scalars(
+        select(SignInLink)
+        .where(SignInLink.token_hash == token_hash(token))
+        .execution_options(populate_existing=True)
+    ).one()
+    applicant = _applicant_for(link.email)
+    applicant.last_sign_in_at = now
+    record_event(
+        actor=None,
+        actor_label=applicant_label(applicant),
+        action="applicant.signed_in",
+        object_type="applicant",
+        object_id=applicant.id,
+    )
+    return LinkUse(applicant=applicant, role_slug=link.role_slug)
+
+
+def _applicant_for(email: str) -> Applicant:
+    found = db.session.scalar(select(Applicant).where(Applicant.email == email))
+    if found is not None:
+        return found
+    try:
+        with db.session.begin_nested():
+            applicant = Applicant(email=email)
+            db.session.add(applicant)
+    except IntegrityError:
+        # Two links for one new address used at the same moment: the other made the row.
+        return db.session.scalars(select(Applicant).where(Applicant.email == email)).one()
+    return applicant
+
+
+def start_session(*, applicant: Applicant) -> str:
+    """A new server-side session; the returned token goes in the signed cookie."""
+    token = new_token()
+    now = utcnow()
+    db.session.add(
+        ApplicantSession(
+            token_hash=token_hash(token),
+            applicant_id=applicant.id,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def find_live_session(token: str) -> ApplicantSession | None:
+    """The session for a cookie's token if still valid; refreshes its idle timer."""
+    config = current_app.config
+    now = utcnow()
+    found = db.session.scalar(
+        select(ApplicantSession).where(ApplicantSession.token_hash == token_hash(token))
+    )
+    if found is None or found.revoked_at is not None:
+        return None
+    idle = timedelta(minutes=config["APPLICANT_IDLE_TIMEOUT_MINUTES"])
+    lifetime = timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"])
+    if now - found.last_seen_at > idle or now - found.created_at > lifetime:
+        found.revoked_at = now
+        return None
+    if now - found.last_seen_at > timedelta(minutes=1):
+        found.last_seen_at = now
+    return found
+
+
+def end_session(applicant_session: ApplicantSession) -> None:
+    applicant_session.revoked_at = utcnow()
+    db.session.flush()

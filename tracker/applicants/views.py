@@ -1,0 +1,87 @@
+"""Applicant sign-in by emailed link, and sign-out."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from tracker import clock
+from tracker.accounts.services import normalise_email
+from tracker.applicants import login, services
+from tracker.applicants.forms import ContinueForm, EmailLinkForm
+from tracker.catalogue.queries import find_current_role
+from tracker.extensions import db, limiter
+
+bp = Blueprint("applicants", __name__, url_prefix="/applicant")
+
+_PENDING_TOKEN = "applicant_link_token"  # noqa: S105 - a session key
+
+
+def _email_key() -> str:
+    return "applicant-link:" + normalise_email(request.form.get("email", ""))[:320]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["APPLICANT_LINK_LIMIT_PER_EMAIL"],
+    key_func=_email_key,
+    methods=["POST"],
+)
+@limiter.limit(lambda: current_app.config["APPLICANT_LINK_LIMIT_PER_IP"], methods=["POST"])
+def sign_in():
+    if login.current_applicant() is not None:
+        return redirect(url_for("applications.dashboard"))
+    role_slug = request.args.get("role")
+    role = find_current_role(role_slug[:100], clock.today()) if role_slug else None
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        services.send_sign_in_link(email=form.email.data, role_slug=role.slug if role else None)
+        db.session.commit()
+        # The same page whether or not the address has applied before.
+        return render_template("applicants/check_email.html", email=form.email.data, role=role)
+    return render_template("applicants/sign_in.html", form=form, role=role)
+
+
+@bp.get("/sign-in/<token>")
+def sign_in_link(token: str):
+    """Move the token out of the address (history, Referer) into the session, then ask for a
+    click: mail scanners that follow links must not spend a single-use link."""
+    session[_PENDING_TOKEN] = token[:100]
+    return redirect(url_for("applicants.confirm_sign_in"))
+
+
+@bp.route("/sign-in/continue", methods=["GET", "POST"])
+def confirm_sign_in():
+    token = session.get(_PENDING_TOKEN) or ""
+    if not token or not services.link_is_usable(token):
+        session.pop(_PENDING_TOKEN, None)
+        return render_template("applicants/link_expired.html", form=EmailLinkForm()), 410
+    form = ContinueForm()
+    if form.validate_on_submit():
+        used = services.use_sign_in_link(token)
+        if used is None:
+            db.session.rollback()
+            session.pop(_PENDING_TOKEN, None)
+            return render_template("applicants/link_expired.html", form=EmailLinkForm()), 410
+        login.sign_in(used.applicant)
+        db.session.commit()
+        if used.role_slug and find_current_role(used.role_slug, clock.today()):
+            return redirect(url_for("applications.start", slug=used.role_slug))
+        return redirect(url_for("applications.dashboard"))
+    return render_template("applicants/confirm_sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    login.sign_out()
+    db.session.commit()
+    flash("You have signed out. Your answers are saved.")
+    return redirect(url_for("applicants.sign_in"))

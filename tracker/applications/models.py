@@ -1,0 +1,182 @@
+"""An application for one role, its answers, its CV, and (apart) its equality answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.applicants.models import Applicant
+from tracker.applications.states import Status
+from tracker.catalogue.models import Criterion, Role
+from tracker.extensions import db
+from tracker.types import UtcDateTime
+
+_STATUS = db.Enum(Status, name="application_status", values_callable=lambda e: [m.value for m in e])
+
+
+class Application(db.Model):
+    __tablename__ = "application"
+    __table_args__ = (
+        # One application per applicant and role, whatever the web tier thinks.
+        UniqueConstraint("applicant_id", "role_id"),
+        CheckConstraint(
+            "status = 'draft' OR (reference IS NOT NULL AND submitted_at IS NOT NULL)",
+            name="submitted_has_reference",
+        ),
+        CheckConstraint(
+            "status != 'withdrawn' OR (withdrawn_at IS NOT NULL AND withdrawal_reason IS NOT NULL)",
+            name="withdrawn_has_reason",
+        ),
+        CheckConstraint("preference >= 1", name="preference_from_one"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(
+        ForeignKey("applicant.id", ondelete="RESTRICT"), index=True
+    )
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[Status] = mapped_column(_STATUS, default=Status.DRAFT, index=True)
+    # The applicant's ranking of their applications in a campaign: 1 is their first choice.
+    preference: Mapped[int] = mapped_column(default=1)
+    reference: Mapped[str | None] = mapped_column(String(12), unique=True)
+    # Bumped by every change of state, so that two people acting at once cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
+    completed_sections: Mapped[list[str]] = mapped_column(db.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(40))
+    withdrawal_details: Mapped[str | None] = mapped_column(Text)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    # Personal details
+    full_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    address_line_1: Mapped[str | None] = mapped_column(String(100))
+    address_line_2: Mapped[str | None] = mapped_column(String(100))
+    town: Mapped[str | None] = mapped_column(String(60))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    preferred_contact: Mapped[str | None] = mapped_column(String(10))
+
+    # Eligibility (values of eligibility.Answer)
+    right_to_work: Mapped[str | None] = mapped_column(String(10))
+    lived_in_uk_or_eea_3_years: Mapped[str | None] = mapped_column(String(10))
+    full_time_education: Mapped[str | None] = mapped_column(String(10))
+    qualification_in_same_subject: Mapped[str | None] = mapped_column(String(10))
+    lives_in_area: Mapped[str | None] = mapped_column(String(10))
+
+    # Qualifications (values of eligibility.SubjectLevel)
+    english_level: Mapped[str | None] = mapped_column(String(20))
+    maths_level: Mapped[str | None] = mapped_column(String(20))
+    other_qualifications: Mapped[str | None] = mapped_column(Text)
+
+    # Reasonable adjustments: asked once, shown to whoever arranges assessments and interviews.
+    needs_adjustments: Mapped[bool | None]
+    adjustments: Mapped[str | None] = mapped_column(Text)
+
+    # Disability Confident: a disabled applicant who opts in and meets the essential criteria
+    # is guaranteed an interview.
+    declares_disability: Mapped[str | None] = mapped_column(String(20))
+    disability_confident: Mapped[bool | None]
+
+    # Set at submission: what the eligibility pre-check found, for HR to follow up.
+    eligibility_findings: Mapped[list[dict]] = mapped_column(db.JSON, default=list)
+    needs_hr_check: Mapped[bool] = mapped_column(default=False)
+    declaration_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    applicant: Mapped[Applicant] = relationship()
+    role: Mapped[Role] = relationship()
+    answers: Mapped[list[ApplicationAnswer]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationAnswer.position",
+    )
+    cv: Mapped[CvDocument | None] = relationship(
+        back_populates="application", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is Status.DRAFT
+
+    def answer_for(self, criterion_id: int) -> ApplicationAnswer | None:
+        return next((a for a in self.answers if a.criterion_id == criterion_id), None)
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} {self.status.value}>"
+
+
+class ApplicationAnswer(db.Model):
+    """The applicant's answer to one essential criterion of the role."""
+
+    __tablename__ = "application_answer"
+    __table_args__ = (UniqueConstraint("application_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    # Kept, with the question's words, if the catalogue later drops or rewords the criterion.
+    criterion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("criterion.id", ondelete="SET NULL")
+    )
+    position: Mapped[int]
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+
+    application: Mapped[Application] = relationship(back_populates="answers")
+    criterion: Mapped[Criterion | None] = relationship()
+
+
+class CvDocument(db.Model):
+    """An uploaded CV. The file lives in UPLOAD_FOLDER under ``storage_name``, never its own."""
+
+    __tablename__ = "application_cv"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), unique=True
+    )
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+    application: Mapped[Application] = relationship(back_populates="cv")
+
+
+class EqualityAnswers(db.Model):
+    """Equality monitoring answers, kept apart from the application on purpose.
+
+    Nothing that shows an individual application reads this table: only aggregate reports do.
+    Every question is optional and offers 'prefer not to say'.
+    """
+
+    __tablename__ = "equality_monitoring"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), unique=True
+    )
+    sex: Mapped[str | None] = mapped_column(String(40))
+    gender_same_as_birth: Mapped[str | None] = mapped_column(String(40))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(40))
+    ethnicity: Mapped[str | None] = mapped_column(String(60))
+    religion: Mapped[str | None] = mapped_column(String(40))
+    disability: Mapped[str | None] = mapped_column(String(40))
+    care_experienced: Mapped[str | None] = mapped_column(String(40))
+    free_school_meals: Mapped[str | None] = mapped_column(String(40))
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())

@@ -1,0 +1,525 @@
+"""Application verbs. Each takes the acting applicant, flushes, and never commits.
+
+A request that cannot be done raises ApplicationError with a message for the applicant.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tracker.applicants.models import Applicant
+from tracker.applicants.services import applicant_label
+from tracker.applications import eligibility, storage, uploads
+from tracker.applications.models import (
+    Application,
+    ApplicationAnswer,
+    CvDocument,
+    EqualityAnswers,
+)
+from tracker.applications.sections import BY_KEY, SECTIONS, Section
+from tracker.applications.states import COUNTS_TOWARDS_LIMIT, Event, Status, next_status
+from tracker.audit.services import record_event
+from tracker.catalogue.models import Role
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.notifications.services import queue_email
+from tracker.templating import long_date, public_url
+
+
+class ApplicationError(ValueError):
+    """A request that cannot be done, with a message to show the applicant."""
+
+
+def _audit(applicant: Applicant, action: str, application: Application, **details) -> None:
+    record_event(
+        actor=None,
+        actor_label=applicant_label(applicant),
+        action=action,
+        object_type="application",
+        object_id=application.id,
+        details=details,
+    )
+
+
+def _require_draft(application: Application) -> None:
+    if not application.is_draft:
+        raise ApplicationError("You have submitted this application, so you cannot change it")
+
+
+def _touch(application: Application) -> None:
+    application.updated_at = utcnow()
+
+
+def campaign_applications(applicant: Applicant, campaign_id: int) -> list[Application]:
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(Role)
+            .where(Application.applicant_id == applicant.id, Role.campaign_id == campaign_id)
+            .order_by(Application.preference, Application.id)
+        )
+    )
+
+
+def start_application(*, applicant: Applicant, role: Role, today: date) -> Application:
+    """The applicant's application for this role: the one they have, or a new draft."""
+    # Lock the applicant's row so that two tabs starting applications at once are counted one
+    # after the other against the limit.
+    db.session.execute(select(Applicant.id).where(Applicant.id == applicant.id).with_for_update())
+    existing = db.session.scalar(
+        select(Application).where(
+            Application.applicant_id == applicant.id, Application.role_id == role.id
+        )
+    )
+    if existing is not None:
+        return existing
+    if not role.is_open(today):
+        raise ApplicationError(f"Applications for {role.title} are closed")
+    others = campaign_applications(applicant, role.campaign_id)
+    limit = current_app.config["MAX_APPLICATIONS_PER_CAMPAIGN"]
+    if sum(a.status in COUNTS_TOWARDS_LIMIT for a in others) >= limit:
+        raise ApplicationError(
+            f"You can apply for up to {limit} roles. Delete a draft or withdraw an application "
+            "to apply for this one"
+        )
+    application = Application(
+        applicant_id=applicant.id,
+        role_id=role.id,
+        status=Status.DRAFT,
+        preference=max((a.preference for a in others), default=0) + 1,
+        completed_sections=[],
+    )
+    _carry_over(application, others)
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+    except IntegrityError:
+        # The same role started in another tab a moment ago: that draft is the one.
+        return db.session.scalars(
+            select(Application).where(
+                Application.applicant_id == applicant.id, Application.role_id == role.id
+            )
+        ).one()
+    if application.id and (source := _latest(others)) is not None:
+        _copy_equality(source, application)
+    _audit(applicant, "application.started", application, role_id=role.id)
+    return application
+
+
+CARRIED = {
+    "personal_details": (
+        "full_name",
+        "date_of_birth",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
+        "phone",
+        "preferred_contact",
+    ),
+    "eligibility": (
+        "right_to_work",
+        "lived_in_uk_or_eea_3_years",
+        "full_time_education",
+        "qualification_in_same_subject",
+        "lives_in_area",
+    ),
+    "qualifications": ("english_level", "maths_level", "other_qualifications"),
+    "adjustments": ("needs_adjustments", "adjustments"),
+    "disability_confident": ("declares_disability", "disability_confident"),
+}
+
+
+def _latest(others: list[Application]) -> Application | None:
+    return max(others, key=lambda a: (a.updated_at, a.id), default=None)
+
+
+def _carry_over(application: Application, others: list[Application]) -> None:
+    """Copy the sections that do not depend on the role from the latest other application,
+    so nobody types their address three times. The answers stay theirs to change."""
+    source = _latest(others)
+    if source is None:
+        return
+    completed = []
+    for key, fields in CARRIED.items():
+        for field in fields:
+            setattr(application, field, getattr(source, field))
+        if key in source.completed_sections:
+            completed.append(key)
+    if "equality" in source.completed_sections:
+        completed.append("equality")
+    # Whether the same-subject qualification matters depends on the role: ask again.
+    application.qualification_in_same_subject = None
+    if "eligibility" in completed:
+        completed.remove("eligibility")
+    application.completed_sections = completed
+
+
+def _copy_equality(source: Application, application: Application) -> None:
+    answers = db.session.scalar(
+        select(EqualityAnswers).where(EqualityAnswers.application_id == source.id)
+    )
+    if answers is not None:
+        db.session.add(
+            EqualityAnswers(
+                application_id=application.id,
+                **{field: getattr(answers, field) for field in EQUALITY_FIELDS},
+            )
+        )
+        db.session.flush()
+
+
+EQUALITY_FIELDS = (
+    "sex",
+    "gender_same_as_birth",
+    "sexual_orientation",
+    "ethnicity",
+    "religion",
+    "disability",
+    "care_experienced",
+    "free_school_meals",
+)
+
+
+def _complete(application: Application, key: str) -> None:
+    if key not in application.completed_sections:
+        # A new list, so that SQLAlchemy sees the JSON column change.
+        application.completed_sections = [*application.completed_sections, key]
+    _touch(application)
+
+
+def save_section(
+    *, applicant: Applicant, application: Application, section: str, values: dict
+) -> None:
+    """Save one section's answers and mark it complete."""
+    _require_draft(application)
+    allowed = set(CARRIED[section])
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"not fields of {section}: {sorted(unknown)}")
+    for field, value in values.items():
+        setattr(application, field, value)
+    _complete(application, section)
+    db.session.flush()
+
+
+def save_answers(
+    *, applicant: Applicant, application: Application, answers: dict[int, str]
+) -> None:
+    """Save the answers to the role's questions, keyed by criterion id."""
+    _require_draft(application)
+    criteria = application.role.essential_criteria
+    if set(answers) != {c.id for c in criteria}:
+        raise ApplicationError("Answer every question")
+    for position, criterion in enumerate(criteria, start=1):
+        existing = application.answer_for(criterion.id)
+        if existing is None:
+            application.answers.append(
+                ApplicationAnswer(
+                    criterion_id=criterion.id,
+                    position=position,
+                    question=criterion.text,
+                    answer=answers[criterion.id],
+                )
+            )
+        else:
+            existing.position = position
+            existing.question = criterion.text
+            existing.answer = answers[criterion.id]
+    _complete(application, "questions")
+    db.session.flush()
+
+
+def attach_cv(
+    *, applicant: Applicant, application: Application, data: bytes, filename: str | None
+) -> CvDocument:
+    """Check and store a CV, replacing any earlier one.
+
+    :raise ApplicationError: when the file is not a PDF, DOCX or ODT, or is too big.
+    """
+    _require_draft(application)
+    try:
+        kind = uploads.check_document(data, max_bytes=current_app.config["CV_MAX_BYTES"])
+    except uploads.UploadError as error:
+        raise ApplicationError(str(error)) from error
+    name = uploads.new_storage_name(kind)
+    storage.write(name, data)
+    if application.cv is not None:
+        storage.delete_after_commit(application.cv.storage_name)
+        db.session.delete(application.cv)
+        db.session.flush()
+    cv = CvDocument(
+        application_id=application.id,
+        storage_name=name,
+        display_name=uploads.display_name(filename, kind),
+        media_type=kind.media_type,
+        size_bytes=len(data),
+        uploaded_at=utcnow(),
+    )
+    db.session.add(cv)
+    application.cv = cv
+    _complete(application, "cv")
+    _audit(applicant, "application.cv_uploaded", application, size_bytes=len(data))
+    db.session.flush()
+    return cv
+
+
+def remove_cv(*, applicant: Applicant, application: Application) -> None:
+    _require_draft(application)
+    if application.cv is not None:
+        storage.delete_after_commit(application.cv.storage_name)
+        db.session.delete(application.cv)
+        application.cv = None
+    application.completed_sections = [k for k in application.completed_sections if k != "cv"]
+    _touch(application)
+    db.session.flush()
+
+
+def skip_cv(*, applicant: Applicant, application: Application) -> None:
+    _require_draft(application)
+    _complete(application, "cv")
+    db.session.flush()
+
+
+def save_equality(
+    *, applicant: Applicant, application: Application, answers: dict[str, str | None] | None
+) -> None:
+    """Save equality monitoring answers apart from the application; None declines them all."""
+    _require_draft(application)
+    db.session.execute(
+        delete(EqualityAnswers).where(EqualityAnswers.application_id == application.id)
+    )
+    if answers is not None and any(answers.values()):
+        unknown = set(answers) - set(EQUALITY_FIELDS)
+        if unknown:
+            raise ValueError(f"not equality questions: {sorted(unknown)}")
+        db.session.add(EqualityAnswers(application_id=application.id, **answers))
+    _complete(application, "equality")
+    db.session.flush()
+
+
+def equality_answers(application: Application) -> EqualityAnswers | None:
+    """For the applicant's own pages only: no staff page calls this."""
+    return db.session.scalar(
+        select(EqualityAnswers).where(EqualityAnswers.application_id == application.id)
+    )
+
+
+def eligibility_answers(application: Application) -> eligibility.EligibilityAnswers:
+    def answer(value):
+        return eligibility.Answer(value) if value else None
+
+    def level(value):
+        return eligibility.SubjectLevel(value) if value else None
+
+    return eligibility.EligibilityAnswers(
+        date_of_birth=application.date_of_birth,
+        right_to_work=answer(application.right_to_work),
+        lived_in_uk_or_eea_3_years=answer(application.lived_in_uk_or_eea_3_years),
+        full_time_education=answer(application.full_time_education),
+        qualification_in_same_subject=answer(application.qualification_in_same_subject),
+        lives_in_area=answer(application.lives_in_area),
+        english_level=level(application.english_level),
+        maths_level=level(application.maths_level),
+    )
+
+
+def findings_for(application: Application) -> list[eligibility.Finding]:
+    return eligibility.assess(
+        eligibility_answers(application),
+        starts_on=application.role.campaign.expected_start_on,
+        role_level=application.role.level,
+        area_name=current_app.config["LOCAL_AREA_NAME"],
+    )
+
+
+def incomplete_sections(application: Application) -> list[Section]:
+    done = set(application.completed_sections)
+    if not application.role.essential_criteria:
+        done.add("questions")  # a role with no questions has nothing to answer
+    return [s for s in SECTIONS if s.required and s.key not in done]
+
+
+def section_status(application: Application, key: str) -> str:
+    if key in application.completed_sections or (
+        key == "questions" and not application.role.essential_criteria
+    ):
+        return "completed"
+    return "not_started" if BY_KEY[key].required else "optional"
+
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_reference() -> str:
+    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def submit_application(*, applicant: Applicant, application: Application, today: date) -> None:
+    """Submit a complete draft while its role is open, and send the confirmation email.
+
+    :raise ApplicationError: when a section is incomplete, the role has closed, the
+        eligibility pre-check rules the applicant out, or it was submitted already.
+    """
+    if not application.is_draft:
+        raise ApplicationError("You have already submitted this application")
+    role = application.role
+    if not role.is_open(today):
+        raise ApplicationError(
+            f"Applications for {role.title} closed on {long_date(role.closes_on)}. "
+            "You can no longer submit this application"
+        )
+    missing = incomplete_sections(application)
+    if missing:
+        raise ApplicationError(f"Complete the {missing[0].title.lower()} section")
+    findings = findings_for(application)
+    blocking = eligibility.blocks(findings)
+    if blocking:
+        raise ApplicationError(blocking[0].message)
+    now = utcnow()
+    reference = new_reference()
+    # A conditional UPDATE: of many requests submitting one draft at once, one changes it.
+    won = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == Status.DRAFT)
+        .values(
+            status=next_status(Status.DRAFT, Event.SUBMIT),
+            reference=reference,
+            submitted_at=now,
+            updated_at=now,
+            declaration_confirmed_at=now,
+            version=Application.version + 1,
+            eligibility_findings=[
+                {"code": f.code, "severity": f.severity.value, "message": f.message}
+                for f in findings
+            ],
+            needs_hr_check=eligibility.needs_hr_check(findings),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if won.rowcount != 1:
+        raise ApplicationError("You have already submitted this application")
+    db.session.refresh(application)
+    queue_email(
+        actor=applicant_label(applicant),
+        to=applicant.email,
+        template="application_submitted",
+        context={"application_id": application.id},
+        idempotency_key=f"application-submitted:{application.id}",
+    )
+    _audit(applicant, "application.submitted", application, reference=reference)
+
+
+def withdraw_application(
+    *, applicant: Applicant, application: Application, reason: str, details: str | None
+) -> None:
+    if application.is_draft:
+        raise ApplicationError("You have not submitted this application. Delete it instead")
+    try:
+        target = next_status(application.status, Event.WITHDRAW)
+    except ValueError as error:
+        raise ApplicationError("You cannot withdraw this application now") from error
+    now = utcnow()
+    won = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.version == application.version)
+        .values(
+            status=target,
+            withdrawn_at=now,
+            updated_at=now,
+            withdrawal_reason=reason,
+            withdrawal_details=details or None,
+            version=Application.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if won.rowcount != 1:
+        raise ApplicationError("This application changed while you were withdrawing. Try again")
+    db.session.refresh(application)
+    queue_email(
+        actor=applicant_label(applicant),
+        to=applicant.email,
+        template="application_withdrawn",
+        context={"application_id": application.id},
+        idempotency_key=f"application-withdrawn:{application.id}",
+    )
+    _audit(applicant, "application.withdrawn", application, reason=reason)
+
+
+def delete_draft(*, applicant: Applicant, application: Application) -> None:
+    """Delete an unsubmitted draft, its answers and its CV file."""
+    _require_draft(application)
+    if application.cv is not None:
+        storage.delete_after_commit(application.cv.storage_name)
+    campaign_id = application.role.campaign_id
+    db.session.execute(
+        delete(EqualityAnswers).where(EqualityAnswers.application_id == application.id)
+    )
+    _audit(applicant, "application.draft_deleted", application, role_id=application.role_id)
+    db.session.delete(application)
+    db.session.flush()
+    _renumber(applicant, campaign_id)
+
+
+def _renumber(applicant: Applicant, campaign_id: int) -> None:
+    for position, application in enumerate(campaign_applications(applicant, campaign_id), 1):
+        application.preference = position
+    db.session.flush()
+
+
+def move_preference(*, applicant: Applicant, application: Application, up: bool) -> None:
+    """Swap this application with its neighbour in the applicant's ranking."""
+    ranked = campaign_applications(applicant, application.role.campaign_id)
+    index = ranked.index(application)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(ranked):
+        return
+    ranked[index], ranked[other] = ranked[other], ranked[index]
+    for position, item in enumerate(ranked, 1):
+        item.preference = position
+    db.session.flush()
+
+
+def remind_about_drafts(*, today: date, days_before: int) -> int:
+    """Email applicants whose drafts close within ``days_before`` days; once per draft."""
+    drafts = db.session.scalars(
+        select(Application)
+        .where(Application.status == Status.DRAFT, Application.reminder_sent_at.is_(None))
+        .join(Role)
+    ).all()
+    sent = 0
+    for application in drafts:
+        role = application.role
+        if not (today <= role.closes_on <= today + timedelta(days=days_before)):
+            continue
+        if not role.is_published:
+            continue
+        queue_email(
+            actor="draft reminder",
+            to=application.applicant.email,
+            template="draft_reminder",
+            context={"application_id": application.id},
+            idempotency_key=f"draft-reminder:{application.id}",
+        )
+        application.reminder_sent_at = utcnow()
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+def count_applications(applicant: Applicant) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .where(Application.applicant_id == applicant.id)
+    )
+
+
+def application_link(application: Application) -> str:
+    return public_url("applications.task_list", application_id=application.id)
