@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -35,7 +37,12 @@ def _record_denied(error: HTTPException) -> None:
 
 def _refuse_nul_bytes():
     """No form or address in this service takes a NUL character; PostgreSQL cannot store one."""
-    values = [*request.args.values(), *request.form.values(), request.path]
+    # Every value of a repeated field too (the date's three boxes share one name).
+    values = [
+        *chain.from_iterable(request.args.listvalues()),
+        *chain.from_iterable(request.form.listvalues()),
+        request.path,
+    ]
     if any("\x00" in value for value in values):
         abort(400, description="The request contained a character that is not allowed.")
 

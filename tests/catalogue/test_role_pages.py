@@ -138,8 +138,12 @@ def test_the_latest_opened_campaign_is_the_one_shown(client, today):
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
 @given(
-    st.lists(st.text(st.characters(exclude_characters="\x00"), max_size=30), max_size=4),
-    st.lists(st.text(st.characters(exclude_characters="\x00"), max_size=5), max_size=4),
+    st.lists(
+        st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30), max_size=4
+    ),
+    st.lists(
+        st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=5), max_size=4
+    ),
 )
 def test_any_filter_query_answers_with_the_page_never_an_error(
     client, default_catalogue, tracks, levels

@@ -355,6 +355,11 @@ class GovDateField(DateField):
     is therefore refused.
     """
 
+    @property
+    def error_anchor(self) -> str:
+        """Where an error summary should take the reader: the day box, as GOV.UK advises."""
+        return f"{self.id}-day"
+
     def __init__(
         self,
         label: str | None = None,
