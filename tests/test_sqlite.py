@@ -49,3 +49,21 @@ def test_a_staff_sign_in_and_an_email_work_on_sqlite(tmp_path):
         assert emails.claim_email(email_id=email.id) is not None
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_a_savepoint_on_sqlite_does_not_commit_the_request(tmp_path):
+    """pysqlite would commit a transaction begun by a savepoint when the savepoint is released;
+    with SQLAlchemy's remedy in place, rolling back undoes it all, as on PostgreSQL."""
+    from sqlalchemy import func, select
+
+    from tracker.applicants.models import Applicant
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'savepoint.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        with db.session.begin_nested():
+            db.session.add(Applicant(email="nested@example.com"))
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Applicant)) == 0
+        db.session.remove()
+        db.engine.dispose()

@@ -79,8 +79,10 @@ def _init_extensions(app: Flask) -> None:
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf, db, limiter, migrate, wtforms_helpers
     from tracker.notifications.outbox import init_outbox
+    from tracker.sqlite import init_sqlite_transactions
     from tracker.templating import init_templating
 
+    init_sqlite_transactions()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

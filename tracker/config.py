@@ -208,7 +208,8 @@ def _application_settings(env: Mapping[str, str], instance_path: Path) -> dict:
         "APPLICANT_LINK_LIMIT_PER_EMAIL": _limit(
             env, "APPLICANT_LINK_LIMIT_PER_EMAIL", "5 per hour"
         ),
-        "APPLICANT_LINK_LIMIT_PER_IP": _limit(env, "APPLICANT_LINK_LIMIT_PER_IP", "50 per hour"),
+        # Generous: a whole college or school may share one address at a careers session.
+        "APPLICANT_LINK_LIMIT_PER_IP": _limit(env, "APPLICANT_LINK_LIMIT_PER_IP", "500 per hour"),
         "CV_MAX_BYTES": cv_max_bytes,
         # Bigger requests are refused before they are read (a 413 page); between the CV limit
         # and this, the CV page explains the limit itself.

@@ -72,6 +72,8 @@ def test_the_link_signs_in_and_leaves_the_address_by_redirect(client):
     # Opening the link (as a mail scanner would) does not spend it.
     confirm = client.get(followed.headers["Location"])
     assert "Continue to your application" in confirm.get_data(as_text=True)
+    # It says whose account this is, without giving the address away.
+    assert "a•••@example.com" in confirm.get_data(as_text=True)
     assert db.session.scalars(select(SignInLink)).one().used_at is None
 
     response = client.post(

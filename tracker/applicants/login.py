@@ -22,7 +22,10 @@ def current_applicant() -> Applicant | None:
 
 
 def sign_in(applicant: Applicant) -> None:
-    """Start a fresh session: nothing from the anonymous session survives (no fixation)."""
+    """Start a fresh session: nothing from the anonymous session survives (no fixation), and
+    a session already open in this browser (perhaps another address's) is ended."""
+    if g.get("applicant_session") is not None:
+        services.end_session(g.applicant_session)
     session.clear()
     session[SESSION_KEY] = services.start_session(applicant=applicant)
     session.permanent = False

@@ -59,9 +59,18 @@ class LinkUse:
     role_slug: str | None
 
 
-def link_is_usable(token: str) -> bool:
+def usable_link_email(token: str) -> str | None:
+    """The address a still-usable link signs in as; None if it is unknown, used or expired."""
     link = db.session.scalar(select(SignInLink).where(SignInLink.token_hash == token_hash(token)))
-    return link is not None and link.used_at is None and link.expires_at > utcnow()
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+        return None
+    return link.email
+
+
+def masked(email: str) -> str:
+    """Enough of an address to recognise it as yours (a•••@example.com), not to learn it."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 def use_sign_in_link(token: str) -> LinkUse | None:

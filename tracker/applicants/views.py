@@ -61,7 +61,8 @@ def sign_in_link(token: str):
 @bp.route("/sign-in/continue", methods=["GET", "POST"])
 def confirm_sign_in():
     token = session.get(_PENDING_TOKEN) or ""
-    if not token or not services.link_is_usable(token):
+    email = services.usable_link_email(token) if token else None
+    if email is None:
         session.pop(_PENDING_TOKEN, None)
         return render_template("applicants/link_expired.html", form=EmailLinkForm()), 410
     form = ContinueForm()
@@ -76,7 +77,10 @@ def confirm_sign_in():
         if used.role_slug and find_current_role(used.role_slug, clock.today()):
             return redirect(url_for("applications.start", slug=used.role_slug))
         return redirect(url_for("applications.dashboard"))
-    return render_template("applicants/confirm_sign_in.html", form=form)
+    # Say whose account this is, so nobody is tricked into filling in someone else's.
+    return render_template(
+        "applicants/confirm_sign_in.html", form=form, email=services.masked(email)
+    )
 
 
 @bp.post("/sign-out")

@@ -18,9 +18,12 @@ _EXAMPLE = {
 
 def _about(application_id: int) -> dict:
     """What every applicant email says about the application; example values for previews."""
+    if application_id == 0:  # the previews on the staff email pages
+        return dict(_EXAMPLE)
     application = db.session.get(Application, application_id)
     if application is None:
-        return dict(_EXAMPLE)
+        # Never fill a real email with example text; a KeyError fails the email for good.
+        raise KeyError(f"application {application_id} no longer exists")
     role = application.role
     first_name = (application.full_name or "").split(" ")[0]
     return {

@@ -24,9 +24,10 @@ from tracker.applications.models import (
 from tracker.applications.sections import BY_KEY, SECTIONS, Section
 from tracker.applications.states import COUNTS_TOWARDS_LIMIT, Event, Status, next_status
 from tracker.audit.services import record_event
-from tracker.catalogue.models import Role
+from tracker.catalogue.models import Campaign, Role
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.notifications.models import Email, EmailStatus
 from tracker.notifications.services import queue_email
 from tracker.templating import long_date, public_url
 
@@ -64,6 +65,28 @@ def campaign_applications(applicant: Applicant, campaign_id: int) -> list[Applic
             .order_by(Application.preference, Application.id)
         )
     )
+
+
+def applications_by_campaign(applicant: Applicant) -> list[tuple[Campaign, list[Application]]]:
+    """The applicant's applications, newest campaign first, each in their order of preference."""
+    applications = db.session.scalars(
+        select(Application)
+        .join(Role)
+        .join(Campaign)
+        .where(Application.applicant_id == applicant.id)
+        .order_by(Campaign.opens_on.desc(), Application.preference, Application.id)
+    ).all()
+    groups: dict[int, tuple[Campaign, list[Application]]] = {}
+    for application in applications:
+        campaign = application.role.campaign
+        groups.setdefault(campaign.id, (campaign, []))[1].append(application)
+    return list(groups.values())
+
+
+def can_rank(campaign: Campaign, today: date) -> bool:
+    """Preferences are the applicant's to change until applications close; then staff rely
+    on them."""
+    return today <= campaign.closes_on
 
 
 def start_application(*, applicant: Applicant, role: Role, today: date) -> Application:
@@ -216,6 +239,10 @@ def save_answers(
     criteria = application.role.essential_criteria
     if set(answers) != {c.id for c in criteria}:
         raise ApplicationError("Answer every question")
+    # Answers to questions the catalogue has since dropped are not part of this application.
+    current = {c.id for c in criteria}
+    for stale in [a for a in application.answers if a.criterion_id not in current]:
+        application.answers.remove(stale)
     for position, criterion in enumerate(criteria, start=1):
         existing = application.answer_for(criterion.id)
         if existing is None:
@@ -338,17 +365,26 @@ def findings_for(application: Application) -> list[eligibility.Finding]:
     )
 
 
+def _questions_answered(application: Application) -> bool:
+    """Every current essential criterion has an answer. The catalogue may add a criterion
+    after the section was saved: then the section needs finishing again."""
+    asked = {c.id for c in application.role.essential_criteria}
+    answered = {a.criterion_id for a in application.answers}
+    return asked <= answered
+
+
+def _is_complete(application: Application, key: str) -> bool:
+    if key == "questions":
+        return _questions_answered(application)
+    return key in application.completed_sections
+
+
 def incomplete_sections(application: Application) -> list[Section]:
-    done = set(application.completed_sections)
-    if not application.role.essential_criteria:
-        done.add("questions")  # a role with no questions has nothing to answer
-    return [s for s in SECTIONS if s.required and s.key not in done]
+    return [s for s in SECTIONS if s.required and not _is_complete(application, s.key)]
 
 
 def section_status(application: Application, key: str) -> str:
-    if key in application.completed_sections or (
-        key == "questions" and not application.role.essential_criteria
-    ):
+    if _is_complete(application, key):
         return "completed"
     return "not_started" if BY_KEY[key].required else "optional"
 
@@ -370,6 +406,10 @@ def submit_application(*, applicant: Applicant, application: Application, today:
     if not application.is_draft:
         raise ApplicationError("You have already submitted this application")
     role = application.role
+    if not role.is_published:
+        raise ApplicationError(
+            f"{role.title} is no longer recruiting. You can no longer submit this application"
+        )
     if not role.is_open(today):
         raise ApplicationError(
             f"Applications for {role.title} closed on {long_date(role.closes_on)}. "
@@ -406,6 +446,7 @@ def submit_application(*, applicant: Applicant, application: Application, today:
     if won.rowcount != 1:
         raise ApplicationError("You have already submitted this application")
     db.session.refresh(application)
+    _cancel_draft_reminder(application)
     queue_email(
         actor=applicant_label(applicant),
         to=applicant.email,
@@ -452,9 +493,20 @@ def withdraw_application(
     _audit(applicant, "application.withdrawn", application, reason=reason)
 
 
+def _cancel_draft_reminder(application: Application) -> None:
+    """A reminder still waiting to be sent is about a draft that is gone or submitted."""
+    db.session.execute(
+        delete(Email).where(
+            Email.idempotency_key == f"draft-reminder:{application.id}",
+            Email.status == EmailStatus.PENDING,
+        )
+    )
+
+
 def delete_draft(*, applicant: Applicant, application: Application) -> None:
-    """Delete an unsubmitted draft, its answers and its CV file."""
+    """Delete an unsubmitted draft, its answers, its CV file and any reminder about it."""
     _require_draft(application)
+    _cancel_draft_reminder(application)
     if application.cv is not None:
         storage.delete_after_commit(application.cv.storage_name)
     campaign_id = application.role.campaign_id
@@ -473,8 +525,15 @@ def _renumber(applicant: Applicant, campaign_id: int) -> None:
     db.session.flush()
 
 
-def move_preference(*, applicant: Applicant, application: Application, up: bool) -> None:
-    """Swap this application with its neighbour in the applicant's ranking."""
+def move_preference(
+    *, applicant: Applicant, application: Application, up: bool, today: date
+) -> None:
+    """Swap this application with its neighbour in the applicant's ranking.
+
+    :raise ApplicationError: once the campaign has closed.
+    """
+    if not can_rank(application.role.campaign, today):
+        raise ApplicationError("Applications have closed, so your preferences cannot change")
     ranked = campaign_applications(applicant, application.role.campaign_id)
     index = ranked.index(application)
     other = index - 1 if up else index + 1
@@ -496,9 +555,7 @@ def remind_about_drafts(*, today: date, days_before: int) -> int:
     sent = 0
     for application in drafts:
         role = application.role
-        if not (today <= role.closes_on <= today + timedelta(days=days_before)):
-            continue
-        if not role.is_published:
+        if not role.is_open(today) or role.closes_on > today + timedelta(days=days_before):
             continue
         queue_email(
             actor="draft reminder",

@@ -26,6 +26,10 @@ from pathlib import Path
 WRONG_TYPE = "The selected file must be a PDF, DOCX or ODT"
 EMPTY = "The selected file is empty"
 UNREADABLE = "The selected file could not be read. Save it again as a PDF and upload that"
+ACTIVE_CONTENT = (
+    "The selected file contains embedded objects, macros or links to other files. Save it "
+    "again as a PDF and upload that"
+)
 ENCRYPTED = "The selected file is password protected"
 
 _MB = 1024 * 1024
@@ -152,12 +156,40 @@ def _identify_archive(archive: zipfile.ZipFile) -> DocumentType:
             # A macro-enabled document (.docm) renamed .docx is not a DOCX, and macros are
             # exactly what we do not want staff opening.
             raise UploadError(WRONG_TYPE)
+        if _has_active_parts(archive, names):
+            raise UploadError(ACTIVE_CONTENT)
         return DOCX
     if "mimetype" in names:
         with archive.open("mimetype") as entry:
             if entry.read(_MIMETYPE_READ_LIMIT) == _ODT_MIMETYPE:
+                if any(name.startswith(_ODT_SCRIPT_FOLDERS) for name in names):
+                    raise UploadError(ACTIVE_CONTENT)
                 return ODT
     raise UploadError(WRONG_TYPE)
+
+
+# A CV needs none of these, and each can make Word or LibreOffice run or fetch something
+# when a member of staff opens the file: embedded objects (OLE), and links to a template or
+# other part on another server (TargetMode="External" on a relationship other than a
+# hyperlink, which only opens when clicked).
+_DOCX_EMBEDDINGS = ("word/embeddings/", "word/activex/")
+_ODT_SCRIPT_FOLDERS = ("Basic/", "Scripts/", "Object ")
+_RELS_READ_LIMIT = _MB
+_EXTERNAL_TARGET = re.compile(
+    rb"<Relationship\b(?=[^>]*TargetMode=\"External\")(?![^>]*relationships/hyperlink\")[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def _has_active_parts(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    if any(name.lower().startswith(_DOCX_EMBEDDINGS) for name in names):
+        return True
+    for name in names:
+        if name.endswith(".rels"):
+            with archive.open(name) as entry:
+                if _EXTERNAL_TARGET.search(entry.read(_RELS_READ_LIMIT)):
+                    return True
+    return False
 
 
 def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:

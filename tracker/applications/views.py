@@ -32,13 +32,18 @@ bp = Blueprint("applications", __name__)
 
 
 def _own(application_id: int) -> Application:
-    """:raise 404: unless the signed-in applicant made this application."""
-    found = db.session.scalar(
-        select(Application).where(
-            Application.id == application_id,
-            Application.applicant_id == current_applicant().id,
-        )
+    """:raise 404: unless the signed-in applicant made this application.
+
+    A change (a POST) locks the row first, so that it waits for a submission in another tab
+    and then sees it, rather than editing or deleting an application already sent.
+    """
+    query = select(Application).where(
+        Application.id == application_id,
+        Application.applicant_id == current_applicant().id,
     )
+    if request.method == "POST":
+        query = query.with_for_update()
+    found = db.session.scalar(query)
     if found is None:
         abort(404)
     return found
@@ -59,6 +64,7 @@ def _status_helpers():
         "level_labels": {level.value: level.label for level in eligibility.SubjectLevel},
         "equality_questions": equality.QUESTIONS,
         "equality_label": equality.label_for,
+        "can_rank": services.can_rank,
     }
 
 
@@ -67,15 +73,16 @@ def _status_helpers():
 def dashboard():
     applicant = current_applicant()
     today = clock.today()
-    campaign = current_campaign(today)
-    applications = services.campaign_applications(applicant, campaign.id) if campaign else []
+    # Every campaign the applicant applied in: an older one may still be at interview.
+    groups = services.applications_by_campaign(applicant)
+    every = [a for _, applications in groups for a in applications]
     return render_template(
         "applications/dashboard.html",
-        applications=applications,
-        campaign=campaign,
+        groups=groups,
+        campaign=current_campaign(today),
         limit=current_app.config["MAX_APPLICATIONS_PER_CAMPAIGN"],
         today=today,
-        withdrawable={a.id for a in applications if can(a.status, Event.WITHDRAW)},
+        withdrawable={a.id for a in every if can(a.status, Event.WITHDRAW)},
         form=forms.ButtonForm(),
     )
 
@@ -128,6 +135,7 @@ def task_list(application_id: int):
         application=application,
         sections=SECTIONS,
         status_of=lambda key: services.section_status(application, key),
+        missing=services.incomplete_sections(application),
         findings=services.findings_for(application),
         today=clock.today(),
     )
@@ -409,7 +417,7 @@ def check(application_id: int):
             )
         except services.ApplicationError as error:
             db.session.rollback()
-            db.session.refresh(application)
+            application = _own(application_id)
             if not application.is_draft:
                 # Submitted by another request a moment ago (a double click): all is well.
                 return redirect(url_for("applications.submitted", application_id=application.id))
@@ -505,8 +513,16 @@ def move(application_id: int, direction: str):
     application = _own(application_id)
     form = forms.ButtonForm()
     if form.validate_on_submit():
-        services.move_preference(
-            applicant=current_applicant(), application=application, up=direction == "up"
-        )
-        db.session.commit()
+        try:
+            services.move_preference(
+                applicant=current_applicant(),
+                application=application,
+                up=direction == "up",
+                today=clock.today(),
+            )
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
     return redirect(url_for("applications.dashboard"))

@@ -96,7 +96,8 @@ class Role(db.Model):
         return self.closes_on_override or self.campaign.closes_on
 
     def is_open(self, today: date) -> bool:
-        return self.campaign.opens_on <= today <= self.closes_on
+        """Taking applications today. A role dropped from the catalogue is not."""
+        return self.is_published and self.campaign.opens_on <= today <= self.closes_on
 
     @property
     def essential_criteria(self) -> list[Criterion]:
