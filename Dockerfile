@@ -48,8 +48,8 @@ COPY wsgi.py ./
 RUN python -m compileall -q tracker migrations wsgi.py \
  && groupadd --system --gid 10001 tracker \
  && useradd --system --uid 10001 --gid tracker --no-create-home --shell /usr/sbin/nologin tracker \
- && mkdir instance \
- && chown tracker:tracker instance
+ && mkdir -p instance/uploads \
+ && chown -R tracker:tracker instance
 USER 10001:10001
 
 ENV PYTHONPATH=/app \
