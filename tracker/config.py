@@ -217,6 +217,8 @@ def _application_settings(env: Mapping[str, str], instance_path: Path) -> dict:
         "UPLOAD_FOLDER": _get(env, "UPLOAD_FOLDER", str(instance_path / "uploads")),
         "ANSWER_WORD_LIMIT": _whole_number(env, "ANSWER_WORD_LIMIT", 250),
         "DRAFT_REMINDER_DAYS": _whole_number(env, "DRAFT_REMINDER_DAYS", 3),
+        # Candidates waiting longer than this in a stage are highlighted (and in digests).
+        "WAITING_DAYS": _whole_number(env, "WAITING_DAYS", 7),
         "LOCAL_AREA_NAME": _get(env, "LOCAL_AREA_NAME", "Example Borough"),
     }
 

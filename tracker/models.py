@@ -14,6 +14,7 @@ from tracker.applications.models import (
     ApplicationAnswer,
     CvDocument,
     EqualityAnswers,
+    TimelineEntry,
 )
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
@@ -36,6 +37,7 @@ __all__ = [
     "Role",
     "SignInLink",
     "StaffSession",
+    "TimelineEntry",
     "Track",
     "User",
     "UserRole",

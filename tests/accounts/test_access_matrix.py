@@ -34,6 +34,12 @@ MATRIX = [
     ("GET", "staff.application", "/staff/applications/{other_application}", {ADMIN}),
     ("GET", "staff.application_cv", "/staff/applications/{own_application}/cv", {ADMIN, MANAGER}),
     ("GET", "staff.application_cv", "/staff/applications/{other_application}/cv", {ADMIN}),
+    ("GET", "screening.candidates", "/staff/roles/{own_role}/candidates", {ADMIN, MANAGER}),
+    ("GET", "screening.candidates", "/staff/roles/{other_role}/candidates", {ADMIN}),
+    ("POST", "screening.candidates", "/staff/roles/{own_role}/candidates", {ADMIN, MANAGER}),
+    ("POST", "screening.candidates", "/staff/roles/{other_role}/candidates", {ADMIN}),
+    ("POST", "screening.move", "/staff/applications/{own_application}/move", {ADMIN, MANAGER}),
+    ("POST", "screening.move", "/staff/applications/{other_application}/move", {ADMIN}),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("GET", "admin.users", "/admin/users", {ADMIN}),
@@ -141,7 +147,7 @@ def test_the_matrix_covers_every_staff_endpoint(app):
     staff_endpoints = {
         (method, rule.endpoint)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("staff.", "admin."))
+        if rule.endpoint.startswith(("staff.", "admin.", "screening."))
         or rule.endpoint == "accounts.change_password"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }

@@ -61,6 +61,7 @@ FORMS = [*SECTIONS, "check", "withdraw", "sign-in"]
 BOOKKEEPING = {"completed_sections", "updated_at"}
 SUBMISSION = {
     "status",
+    "status_changed_at",
     "reference",
     "submitted_at",
     "updated_at",
@@ -71,6 +72,7 @@ SUBMISSION = {
 }
 WITHDRAWAL = {
     "status",
+    "status_changed_at",
     "withdrawn_at",
     "updated_at",
     "withdrawal_reason",

@@ -183,7 +183,7 @@ def test_twenty_concurrent_submits_give_one_application_and_one_email(
                     select(func.count())
                     .select_from(AuditEvent)
                     .where(
-                        AuditEvent.action == "application.submitted",
+                        AuditEvent.action == "application.submit",
                         AuditEvent.object_id == str(application_id),
                     )
                 )

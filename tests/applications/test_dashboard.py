@@ -122,6 +122,7 @@ APPLICANT_PAGES = [
     "/applications/{id}/view",
     "/applications/{id}/withdraw",
     "/applications/{id}/delete",
+    "/applications/{id}/offer",
 ]
 
 

@@ -86,13 +86,14 @@ def staff_pages(application: Application, *, admin: bool) -> list[str]:
     pages = [
         "/staff/",
         f"/staff/roles/{application.role_id}",
+        f"/staff/roles/{application.role_id}/candidates",
         f"/staff/applications/{application.id}",
     ]
     if admin:
         pages += [
             "/admin/audit",
             f"/admin/audit?q={application.reference}",
-            "/admin/audit?action=application.submitted",
+            "/admin/audit?action=application.submit",
             f"/admin/emails?address={application.applicant.email}",
             "/admin/users",
         ]
@@ -130,11 +131,11 @@ def test_no_staff_page_shows_equality_answers(app, role, application, who):
         assert leaks(page) == [], f"{path} shows equality monitoring: {leaks(page)}"
 
     # The pages that list or show the application do show it.
-    listing = staff.get(f"/staff/roles/{application.role_id}").get_data(as_text=True)
+    listing = staff.get(f"/staff/roles/{application.role_id}/candidates").get_data(as_text=True)
     assert application.reference in listing
     assert f'href="/staff/applications/{application.id}"' in listing
     if who == "admin":
-        audit = staff.get("/admin/audit?action=application.submitted").get_data(as_text=True)
+        audit = staff.get("/admin/audit?action=application.submit").get_data(as_text=True)
         assert application.reference in audit
         emails = staff.get(f"/admin/emails?address={application.applicant.email}")
         assert "application_submitted" in emails.get_data(as_text=True)

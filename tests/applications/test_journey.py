@@ -71,7 +71,7 @@ def test_complete_application_submits_once_with_reference_and_email(
         db.session.scalar(
             select(func.count())
             .select_from(AuditEvent)
-            .where(AuditEvent.action == "application.submitted")
+            .where(AuditEvent.action == "application.submit")
         )
         == 1
     )

@@ -16,7 +16,7 @@ def test_a_hiring_manager_reads_the_answers_but_not_who_applied(client, sign_in,
     assert "An example for: You enjoy solving problems" in page
     for identity in ("Alex Example", "07911 123456", "SW1A 1AA", application.applicant.email):
         assert identity not in page
-    listing = client.get(f"/staff/roles/{role.id}").get_data(as_text=True)
+    listing = client.get(f"/staff/roles/{role.id}/candidates").get_data(as_text=True)
     assert application.reference in listing
     assert "Alex Example" not in listing
 

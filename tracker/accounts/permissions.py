@@ -23,6 +23,7 @@ class Permission(enum.Enum):
     READ_AUDIT_LOG = "read the audit log"
     MANAGE_EMAILS = "manage emails"
     VIEW_ROLES = "view roles and their candidates"
+    MOVE_CANDIDATES = "move candidates through the stages"
     # Name-blind review: only HR sees who a candidate is and how to reach them.
     VIEW_CANDIDATE_IDENTITY = "see candidates' names, ages and contact details"
     # Only whoever arranges assessments and interviews (HR) sees the adjustments asked for.
@@ -31,7 +32,9 @@ class Permission(enum.Enum):
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.ADMIN: frozenset(Permission),
-    StaffRole.HIRING_MANAGER: frozenset({Permission.VIEW_STAFF_PAGES, Permission.VIEW_ROLES}),
+    StaffRole.HIRING_MANAGER: frozenset(
+        {Permission.VIEW_STAFF_PAGES, Permission.VIEW_ROLES, Permission.MOVE_CANDIDATES}
+    ),
     StaffRole.PARTNER: frozenset({Permission.VIEW_STAFF_PAGES}),
     StaffRole.MENTOR: frozenset({Permission.VIEW_STAFF_PAGES}),
 }

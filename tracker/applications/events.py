@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tracker.applications.models import Application
+from tracker.applications.models import Application, TimelineEntry
+from tracker.applications.states import REJECTION_REASONS
 from tracker.extensions import db
 from tracker.notifications.rendering import email_template
 from tracker.templating import long_date, public_url
@@ -74,3 +75,46 @@ def application_withdrawn(context: dict) -> dict:
 )
 def draft_reminder(context: dict) -> dict:
     return _about(context["application_id"])
+
+
+def _with_move(context: dict) -> dict:
+    """The application's details, plus the reasons and feedback given for this move."""
+    about = _about(context["application_id"])
+    entry = (
+        db.session.get(TimelineEntry, context["timeline_entry_id"])
+        if context.get("timeline_entry_id")
+        else None
+    )
+    about["reasons"] = [
+        REJECTION_REASONS.get(code, code) for code in (entry.reasons if entry else [])
+    ]
+    about["feedback"] = (entry.feedback if entry else None) or ""
+    about["dashboard"] = public_url("applications.dashboard")
+    return about
+
+
+def _stage_email(name: str, description: str):
+    return email_template(name, description=description, example=lambda: {"application_id": 0})(
+        _with_move
+    )
+
+
+_stage_email("invited_to_assessment", "Tells an applicant they are invited to an assessment.")
+_stage_email("invited_to_interview", "Tells an applicant they are invited to an interview.")
+_stage_email("offer_made", "Tells an applicant they have been offered the apprenticeship.")
+_stage_email("offer_accepted", "Confirms that the applicant accepted the offer; checks follow.")
+_stage_email("offer_declined", "Confirms that the applicant declined the offer.")
+_stage_email("hired", "Tells a new apprentice that their checks are done and they will start.")
+
+
+@email_template(
+    "application_unsuccessful",
+    description="Tells an applicant their application was unsuccessful, with the reasons.",
+    example=lambda: {"application_id": 0},
+)
+def application_unsuccessful(context: dict) -> dict:
+    about = _with_move(context)
+    if context["application_id"] == 0:
+        about["reasons"] = [REJECTION_REASONS["stronger_candidates"]]
+        about["feedback"] = "Your answer about teamwork was strong; give more detail next time."
+    return about

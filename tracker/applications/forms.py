@@ -308,6 +308,18 @@ class WithdrawForm(FlaskForm):
         return valid
 
 
+class OfferResponseForm(FlaskForm):
+    response = Choice(
+        "Do you accept our offer?",
+        required="Select whether you accept the offer",
+        choices=[
+            ("accept", "Yes, I accept the offer"),
+            ("decline", "No, I decline the offer"),
+        ],
+    )
+    submit = SubmitField("Send my answer", widget=GovSubmitInput())
+
+
 class ButtonForm(FlaskForm):
     """A button and a CSRF token, for actions that change one thing."""
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -22,6 +23,13 @@ from tracker.extensions import db
 from tracker.types import UtcDateTime
 
 _STATUS = db.Enum(Status, name="application_status", values_callable=lambda e: [m.value for m in e])
+# The same PostgreSQL type again, for the timeline's columns.
+_TIMELINE_STATUS = db.Enum(
+    Status,
+    name="application_status",
+    values_callable=lambda e: [m.value for m in e],
+    create_type=False,
+)
 
 
 class Application(db.Model):
@@ -38,6 +46,8 @@ class Application(db.Model):
             name="withdrawn_has_reason",
         ),
         CheckConstraint("preference >= 1", name="preference_from_one"),
+        # The pipeline list: one role's applications in a stage, oldest first.
+        Index("ix_application_role_status_submitted", "role_id", "status", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +56,8 @@ class Application(db.Model):
     )
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="RESTRICT"), index=True)
     status: Mapped[Status] = mapped_column(_STATUS, default=Status.DRAFT, index=True)
+    # When the application last changed stage: "waiting N days" counts from here.
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The applicant's ranking of their applications in a campaign: 1 is their first choice.
     preference: Mapped[int] = mapped_column(default=1)
     reference: Mapped[str | None] = mapped_column(String(12), unique=True)
@@ -180,3 +192,28 @@ class EqualityAnswers(db.Model):
     care_experienced: Mapped[str | None] = mapped_column(String(40))
     free_school_meals: Mapped[str | None] = mapped_column(String(40))
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class TimelineEntry(db.Model):
+    """One move of an application through the pipeline: who, when, from what, to what, why."""
+
+    __tablename__ = "application_timeline"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    event: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[Status] = mapped_column(_TIMELINE_STATUS)
+    to_status: Mapped[Status] = mapped_column(_TIMELINE_STATUS)
+    # A member of staff, or None for the applicant (named in actor_label as applicant:<id>).
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    actor_label: Mapped[str] = mapped_column(String(320))
+    # Codes from states.REJECTION_REASONS, and what the applicant is told besides.
+    reasons: Mapped[list[str]] = mapped_column(db.JSON, default=list)
+    feedback: Mapped[str | None] = mapped_column(Text)
+    # Why the Disability Confident guarantee was overridden, when it was.
+    override_reason: Mapped[str | None] = mapped_column(Text)

@@ -9,20 +9,27 @@ import secrets
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.applicants.models import Applicant
 from tracker.applicants.services import applicant_label
-from tracker.applications import eligibility, storage, uploads
+from tracker.applications import eligibility, pipeline, storage, uploads
 from tracker.applications.models import (
     Application,
     ApplicationAnswer,
     CvDocument,
     EqualityAnswers,
+    TimelineEntry,
 )
 from tracker.applications.sections import BY_KEY, SECTIONS, Section
-from tracker.applications.states import COUNTS_TOWARDS_LIMIT, Event, Status, next_status
+from tracker.applications.states import (
+    COUNTS_TOWARDS_LIMIT,
+    REJECTION_REASONS,
+    Event,
+    Status,
+    can,
+)
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Campaign, Role
 from tracker.clock import utcnow
@@ -81,6 +88,28 @@ def applications_by_campaign(applicant: Applicant) -> list[tuple[Campaign, list[
         campaign = application.role.campaign
         groups.setdefault(campaign.id, (campaign, []))[1].append(application)
     return list(groups.values())
+
+
+def rejection_reasons(applications: list[Application]) -> dict[int, tuple[list[str], str]]:
+    """For each unsuccessful application: the reasons (as the applicant reads them) and the
+    feedback given when it was made unsuccessful."""
+    if not applications:
+        return {}
+    entries = db.session.scalars(
+        select(TimelineEntry)
+        .where(
+            TimelineEntry.application_id.in_([a.id for a in applications]),
+            TimelineEntry.to_status == Status.UNSUCCESSFUL,
+        )
+        .order_by(TimelineEntry.id)
+    ).all()
+    return {
+        entry.application_id: (
+            [REJECTION_REASONS.get(code, code) for code in entry.reasons],
+            entry.feedback or "",
+        )
+        for entry in entries
+    }
 
 
 def can_rank(campaign: Campaign, today: date) -> bool:
@@ -424,37 +453,26 @@ def submit_application(*, applicant: Applicant, application: Application, today:
         raise ApplicationError(blocking[0].message)
     now = utcnow()
     reference = new_reference()
-    # A conditional UPDATE: of many requests submitting one draft at once, one changes it.
-    won = db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.status == Status.DRAFT)
-        .values(
-            status=next_status(Status.DRAFT, Event.SUBMIT),
-            reference=reference,
-            submitted_at=now,
-            updated_at=now,
-            declaration_confirmed_at=now,
-            version=Application.version + 1,
-            eligibility_findings=[
-                {"code": f.code, "severity": f.severity.value, "message": f.message}
-                for f in findings
-            ],
-            needs_hr_check=eligibility.needs_hr_check(findings),
+    try:
+        pipeline.move(
+            application,
+            Event.SUBMIT,
+            actor_label=applicant_label(applicant),
+            values={
+                "reference": reference,
+                "submitted_at": now,
+                "declaration_confirmed_at": now,
+                "eligibility_findings": [
+                    {"code": f.code, "severity": f.severity.value, "message": f.message}
+                    for f in findings
+                ],
+                "needs_hr_check": eligibility.needs_hr_check(findings),
+            },
         )
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:
-        raise ApplicationError("You have already submitted this application")
-    db.session.refresh(application)
+    except pipeline.Conflict as error:
+        # Of many requests submitting one draft at once, one moved it: this is another.
+        raise ApplicationError("You have already submitted this application") from error
     _cancel_draft_reminder(application)
-    queue_email(
-        actor=applicant_label(applicant),
-        to=applicant.email,
-        template="application_submitted",
-        context={"application_id": application.id},
-        idempotency_key=f"application-submitted:{application.id}",
-    )
-    _audit(applicant, "application.submitted", application, reference=reference)
 
 
 def withdraw_application(
@@ -462,35 +480,40 @@ def withdraw_application(
 ) -> None:
     if application.is_draft:
         raise ApplicationError("You have not submitted this application. Delete it instead")
-    try:
-        target = next_status(application.status, Event.WITHDRAW)
-    except ValueError as error:
-        raise ApplicationError("You cannot withdraw this application now") from error
+    if not can(application.status, Event.WITHDRAW):
+        raise ApplicationError("You cannot withdraw this application now")
     now = utcnow()
-    won = db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.version == application.version)
-        .values(
-            status=target,
-            withdrawn_at=now,
-            updated_at=now,
-            withdrawal_reason=reason,
-            withdrawal_details=details or None,
-            version=Application.version + 1,
+    try:
+        pipeline.move(
+            application,
+            Event.WITHDRAW,
+            actor_label=applicant_label(applicant),
+            reasons=[reason],
+            feedback=details,
+            values={
+                "withdrawn_at": now,
+                "withdrawal_reason": reason,
+                "withdrawal_details": details or None,
+            },
         )
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:
-        raise ApplicationError("This application changed while you were withdrawing. Try again")
-    db.session.refresh(application)
-    queue_email(
-        actor=applicant_label(applicant),
-        to=applicant.email,
-        template="application_withdrawn",
-        context={"application_id": application.id},
-        idempotency_key=f"application-withdrawn:{application.id}",
-    )
-    _audit(applicant, "application.withdrawn", application, reason=reason)
+    except pipeline.Conflict as error:
+        raise ApplicationError(
+            "This application changed while you were withdrawing. Try again"
+        ) from error
+
+
+def respond_to_offer(*, applicant: Applicant, application: Application, accept: bool) -> None:
+    """The applicant accepts or declines the offer made to them.
+
+    :raise ApplicationError: when there is no open offer (or it changed meanwhile).
+    """
+    event = Event.ACCEPT_OFFER if accept else Event.DECLINE_OFFER
+    if not can(application.status, event):
+        raise ApplicationError("There is no offer to answer on this application")
+    try:
+        pipeline.move(application, event, actor_label=applicant_label(applicant))
+    except pipeline.Conflict as error:
+        raise ApplicationError("This application changed meanwhile. Try again") from error
 
 
 def _cancel_draft_reminder(application: Application) -> None:

@@ -24,7 +24,7 @@ from tracker.applicants.login import applicant_required, current_applicant
 from tracker.applications import eligibility, equality, forms, services, storage, uploads
 from tracker.applications.models import Application
 from tracker.applications.sections import SECTIONS
-from tracker.applications.states import APPLICANT_LABELS, TAG_COLOURS, Event, can
+from tracker.applications.states import APPLICANT_LABELS, TAG_COLOURS, Event, Status, can
 from tracker.catalogue.queries import current_campaign, find_current_role
 from tracker.extensions import db, limiter
 
@@ -79,6 +79,7 @@ def dashboard():
     return render_template(
         "applications/dashboard.html",
         groups=groups,
+        decisions=services.rejection_reasons([a for a in every if a.status is Status.UNSUCCESSFUL]),
         campaign=current_campaign(today),
         limit=current_app.config["MAX_APPLICATIONS_PER_CAMPAIGN"],
         today=today,
@@ -487,6 +488,33 @@ def withdraw(application_id: int):
         flash(f"You have withdrawn your application for {application.role.title}.")
         return redirect(url_for("applications.dashboard"))
     return render_template("applications/withdraw.html", application=application, form=form)
+
+
+@bp.route("/applications/<int:application_id>/offer", methods=["GET", "POST"])
+@applicant_required
+def offer(application_id: int):
+    application = _own(application_id)
+    if not can(application.status, Event.ACCEPT_OFFER):
+        return redirect(url_for("applications.dashboard"))
+    form = forms.OfferResponseForm()
+    if form.validate_on_submit():
+        accept = form.response.data == "accept"
+        try:
+            services.respond_to_offer(
+                applicant=current_applicant(), application=application, accept=accept
+            )
+        except services.ApplicationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("applications.dashboard"))
+        db.session.commit()
+        flash(
+            "You have accepted our offer. We will be in touch about the checks before you start."
+            if accept
+            else "You have declined our offer. Thank you for letting us know."
+        )
+        return redirect(url_for("applications.dashboard"))
+    return render_template("applications/offer.html", application=application, form=form)
 
 
 @bp.route("/applications/<int:application_id>/delete", methods=["GET", "POST"])

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import StaffRole
 from tracker.accounts.permissions import Permission, can, require, visible_roles
 from tracker.applications.models import Application
 from tracker.applications.queries import applications_for_role, visible_applications
+from tracker.applications.states import (
+    NAME_BLIND,
+    REJECTION_REASONS,
+    STAFF_LABELS,
+    Actor,
+    Status,
+    events_from,
+)
 from tracker.applications.views import send_cv
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
 from tracker.extensions import db
+from tracker.notifications.models import Email
+from tracker.screening import queries as screening_queries
+from tracker.screening import services as screening_services
+from tracker.screening.forms import MoveForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -29,7 +42,31 @@ def dashboard():
             .options(selectinload(Role.track), selectinload(Role.campaign))
             .order_by(Role.position)
         ).all()
-    return render_template("staff/dashboard.html", roles=roles, StaffRole=StaffRole)
+    counts, waiting = {}, {}
+    if roles:
+        counts = screening_queries.stage_counts(current_user)
+        waiting = screening_queries.waiting_counts(current_user, current_app.config["WAITING_DAYS"])
+    return render_template(
+        "staff/dashboard.html",
+        roles=roles,
+        StaffRole=StaffRole,
+        stage_counts=counts,
+        waiting=waiting,
+        waiting_days=current_app.config["WAITING_DAYS"],
+        stage_labels=STAFF_LABELS,
+        summary_stages=SUMMARY_STAGES,
+    )
+
+
+# The stages HR and managers watch on the home page; the role's list shows every stage.
+SUMMARY_STAGES = (
+    Status.SUBMITTED,
+    Status.SIFT,
+    Status.ASSESSMENT,
+    Status.INTERVIEW,
+    Status.OFFER,
+    Status.HIRED,
+)
 
 
 @bp.get("/roles/<int:role_id>")
@@ -63,9 +100,28 @@ def _visible_application(application_id: int):
 @bp.get("/applications/<int:application_id>")
 @require(Permission.VIEW_ROLES)
 def application(application_id: int):
-    """One submitted application. Never shows equality monitoring answers."""
+    """One submitted application, its timeline, emails and the moves open to it. Never shows
+    equality monitoring answers."""
+    found = _visible_application(application_id)
+    form = MoveForm(data={"version": found.version})
+    form.set_events(events_from(found.status, Actor.STAFF))
+    emails = db.session.scalars(
+        select(Email)
+        .where(Email.context["application_id"].as_integer() == found.id)
+        .order_by(Email.created_at.desc())
+    ).all()
     return render_template(
-        "staff/application.html", application=_visible_application(application_id)
+        "staff/application.html",
+        application=found,
+        form=form,
+        timeline=screening_queries.timeline(found),
+        emails=emails,
+        stage_labels=STAFF_LABELS,
+        reason_labels=REJECTION_REASONS,
+        # Name-blind review: identity appears once a candidate is through the sift.
+        show_identity=can(current_user, Permission.VIEW_CANDIDATE_IDENTITY)
+        or found.status not in NAME_BLIND,
+        guaranteed=screening_services.is_guaranteed(found),
     )
 
 

@@ -1,0 +1,153 @@
+"""Time the pipeline list (a role's candidates page) with 10,000 and 100,000 applications.
+
+Run: .venv/bin/python bench/pipeline_list.py [--sizes 10000 100000] [--requests N]
+Creates and drops its own database; prints a Markdown table for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("TRACKER_ENV", "test")
+
+from flask_migrate import upgrade
+from sqlalchemy import insert, select, text
+
+from tests import services
+from tests.conftest import isolate_request_globals
+from tests.factories import PASSWORD, UserFactory
+from tracker import clock, create_app
+from tracker.accounts.models import StaffRole
+from tracker.applicants.models import Applicant
+from tracker.applications.models import Application
+from tracker.applications.states import Status
+from tracker.catalogue.models import Role
+from tracker.catalogue.schema import parse_catalogue
+from tracker.catalogue.services import load_catalogue
+from tracker.extensions import db
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+STAGES = [Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW, Status.UNSUCCESSFUL]
+
+
+def _fill(total: int, already: int, role_ids: list[int]) -> None:
+    """Add applications until there are ``total``, spread over the roles and stages."""
+    now = clock.utcnow()
+    rng = random.Random(already)
+    batch = 5000
+    for start in range(already, total, batch):
+        count = min(batch, total - start)
+        applicants = (
+            db.session.execute(
+                insert(Applicant).returning(Applicant.id),
+                [{"email": f"bench{start + i}@example.com"} for i in range(count)],
+            )
+            .scalars()
+            .all()
+        )
+        db.session.execute(
+            insert(Application),
+            [
+                {
+                    "applicant_id": applicant_id,
+                    "role_id": rng.choice(role_ids),
+                    "status": rng.choice(STAGES),
+                    "preference": 1,
+                    "reference": f"B{start + i:07d}",
+                    "version": 1,
+                    "completed_sections": [],
+                    "eligibility_findings": [],
+                    "needs_hr_check": rng.random() < 0.1,
+                    "disability_confident": rng.random() < 0.05,
+                    "submitted_at": now - timedelta(minutes=rng.randrange(60 * 24 * 60)),
+                }
+                for i, applicant_id in enumerate(applicants)
+            ],
+        )
+        db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+
+def _time(client, path: str, requests: int) -> tuple[float, float]:
+    for _ in range(5):
+        assert client.get(path).status_code == 200
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.status_code
+    timings.sort()
+    return statistics.median(timings) * 1000, timings[int(len(timings) * 0.95) - 1] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
+    url = services.create_database(name)
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": services.TEST_REDIS_URL})
+        isolate_request_globals(app)
+        client = app.test_client()
+        with app.app_context():
+            upgrade()
+            path = app.config["CATALOGUE_FILE"]
+            load_catalogue(
+                document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
+            )
+            role = db.session.scalars(
+                select(Role).where(Role.slug == "data-analyst-apprentice")
+            ).one()
+            role_ids = list(db.session.scalars(select(Role.id)))
+            manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+            db.session.commit()
+            page = client.get("/staff/sign-in").get_data(as_text=True)
+            client.post(
+                "/staff/sign-in",
+                data={
+                    "email": manager.email,
+                    "password": PASSWORD,
+                    "csrf_token": CSRF.search(page).group(1),
+                },
+            )
+            base = f"/staff/roles/{role.id}/candidates"
+            paths = [
+                ("first page, all stages", base),
+                ("one stage, sorted by waiting", f"{base}?status=sift&sort=waiting"),
+                ("flagged, page 3", f"{base}?flag=hr_check&page=3"),
+                ("by reference", f"{base}?reference=B0000001"),
+                ("staff home (counts per role and stage)", "/staff/"),
+            ]
+            print("| applications | page | median ms | p95 ms |")
+            print("| ---: | --- | ---: | ---: |")
+            filled = 0
+            for size in args.sizes:
+                _fill(size, filled, role_ids)
+                filled = size
+                for label, target in paths:
+                    median, p95 = _time(client, target, args.requests)
+                    print(f"| {size:,} | {label} | {median:.1f} | {p95:.1f} |")
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        services.flush_test_redis()
+        services.drop_database(name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Forms for moving candidates: one at a time (with the version seen) or many at once."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+)
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from tracker.applications.states import REJECTION_REASONS, TRANSITIONS, Event
+from tracker.applications.validators import SafeText
+
+REASON_CHOICES = list(REJECTION_REASONS.items())
+
+
+class _MoveFields(FlaskForm):
+    event = RadioField(
+        "What happens next?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select what happens next")],
+    )
+    reasons = SelectMultipleField(
+        "Reasons (if unsuccessful)",
+        description="The applicant is told these, as written.",
+        choices=REASON_CHOICES,
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+    )
+    feedback = TextAreaField(
+        "Feedback for the applicant (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), SafeText(label="Feedback", max_length=2000, multiline=True)],
+    )
+
+    def set_events(self, events: list[Event]) -> None:
+        self.event.choices = [(e.value, TRANSITIONS[e].label) for e in events]
+
+    def validate_reasons(self, field):
+        if any(code not in REJECTION_REASONS for code in field.data or []):
+            raise ValidationError("Select reasons from the list")
+
+
+class MoveForm(_MoveFields):
+    override_reason = TextAreaField(
+        "Reason to override the Disability Confident guarantee",
+        description="Only for a guaranteed candidate made unsuccessful before interview. "
+        "This is recorded and audited.",
+        widget=GovTextArea(),
+        validators=[Optional(), SafeText(label="Override reason", max_length=2000, multiline=True)],
+    )
+    version = HiddenField()
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_version(self, field):
+        if not (field.data or "").isdigit():
+            raise ValidationError("Reload the page and try again")
+
+
+class BulkMoveForm(_MoveFields):
+    application_ids = SelectMultipleField(
+        "Candidates", coerce=int, validate_choice=False, widget=GovCheckboxesInput()
+    )
+    submit = SubmitField("Move the selected candidates", widget=GovSubmitInput())
+
+    def validate_application_ids(self, field):
+        if not field.data:
+            raise ValidationError("Select at least one candidate")

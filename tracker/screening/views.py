@@ -1,0 +1,161 @@
+"""Hiring managers' and HR's screening pages: the pipeline list per role, and moves.
+
+Views parse, find records through the user's scoped queries (another team's candidate is
+simply not found), call one service, commit and redirect.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.permissions import Permission, require, visible_roles
+from tracker.applications.models import Application
+from tracker.applications.queries import visible_applications
+from tracker.applications.states import (
+    AWAITING_DECISION,
+    PIPELINE_ORDER,
+    STAFF_EVENTS,
+    STAFF_LABELS,
+    Event,
+    Status,
+)
+from tracker.catalogue.models import Role
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.screening import queries, services
+from tracker.screening.forms import BulkMoveForm, MoveForm
+
+bp = Blueprint("screening", __name__, url_prefix="/staff")
+
+
+def _role(role_id: int) -> Role:
+    """:raise 404: when the role is outside the user's scope."""
+    found = db.session.scalar(
+        visible_roles(current_user).where(Role.id == role_id).options(selectinload(Role.track))
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _filters() -> queries.Filters:
+    args = request.args
+    status = args.get("status", "")
+    return queries.Filters(
+        status=Status(status) if status in {s.value for s in PIPELINE_ORDER} else None,
+        flags=tuple(f for f in args.getlist("flag") if f in queries.FLAGS),
+        reference=args.get("reference", "")[:12],
+        sort=args.get("sort", "oldest") if args.get("sort") in queries.SORTS else "oldest",
+        page=int(args["page"]) if args.get("page", "").isdigit() else 1,
+    )
+
+
+@bp.route("/roles/<int:role_id>/candidates", methods=["GET", "POST"])
+@require(Permission.VIEW_ROLES)
+def candidates(role_id: int):
+    role = _role(role_id)
+    filters = _filters()
+    form = BulkMoveForm()
+    form.set_events(list(STAFF_EVENTS))
+    if request.method == "POST":
+        if not services.can_move(current_user):
+            abort(403, description="needs permission to move candidates")
+        if form.validate_on_submit():
+            chosen = db.session.scalars(
+                visible_applications(current_user).where(
+                    Application.role_id == role.id,
+                    Application.id.in_(form.application_ids.data),
+                )
+            ).all()
+            try:
+                result = services.move_candidates(
+                    actor=current_user,
+                    applications=list(chosen),
+                    event=Event(form.event.data),
+                    reasons=form.reasons.data,
+                    feedback=form.feedback.data,
+                )
+            except services.MoveError as error:
+                db.session.rollback()
+                form.event.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(
+                    _bulk_message(result),
+                    "error" if result.skipped and not result.moved else "message",
+                )
+                return redirect(request.full_path.rstrip("?"))
+    page = queries.pipeline_page(current_user, role.id, filters)
+    counts = queries.stage_counts(current_user, role.id)
+    now = utcnow()
+    waiting_for = {
+        a.id: (now - (a.status_changed_at or a.submitted_at)).days
+        for a in page.items
+        if a.status in AWAITING_DECISION and (a.status_changed_at or a.submitted_at)
+    }
+    return render_template(
+        "screening/candidates.html",
+        role=role,
+        page=page,
+        filters=filters,
+        form=form,
+        counts={status: counts.get((role.id, status), 0) for status in PIPELINE_ORDER},
+        stages=PIPELINE_ORDER,
+        stage_labels=STAFF_LABELS,
+        flags=queries.FLAGS,
+        sorts=queries.SORTS,
+        waiting_days=current_app.config["WAITING_DAYS"],
+        waiting_for=waiting_for,
+        previous_href=_page_href(role, page.page - 1) if page.page > 1 else None,
+        next_href=_page_href(role, page.page + 1) if page.page < page.pages else None,
+    )
+
+
+def _page_href(role: Role, number: int) -> str:
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(number)]
+    return url_for("screening.candidates", role_id=role.id, **args)
+
+
+def _bulk_message(result: services.BulkResult) -> str:
+    parts = [f"Moved {len(result.moved)} candidate{'s' if len(result.moved) != 1 else ''}."]
+    if result.skipped:
+        first = result.skipped[0]
+        parts.append(
+            f"{len(result.skipped)} not moved, for example {first[0].reference}: {first[1]}."
+        )
+    return " ".join(parts)
+
+
+@bp.post("/applications/<int:application_id>/move")
+@require(Permission.MOVE_CANDIDATES)
+def move(application_id: int):
+    application = db.session.scalar(
+        visible_applications(current_user).where(Application.id == application_id)
+    )
+    if application is None:
+        abort(404)
+    form = MoveForm()
+    form.set_events(list(STAFF_EVENTS))
+    if form.validate_on_submit():
+        try:
+            services.move_candidate(
+                actor=current_user,
+                application=application,
+                event=Event(form.event.data),
+                expected_version=int(form.version.data),
+                reasons=form.reasons.data,
+                feedback=form.feedback.data,
+                override_reason=form.override_reason.data,
+            )
+        except services.MoveError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{application.reference} is now: {STAFF_LABELS[application.status].lower()}.")
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for("staff.application", application_id=application_id))
