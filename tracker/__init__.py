@@ -62,6 +62,7 @@ EMAIL_EVENT_MODULES = (
     "tracker.notifications.events",
     "tracker.accounts.events",
     "tracker.applications.events",
+    "tracker.screening.events",
 )
 
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from celery.schedules import crontab
+
 from tracker.colours import MINIMUM_CONTRAST, is_legible_background
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +107,11 @@ def celery_settings(
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/London",
         "enable_utc": True,
-        "imports": ["tracker.notifications.tasks", "tracker.applications.tasks"],
+        "imports": [
+            "tracker.notifications.tasks",
+            "tracker.applications.tasks",
+            "tracker.screening.tasks",
+        ],
         "beat_schedule": {
             "sweep-outbox": {
                 "task": "tracker.notifications.tasks.sweep_outbox",
@@ -115,6 +121,11 @@ def celery_settings(
             "remind-drafts": {
                 "task": "tracker.applications.tasks.remind_about_drafts",
                 "schedule": 3600,
+            },
+            # Each weekday morning, UK time; at most one digest per manager per day.
+            "waiting-digests": {
+                "task": "tracker.screening.tasks.send_waiting_digests",
+                "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
             },
         },
     }

@@ -19,6 +19,7 @@ from tracker.applications.models import (
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
 from tracker.notifications.models import Email
+from tracker.screening.models import CandidateNote
 
 __all__ = [
     "AccountToken",
@@ -28,6 +29,7 @@ __all__ = [
     "ApplicationAnswer",
     "AuditEvent",
     "Campaign",
+    "CandidateNote",
     "Criterion",
     "CvDocument",
     "Email",

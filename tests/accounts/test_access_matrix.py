@@ -40,6 +40,8 @@ MATRIX = [
     ("POST", "screening.candidates", "/staff/roles/{other_role}/candidates", {ADMIN}),
     ("POST", "screening.move", "/staff/applications/{own_application}/move", {ADMIN, MANAGER}),
     ("POST", "screening.move", "/staff/applications/{other_application}/move", {ADMIN}),
+    ("POST", "screening.add_note", "/staff/applications/{own_application}/notes", {ADMIN, MANAGER}),
+    ("POST", "screening.add_note", "/staff/applications/{other_application}/notes", {ADMIN}),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("GET", "admin.users", "/admin/users", {ADMIN}),

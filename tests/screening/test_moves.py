@@ -250,3 +250,32 @@ def test_the_staff_home_counts_candidates_per_stage(client, sign_in, manager, ro
     page = client.get("/staff/").get_data(as_text=True)
     assert f'/staff/roles/{role.id}/candidates?status=sift">3' in page
     assert f'/staff/roles/{role.id}/candidates?status=interview">1' in page
+
+
+def test_reviewers_leave_notes_for_each_other(client, sign_in, manager, candidate):
+    application = candidate(Status.SIFT)
+    sign_in(manager)
+    page = f"/staff/applications/{application.id}"
+
+    empty = client.post(
+        f"{page}/notes", data={"csrf_token": csrf_token(client, page)}, follow_redirects=True
+    )
+    assert "Enter a note" in empty.get_data(as_text=True)
+    client.post(
+        f"{page}/notes",
+        data={"csrf_token": csrf_token(client, page), "text": "Strong example in answer 2."},
+    )
+
+    shown = client.get(page).get_data(as_text=True)
+    assert "Strong example in answer 2." in shown
+    assert manager.name in shown
+
+
+def test_reviewers_do_not_see_other_qualifications_during_the_sift(
+    client, sign_in, manager, candidate
+):
+    application = candidate(Status.SIFT, other_qualifications="GCSEs at Hill Park Academy")
+    sign_in(manager)
+    page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
+    assert "Hill Park Academy" not in page
+    assert "Hidden during the sift" in page

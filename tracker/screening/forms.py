@@ -76,3 +76,17 @@ class BulkMoveForm(_MoveFields):
     def validate_application_ids(self, field):
         if not field.data:
             raise ValidationError("Select at least one candidate")
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        "Add a note for other reviewers",
+        description="Staff who can see this candidate read notes. The candidate does not, "
+        "unless they ask for their data.",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Enter a note"),
+            SafeText(label="Note", max_length=2000, multiline=True),
+        ],
+    )
+    submit = SubmitField("Add note", widget=GovSubmitInput())

@@ -15,6 +15,7 @@ from tracker.applications.queries import visible_applications
 from tracker.applications.states import AWAITING_DECISION, Status
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.screening.models import CandidateNote
 
 PAGE_SIZE = 50
 FLAGS = {
@@ -99,5 +100,15 @@ def timeline(application: Application) -> list[TimelineEntry]:
             select(TimelineEntry)
             .where(TimelineEntry.application_id == application.id)
             .order_by(TimelineEntry.occurred_at.desc(), TimelineEntry.id.desc())
+        )
+    )
+
+
+def notes(application: Application) -> list[CandidateNote]:
+    return list(
+        db.session.scalars(
+            select(CandidateNote)
+            .where(CandidateNote.application_id == application.id)
+            .order_by(CandidateNote.created_at.desc(), CandidateNote.id.desc())
         )
     )

@@ -9,8 +9,11 @@ commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from tracker.accounts.models import User
+from sqlalchemy import select
+
+from tracker.accounts.models import StaffRole, User, UserRole
 from tracker.accounts.permissions import Permission, can
 from tracker.applications import pipeline
 from tracker.applications.models import Application
@@ -21,7 +24,12 @@ from tracker.applications.states import (
     IllegalTransition,
     needs_guarantee_override,
 )
+from tracker.catalogue.models import Role
+from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.notifications.services import queue_email
+from tracker.screening.models import CandidateNote
+from tracker.templating import public_url
 
 
 class MoveError(ValueError):
@@ -104,6 +112,21 @@ def move_candidate(
         raise MoveError(str(error)) from error
 
 
+def add_note(*, actor: User, application: Application, text: str) -> CandidateNote:
+    if not can_move(actor):
+        raise MoveError("You do not have permission to add notes")
+    note = CandidateNote(
+        application_id=application.id,
+        author_id=actor.id,
+        author_label=actor.name,
+        created_at=utcnow(),
+        text=text,
+    )
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
 @dataclass
 class BulkResult:
     moved: list[Application] = field(default_factory=list)
@@ -140,3 +163,42 @@ def move_candidates(
         else:
             result.moved.append(application)
     return result
+
+
+def send_waiting_digests(*, today: date, days: int) -> int:
+    """Email each hiring manager a list of their roles' candidates waiting more than ``days``
+    days for a decision. A nudge, never a decision: nothing is rejected automatically.
+    Safe to run twice a day: one digest per manager per day (an idempotency key)."""
+    from tracker.screening import queries
+
+    managers = db.session.scalars(
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == StaffRole.HIRING_MANAGER, User.is_active.is_(True))
+    ).all()
+    sent = 0
+    for manager in managers:
+        waiting = queries.waiting_counts(manager, days)
+        if not waiting:
+            continue
+        roles = db.session.scalars(select(Role).where(Role.id.in_(waiting))).all()
+        queue_email(
+            actor="waiting digest",
+            to=manager.email,
+            template="waiting_digest",
+            context={
+                "user_id": manager.id,
+                "days": days,
+                "roles": [
+                    {
+                        "title": role.title,
+                        "count": waiting[role.id],
+                        "link": public_url("screening.candidates", role_id=role.id, sort="waiting"),
+                    }
+                    for role in sorted(roles, key=lambda r: r.position)
+                ],
+            },
+            idempotency_key=f"waiting-digest:{manager.id}:{today.isoformat()}",
+        )
+        sent += 1
+    return sent

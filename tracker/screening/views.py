@@ -25,7 +25,7 @@ from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.screening import queries, services
-from tracker.screening.forms import BulkMoveForm, MoveForm
+from tracker.screening.forms import BulkMoveForm, MoveForm, NoteForm
 
 bp = Blueprint("screening", __name__, url_prefix="/staff")
 
@@ -159,3 +159,21 @@ def move(application_id: int):
     else:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("staff.application", application_id=application_id))
+
+
+@bp.post("/applications/<int:application_id>/notes")
+@require(Permission.MOVE_CANDIDATES)
+def add_note(application_id: int):
+    application = db.session.scalar(
+        visible_applications(current_user).where(Application.id == application_id)
+    )
+    if application is None:
+        abort(404)
+    form = NoteForm()
+    if form.validate_on_submit():
+        services.add_note(actor=current_user, application=application, text=form.text.data)
+        db.session.commit()
+        flash("Note added.")
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for("staff.application", application_id=application_id) + "#notes")

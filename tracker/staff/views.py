@@ -26,7 +26,7 @@ from tracker.extensions import db
 from tracker.notifications.models import Email
 from tracker.screening import queries as screening_queries
 from tracker.screening import services as screening_services
-from tracker.screening.forms import MoveForm
+from tracker.screening.forms import MoveForm, NoteForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -115,6 +115,8 @@ def application(application_id: int):
         application=found,
         form=form,
         timeline=screening_queries.timeline(found),
+        notes=screening_queries.notes(found),
+        note_form=NoteForm(),
         emails=emails,
         stage_labels=STAFF_LABELS,
         reason_labels=REJECTION_REASONS,
