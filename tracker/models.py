@@ -19,7 +19,7 @@ from tracker.applications.models import (
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
 from tracker.notifications.models import Email
-from tracker.screening.models import CandidateNote
+from tracker.screening.models import CandidateNote, Score, Scorecard
 
 __all__ = [
     "AccountToken",
@@ -37,6 +37,8 @@ __all__ = [
     "ManagerScope",
     "PartnerOrganisation",
     "Role",
+    "Score",
+    "Scorecard",
     "SignInLink",
     "StaffSession",
     "TimelineEntry",

@@ -24,6 +24,7 @@ ADMIN, MANAGER, PARTNER, MENTOR = (
     StaffRole.MENTOR,
 )
 EVERYONE = {ADMIN, MANAGER, PARTNER, MENTOR}
+STAFF = {ADMIN, MANAGER}  # HR and hiring managers: who reviews candidates
 
 # (method, endpoint, path template, who may use it)
 MATRIX = [
@@ -42,6 +43,13 @@ MATRIX = [
     ("POST", "screening.move", "/staff/applications/{other_application}/move", {ADMIN}),
     ("POST", "screening.add_note", "/staff/applications/{own_application}/notes", {ADMIN, MANAGER}),
     ("POST", "screening.add_note", "/staff/applications/{other_application}/notes", {ADMIN}),
+    (
+        "POST",
+        "screening.score",
+        "/staff/applications/{own_application}/scorecard",
+        {ADMIN, MANAGER},
+    ),
+    ("POST", "screening.score", "/staff/applications/{other_application}/scorecard", {ADMIN}),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("GET", "admin.users", "/admin/users", {ADMIN}),

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from tracker.applications.forms import Choice
 from tracker.applications.states import REJECTION_REASONS, TRANSITIONS, Event
 from tracker.applications.validators import SafeText
 
@@ -90,3 +91,38 @@ class NoteForm(FlaskForm):
         ],
     )
     submit = SubmitField("Add note", widget=GovSubmitInput())
+
+
+def scorecard_form(criteria, *, data=None) -> FlaskForm:
+    """One score (1 to 4) and an evidence note per criterion of the role."""
+    from tracker.screening.scorecards import SCALE
+
+    class ScorecardForm(FlaskForm):
+        submit = SubmitField("Submit your scores", widget=GovSubmitInput())
+
+    for number, (essential, criterion) in enumerate(criteria, start=1):
+        kind = "Essential" if essential else "Desirable"
+        setattr(
+            ScorecardForm,
+            f"score_{criterion.id}",
+            Choice(
+                f"{number}. {criterion.text} ({kind.lower()})",
+                required=f"Score criterion {number}",
+                choices=[(str(value), f"{value}: {label}") for value, label in SCALE.items()],
+            ),
+        )
+        setattr(
+            ScorecardForm,
+            f"evidence_{criterion.id}",
+            TextAreaField(
+                f"Evidence for criterion {number} (optional)",
+                widget=GovTextArea(),
+                validators=[
+                    Optional(),
+                    SafeText(
+                        label=f"Evidence for criterion {number}", max_length=1000, multiline=True
+                    ),
+                ],
+            ),
+        )
+    return ScorecardForm(data=data)

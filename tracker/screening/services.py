@@ -28,6 +28,7 @@ from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
+from tracker.screening import scorecards
 from tracker.screening.models import CandidateNote
 from tracker.templating import public_url
 
@@ -44,10 +45,12 @@ def is_guaranteed(application: Application) -> bool:
     """Protected by the Disability Confident guarantee.
 
     The guarantee covers a candidate who opted in and meets the essential criteria. Until
-    the scores say otherwise, every candidate who opted in is treated as meeting them: the
-    safe side of a legal duty.
+    submitted scorecards say otherwise, a candidate who opted in is treated as meeting them:
+    the safe side of a legal duty.
     """
-    return bool(application.disability_confident)
+    if not application.disability_confident:
+        return False
+    return scorecards.summarise(application).meets_essentials is not False
 
 
 def _check(

@@ -24,8 +24,8 @@ from tracker.applications.states import (
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.screening import queries, services
-from tracker.screening.forms import BulkMoveForm, MoveForm, NoteForm
+from tracker.screening import queries, scorecards, services
+from tracker.screening.forms import BulkMoveForm, MoveForm, NoteForm, scorecard_form
 
 bp = Blueprint("screening", __name__, url_prefix="/staff")
 
@@ -177,3 +177,34 @@ def add_note(application_id: int):
     else:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("staff.application", application_id=application_id) + "#notes")
+
+
+@bp.post("/applications/<int:application_id>/scorecard")
+@require(Permission.MOVE_CANDIDATES)
+def score(application_id: int):
+    application = db.session.scalar(
+        visible_applications(current_user).where(Application.id == application_id)
+    )
+    if application is None:
+        abort(404)
+    criteria = scorecards.criteria_for(application)
+    form = scorecard_form(criteria)
+    if form.validate_on_submit():
+        try:
+            scorecards.submit_scorecard(
+                actor=current_user,
+                application=application,
+                scores={
+                    c.id: (int(form[f"score_{c.id}"].data), form[f"evidence_{c.id}"].data or "")
+                    for _, c in criteria
+                },
+            )
+        except scorecards.ScorecardError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Your scores are submitted. You can now see other reviewers' scores.")
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for("staff.application", application_id=application_id) + "#scores")

@@ -25,8 +25,9 @@ from tracker.catalogue.models import Role
 from tracker.extensions import db
 from tracker.notifications.models import Email
 from tracker.screening import queries as screening_queries
+from tracker.screening import scorecards
 from tracker.screening import services as screening_services
-from tracker.screening.forms import MoveForm, NoteForm
+from tracker.screening.forms import MoveForm, NoteForm, scorecard_form
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -116,6 +117,11 @@ def application(application_id: int):
         form=form,
         timeline=screening_queries.timeline(found),
         notes=screening_queries.notes(found),
+        scorecard_form=scorecard_form(scorecards.criteria_for(found)),
+        own_scorecard=scorecards.own_scorecard(found, current_user),
+        sees_scores=scorecards.may_see_others(found, current_user),
+        summary=scorecards.summarise(found),
+        scale=scorecards.SCALE,
         note_form=NoteForm(),
         emails=emails,
         stage_labels=STAFF_LABELS,
