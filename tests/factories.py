@@ -16,6 +16,7 @@ from tracker.applications.models import Application, ApplicationAnswer, Equality
 from tracker.applications.states import Status
 from tracker.catalogue.models import Campaign, Criterion, CriterionKind, Role, Track
 from tracker.extensions import db
+from tracker.scheduling.models import Slot, SlotKind
 
 
 class _Base(SQLAlchemyModelFactory):
@@ -235,3 +236,21 @@ class EqualityAnswersFactory(_Base):
     disability = "yes"
     care_experienced = "yes"
     free_school_meals = "yes"
+
+
+class SlotFactory(_Base):
+    """An interview slot for a role, a week from now, with two places."""
+
+    class Meta:
+        model = Slot
+
+    role = factory.SubFactory(RoleFactory)
+    kind = SlotKind.INTERVIEW
+    starts_at = factory.LazyFunction(
+        lambda: (clock.utcnow() + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    )
+    minutes = 45
+    place = "Committee room 2, Town Hall"
+    capacity = 2
+    booked = 0
+    created_by = "hr@example.gov.uk"

@@ -63,6 +63,7 @@ EMAIL_EVENT_MODULES = (
     "tracker.accounts.events",
     "tracker.applications.events",
     "tracker.screening.events",
+    "tracker.scheduling.events",
 )
 
 
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.notifications.cli import emails_cli
     from tracker.notifications.views import bp as dev_mailbox_bp
     from tracker.public.views import bp as public_bp
+    from tracker.scheduling.views import bp as scheduling_bp
     from tracker.screening.views import bp as screening_bp
     from tracker.staff.views import bp as staff_bp
 
@@ -127,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(screening_bp)
+    app.register_blueprint(scheduling_bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(emails_cli)

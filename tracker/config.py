@@ -111,6 +111,7 @@ def celery_settings(
             "tracker.notifications.tasks",
             "tracker.applications.tasks",
             "tracker.screening.tasks",
+            "tracker.scheduling.tasks",
         ],
         "beat_schedule": {
             "sweep-outbox": {
@@ -121,6 +122,11 @@ def celery_settings(
             "remind-drafts": {
                 "task": "tracker.applications.tasks.remind_about_drafts",
                 "schedule": 3600,
+            },
+            # Each evening, UK time: tomorrow's assessments and interviews, once per booking.
+            "remind-bookings": {
+                "task": "tracker.scheduling.tasks.remind_tomorrow",
+                "schedule": crontab(hour=18, minute=0),
             },
             # Each weekday morning, UK time; at most one digest per manager per day.
             "waiting-digests": {

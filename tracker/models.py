@@ -19,6 +19,7 @@ from tracker.applications.models import (
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
 from tracker.notifications.models import Email
+from tracker.scheduling.models import Booking, Slot
 from tracker.screening.models import CandidateNote, Score, Scorecard
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Application",
     "ApplicationAnswer",
     "AuditEvent",
+    "Booking",
     "Campaign",
     "CandidateNote",
     "Criterion",
@@ -40,6 +42,7 @@ __all__ = [
     "Score",
     "Scorecard",
     "SignInLink",
+    "Slot",
     "StaffSession",
     "TimelineEntry",
     "Track",

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import ApplicationFactory, RoleFactory, TrackFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    RoleFactory,
+    SlotFactory,
+    TrackFactory,
+    UserFactory,
+)
 from tests.helpers import csrf_token
 from tracker.accounts.models import StaffRole
 from tracker.applications import uploads
@@ -50,6 +56,12 @@ MATRIX = [
         {ADMIN, MANAGER},
     ),
     ("POST", "screening.score", "/staff/applications/{other_application}/scorecard", {ADMIN}),
+    ("GET", "scheduling.slots", "/staff/roles/{own_role}/slots", STAFF),
+    ("GET", "scheduling.slots", "/staff/roles/{other_role}/slots", {ADMIN}),
+    ("POST", "scheduling.slots", "/staff/roles/{own_role}/slots", STAFF),
+    ("POST", "scheduling.slots", "/staff/roles/{other_role}/slots", {ADMIN}),
+    ("GET", "scheduling.slot", "/staff/slots/{own_slot}", STAFF),
+    ("GET", "scheduling.slot", "/staff/slots/{other_slot}", {ADMIN}),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("GET", "admin.users", "/admin/users", {ADMIN}),
@@ -108,6 +120,8 @@ def records(app, monkeypatch, tmp_path):
         "target": target.id,
         "email": email.id,
         "own_application": _submitted_with_cv(own_role, tmp_path),
+        "own_slot": SlotFactory(role=own_role).id,
+        "other_slot": SlotFactory(role=other_role).id,
         "other_application": _submitted_with_cv(other_role, tmp_path),
     }
 
@@ -158,6 +172,7 @@ def test_the_matrix_covers_every_staff_endpoint(app):
         (method, rule.endpoint)
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith(("staff.", "admin.", "screening."))
+        or (rule.endpoint.startswith("scheduling.") and rule.rule.startswith("/staff/"))
         or rule.endpoint == "accounts.change_password"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }

@@ -90,6 +90,11 @@ def _with_move(context: dict) -> dict:
     ]
     about["feedback"] = (entry.feedback if entry else None) or ""
     about["dashboard"] = public_url("applications.dashboard")
+    about["booking_link"] = (
+        public_url("scheduling.book", application_id=context["application_id"])
+        if context["application_id"]
+        else "https://apprenticeships.example.gov.uk/applications/1/booking"
+    )
     return about
 
 

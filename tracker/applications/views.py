@@ -79,6 +79,7 @@ def dashboard():
     return render_template(
         "applications/dashboard.html",
         groups=groups,
+        booked=services.booked_application_ids(every),
         decisions=services.rejection_reasons([a for a in every if a.status is Status.UNSUCCESSFUL]),
         campaign=current_campaign(today),
         limit=current_app.config["MAX_APPLICATIONS_PER_CAMPAIGN"],
