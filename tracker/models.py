@@ -19,6 +19,7 @@ from tracker.applications.models import (
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
 from tracker.notifications.models import Email
+from tracker.offers.models import Offer, OfferCondition
 from tracker.scheduling.models import Booking, Slot
 from tracker.screening.models import CandidateNote, Score, Scorecard
 
@@ -37,6 +38,8 @@ __all__ = [
     "Email",
     "EqualityAnswers",
     "ManagerScope",
+    "Offer",
+    "OfferCondition",
     "PartnerOrganisation",
     "Role",
     "Score",

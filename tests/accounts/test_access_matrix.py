@@ -56,6 +56,18 @@ MATRIX = [
         {ADMIN, MANAGER},
     ),
     ("POST", "screening.score", "/staff/applications/{other_application}/scorecard", {ADMIN}),
+    (
+        "POST",
+        "screening.meet_condition",
+        "/staff/applications/{own_application}/conditions/references",
+        STAFF,
+    ),
+    (
+        "POST",
+        "screening.meet_condition",
+        "/staff/applications/{other_application}/conditions/references",
+        {ADMIN},
+    ),
     ("GET", "scheduling.slots", "/staff/roles/{own_role}/slots", STAFF),
     ("GET", "scheduling.slots", "/staff/roles/{other_role}/slots", {ADMIN}),
     ("POST", "scheduling.slots", "/staff/roles/{own_role}/slots", STAFF),

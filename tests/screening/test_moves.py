@@ -4,11 +4,13 @@ time or many at once, then the moves, reasons, conflicts and guarantees behave a
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from tests.applications.conftest import sign_in_applicant
 from tests.helpers import csrf_token
+from tracker import clock
 from tracker.applications.models import TimelineEntry
 from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
@@ -207,7 +209,15 @@ def test_the_pipeline_list_filters_searches_and_pages(client, sign_in, manager, 
 def test_offer_accepted_then_hired(client, app, sign_in, manager, candidate):
     application = candidate(Status.INTERVIEW)
     sign_in(manager)
-    _move(client, application, event="make_offer")
+    refused = _move(client, application, event="make_offer")
+    assert "Enter the start date for the offer" in refused.get_data(as_text=True)
+    start = clock.today() + timedelta(days=60)
+    _move(
+        client,
+        application,
+        event="make_offer",
+        starts_on=[str(start.day), str(start.month), str(start.year)],
+    )
     db.session.refresh(application)
     assert application.status is Status.OFFER
 
@@ -222,7 +232,24 @@ def test_offer_accepted_then_hired(client, app, sign_in, manager, candidate):
     db.session.refresh(application)
     assert application.status is Status.PRE_EMPLOYMENT_CHECKS
 
-    _move(client, application, event="confirm_hired")
+    # Hiring is not a button: it follows the last condition met.
+    assert "Confirm the start" not in client.get(f"/staff/applications/{application.id}").get_data(
+        as_text=True
+    )
+    page = f"/staff/applications/{application.id}"
+    for kind in ("right_to_work", "references"):
+        client.post(
+            f"{page}/conditions/{kind}",
+            data={"csrf_token": csrf_token(client, page), "note": "Checked"},
+        )
+        db.session.refresh(application)
+        assert application.status is Status.PRE_EMPLOYMENT_CHECKS
+    last = client.post(
+        f"{page}/conditions/start_date",
+        data={"csrf_token": csrf_token(client, page)},
+        follow_redirects=True,
+    )
+    assert "Every condition is met" in last.get_data(as_text=True)
     db.session.refresh(application)
     assert application.status is Status.HIRED
     for template in ("offer_made", "offer_accepted", "hired"):

@@ -73,6 +73,8 @@ class Transition:
     label: str  # what staff see on the button or in the list of moves
     # The outbox template the applicant is sent, if any; exactly one email per such move.
     email: str | None = None
+    # False for a move the service makes itself (hiring follows the last condition met).
+    manual: bool = True
 
 
 TRANSITIONS: dict[Event, Transition] = {
@@ -126,13 +128,21 @@ TRANSITIONS: dict[Event, Transition] = {
         Actor.STAFF,
         "Confirm the start (checks complete)",
         "hired",
+        manual=False,
     ),
     Event.REJECT: Transition(
         ACTIVE, Status.UNSUCCESSFUL, Actor.STAFF, "Mark unsuccessful", "application_unsuccessful"
     ),
 }
 
-STAFF_EVENTS = tuple(e for e, t in TRANSITIONS.items() if t.actor is Actor.STAFF)
+STAFF_EVENTS = tuple(e for e, t in TRANSITIONS.items() if t.actor is Actor.STAFF and t.manual)
+# Moves that make sense for many candidates at once (an offer needs its own start date).
+BULK_EVENTS = (
+    Event.START_SIFT,
+    Event.INVITE_TO_ASSESSMENT,
+    Event.INVITE_TO_INTERVIEW,
+    Event.REJECT,
+)
 
 
 class IllegalTransition(ValueError):
@@ -157,9 +167,13 @@ def next_status(status: Status, event: Event) -> Status:
     return transition.target
 
 
-def events_from(status: Status, actor: Actor) -> list[Event]:
+def events_from(status: Status, actor: Actor, *, manual_only: bool = False) -> list[Event]:
     """What this actor may do next, in the order the pipeline runs."""
-    return [e for e, t in TRANSITIONS.items() if t.actor is actor and status in t.sources]
+    return [
+        e
+        for e, t in TRANSITIONS.items()
+        if t.actor is actor and status in t.sources and (t.manual or not manual_only)
+    ]
 
 
 def needs_guarantee_override(status: Status, event: Event, *, guaranteed: bool) -> bool:

@@ -27,6 +27,7 @@ from tracker.applications.sections import SECTIONS
 from tracker.applications.states import APPLICANT_LABELS, TAG_COLOURS, Event, Status, can
 from tracker.catalogue.queries import current_campaign, find_current_role
 from tracker.extensions import db, limiter
+from tracker.offers.services import offer_for
 
 bp = Blueprint("applications", __name__)
 
@@ -515,7 +516,9 @@ def offer(application_id: int):
             else "You have declined our offer. Thank you for letting us know."
         )
         return redirect(url_for("applications.dashboard"))
-    return render_template("applications/offer.html", application=application, form=form)
+    return render_template(
+        "applications/offer.html", application=application, form=form, offer=offer_for(application)
+    )
 
 
 @bp.route("/applications/<int:application_id>/delete", methods=["GET", "POST"])

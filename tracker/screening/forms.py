@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from tracker.applications.forms import Choice
 from tracker.applications.states import REJECTION_REASONS, TRANSITIONS, Event
-from tracker.applications.validators import SafeText
+from tracker.applications.validators import GovDateField, SafeText
 
 REASON_CHOICES = list(REJECTION_REASONS.items())
 
@@ -53,6 +53,12 @@ class _MoveFields(FlaskForm):
 
 
 class MoveForm(_MoveFields):
+    starts_on = GovDateField(
+        "Start date (if making an offer)",
+        what="Start date",
+        required=False,
+        description="For example, 1 9 2027",
+    )
     override_reason = TextAreaField(
         "Reason to override the Disability Confident guarantee",
         description="Only for a guaranteed candidate made unsuccessful before interview. "
@@ -126,3 +132,12 @@ def scorecard_form(criteria, *, data=None) -> FlaskForm:
             ),
         )
     return ScorecardForm(data=data)
+
+
+class ConditionForm(FlaskForm):
+    note = TextAreaField(
+        "Note (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), SafeText(label="Note", max_length=500, multiline=True)],
+    )
+    submit = SubmitField("Mark as met", widget=GovSubmitInput())

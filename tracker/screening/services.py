@@ -18,6 +18,7 @@ from tracker.accounts.permissions import Permission, can
 from tracker.applications import pipeline
 from tracker.applications.models import Application
 from tracker.applications.states import (
+    BULK_EVENTS,
     REJECTION_REASONS,
     STAFF_EVENTS,
     Event,
@@ -28,6 +29,7 @@ from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
+from tracker.offers import services as offers
 from tracker.screening import scorecards
 from tracker.screening.models import CandidateNote
 from tracker.templating import public_url
@@ -91,8 +93,9 @@ def move_candidate(
     reasons: list[str] | None = None,
     feedback: str | None = None,
     override_reason: str | None = None,
+    starts_on: date | None = None,
 ) -> None:
-    """Move one candidate.
+    """Move one candidate. Making an offer records it, with its start date and conditions.
 
     :raise MoveError: for a move the rules forbid, or one someone else got to first.
     """
@@ -113,6 +116,11 @@ def move_candidate(
         )
     except (IllegalTransition, pipeline.Conflict) as error:
         raise MoveError(str(error)) from error
+    if event is Event.MAKE_OFFER:
+        try:
+            offers.record_offer(actor=actor, application=application, starts_on=starts_on)
+        except offers.OfferError as error:
+            raise MoveError(str(error)) from error
 
 
 def add_note(*, actor: User, application: Application, text: str) -> CandidateNote:
@@ -149,6 +157,8 @@ def move_candidates(
     override needs its own reason, given one candidate at a time."""
     if not can(actor, Permission.MOVE_CANDIDATES):
         raise MoveError("You do not have permission to move candidates")
+    if event not in BULK_EVENTS:
+        raise MoveError("Make offers one candidate at a time, with a start date")
     result = BulkResult()
     for application in applications:
         try:

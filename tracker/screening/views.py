@@ -15,6 +15,7 @@ from tracker.applications.models import Application
 from tracker.applications.queries import visible_applications
 from tracker.applications.states import (
     AWAITING_DECISION,
+    BULK_EVENTS,
     PIPELINE_ORDER,
     STAFF_EVENTS,
     STAFF_LABELS,
@@ -24,8 +25,16 @@ from tracker.applications.states import (
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.offers import services as offers
+from tracker.offers.models import ConditionKind
 from tracker.screening import queries, scorecards, services
-from tracker.screening.forms import BulkMoveForm, MoveForm, NoteForm, scorecard_form
+from tracker.screening.forms import (
+    BulkMoveForm,
+    ConditionForm,
+    MoveForm,
+    NoteForm,
+    scorecard_form,
+)
 
 bp = Blueprint("screening", __name__, url_prefix="/staff")
 
@@ -58,7 +67,7 @@ def candidates(role_id: int):
     role = _role(role_id)
     filters = _filters()
     form = BulkMoveForm()
-    form.set_events(list(STAFF_EVENTS))
+    form.set_events(list(BULK_EVENTS))
     if request.method == "POST":
         if not services.can_move(current_user):
             abort(403, description="needs permission to move candidates")
@@ -149,6 +158,7 @@ def move(application_id: int):
                 reasons=form.reasons.data,
                 feedback=form.feedback.data,
                 override_reason=form.override_reason.data,
+                starts_on=form.starts_on.data,
             )
         except services.MoveError as error:
             db.session.rollback()
@@ -208,3 +218,35 @@ def score(application_id: int):
     else:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("staff.application", application_id=application_id) + "#scores")
+
+
+@bp.post("/applications/<int:application_id>/conditions/<kind>")
+@require(Permission.MOVE_CANDIDATES)
+def meet_condition(application_id: int, kind: str):
+    application = db.session.scalar(
+        visible_applications(current_user).where(Application.id == application_id)
+    )
+    if application is None or kind not in {k.value for k in ConditionKind}:
+        abort(404)
+    form = ConditionForm()
+    if form.validate_on_submit():
+        try:
+            hired = offers.meet_condition(
+                actor=current_user,
+                application=application,
+                kind=ConditionKind(kind),
+                note=form.note.data,
+            )
+        except offers.OfferError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                f"Every condition is met: {application.reference} is hired."
+                if hired
+                else "Condition recorded."
+            )
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for("staff.application", application_id=application_id) + "#offer")

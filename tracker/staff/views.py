@@ -24,10 +24,11 @@ from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
 from tracker.extensions import db
 from tracker.notifications.models import Email
+from tracker.offers.services import offer_for
 from tracker.screening import queries as screening_queries
 from tracker.screening import scorecards
 from tracker.screening import services as screening_services
-from tracker.screening.forms import MoveForm, NoteForm, scorecard_form
+from tracker.screening.forms import ConditionForm, MoveForm, NoteForm, scorecard_form
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -105,7 +106,7 @@ def application(application_id: int):
     equality monitoring answers."""
     found = _visible_application(application_id)
     form = MoveForm(data={"version": found.version})
-    form.set_events(events_from(found.status, Actor.STAFF))
+    form.set_events(events_from(found.status, Actor.STAFF, manual_only=True))
     emails = db.session.scalars(
         select(Email)
         .where(Email.context["application_id"].as_integer() == found.id)
@@ -122,6 +123,8 @@ def application(application_id: int):
         sees_scores=scorecards.may_see_others(found, current_user),
         summary=scorecards.summarise(found),
         scale=scorecards.SCALE,
+        offer=offer_for(found),
+        condition_form=ConditionForm(),
         note_form=NoteForm(),
         emails=emails,
         stage_labels=STAFF_LABELS,
