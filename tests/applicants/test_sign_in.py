@@ -181,3 +181,24 @@ def test_links_per_address_are_limited(client, app, monkeypatch):
         db.session.scalar(select(func.count()).select_from(Email).where(Email.recipient == address))
         == 2
     )
+
+
+def test_signing_in_returns_to_the_page_the_email_linked_to(client, app):
+    from tests.factories import ApplicationFactory
+
+    applicant = ApplicantFactory()
+    application = ApplicationFactory(applicant=applicant)
+    page = f"/applications/{application.id}/personal-details"
+    assert client.get(page).headers["Location"].endswith("/applicant/sign-in")
+
+    response = sign_in_applicant(client, applicant)
+
+    assert response.headers["Location"].endswith(page)
+
+
+def test_only_an_applicants_own_pages_are_returned_to(client):
+    with client.session_transaction() as session:
+        session["applicant_return_to"] = "//evil.example/applications"
+    response = sign_in_applicant(client, ApplicantFactory())
+    assert response.headers["Location"].endswith("/applications")
+    assert "evil" not in response.headers["Location"]

@@ -41,16 +41,30 @@ def sign_out() -> None:
     g.applicant = None
 
 
+RETURN_KEY = "applicant_return_to"
+
+
 def applicant_required(view):
-    """Signed in as an applicant, or off to the sign-in page (and back here afterwards)."""
+    """Signed in as an applicant, or off to the sign-in page, and back here afterwards when
+    the emailed link is opened in this browser."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_applicant() is None:
+            if request.method == "GET":
+                session[RETURN_KEY] = request.path
             return redirect(url_for("applicants.sign_in"))
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def take_return_path() -> str | None:
+    """Where the applicant was going before signing in: only ever a page of their own."""
+    path = session.pop(RETURN_KEY, None)
+    if isinstance(path, str) and path.startswith("/applications") and "//" not in path:
+        return path
+    return None
 
 
 def _load_applicant() -> None:

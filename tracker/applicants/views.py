@@ -72,8 +72,11 @@ def confirm_sign_in():
             db.session.rollback()
             session.pop(_PENDING_TOKEN, None)
             return render_template("applicants/link_expired.html", form=EmailLinkForm()), 410
+        return_to = login.take_return_path()  # read before signing in clears the session
         login.sign_in(used.applicant)
         db.session.commit()
+        if return_to:
+            return redirect(return_to)
         if used.role_slug and find_current_role(used.role_slug, clock.today()):
             return redirect(url_for("applications.start", slug=used.role_slug))
         return redirect(url_for("applications.dashboard"))
