@@ -28,3 +28,7 @@ def applications_for_role(user: User, role_id: int) -> list[Application]:
             .order_by(Application.submitted_at)
         )
     )
+
+
+def find_visible_application(user: User, application_id: int) -> Application | None:
+    return db.session.scalar(visible_applications(user).where(Application.id == application_id))

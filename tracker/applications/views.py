@@ -155,23 +155,28 @@ def _section(application: Application, form, template: str, **context):
     )
 
 
+def _column_section(application: Application, form, section: str):
+    """A section whose fields are the application's own columns: save them, or show errors."""
+    if form.validate_on_submit():
+        services.save_section(
+            applicant=current_applicant(),
+            application=application,
+            section=section,
+            values={name: form[name].data or None for name in services.CARRIED[section]},
+        )
+        return _saved(application)
+    return _section(application, form, section)
+
+
 @bp.route("/applications/<int:application_id>/personal-details", methods=["GET", "POST"])
 @applicant_required
 def personal_details(application_id: int):
     application, elsewhere = _own_draft(application_id)
     if elsewhere:
         return elsewhere
-    form = forms.PersonalDetailsForm(obj=application)
-    if form.validate_on_submit():
-        values = {name: form[name].data or None for name in services.CARRIED["personal_details"]}
-        services.save_section(
-            applicant=current_applicant(),
-            application=application,
-            section="personal_details",
-            values=values,
-        )
-        return _saved(application)
-    return _section(application, form, "personal_details")
+    return _column_section(
+        application, forms.PersonalDetailsForm(obj=application), "personal_details"
+    )
 
 
 @bp.route(
@@ -192,16 +197,7 @@ def eligibility_section(application_id: int):
         f"Do you already have a qualification at level {role.level} or higher in the same "
         f"subject as this apprenticeship ({role.standard})?"
     )
-    if form.validate_on_submit():
-        values = {name: form[name].data for name in services.CARRIED["eligibility"]}
-        services.save_section(
-            applicant=current_applicant(),
-            application=application,
-            section="eligibility",
-            values=values,
-        )
-        return _saved(application)
-    return _section(application, form, "eligibility")
+    return _column_section(application, form, "eligibility")
 
 
 @bp.route("/applications/<int:application_id>/qualifications", methods=["GET", "POST"])
@@ -210,17 +206,7 @@ def qualifications(application_id: int):
     application, elsewhere = _own_draft(application_id)
     if elsewhere:
         return elsewhere
-    form = forms.QualificationsForm(obj=application)
-    if form.validate_on_submit():
-        values = {name: form[name].data or None for name in services.CARRIED["qualifications"]}
-        services.save_section(
-            applicant=current_applicant(),
-            application=application,
-            section="qualifications",
-            values=values,
-        )
-        return _saved(application)
-    return _section(application, form, "qualifications")
+    return _column_section(application, forms.QualificationsForm(obj=application), "qualifications")
 
 
 @bp.route("/applications/<int:application_id>/questions", methods=["GET", "POST"])

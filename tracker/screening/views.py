@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.accounts.permissions import Permission, require, visible_roles
 from tracker.applications.models import Application
-from tracker.applications.queries import visible_applications
+from tracker.applications.queries import find_visible_application, visible_applications
 from tracker.applications.states import (
     AWAITING_DECISION,
     BULK_EVENTS,
@@ -44,6 +44,14 @@ def _role(role_id: int) -> Role:
     found = db.session.scalar(
         visible_roles(current_user).where(Role.id == role_id).options(selectinload(Role.track))
     )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _visible(application_id: int) -> Application:
+    """:raise 404: when the application is a draft or outside the user's scope."""
+    found = find_visible_application(current_user, application_id)
     if found is None:
         abort(404)
     return found
@@ -141,11 +149,7 @@ def _bulk_message(result: services.BulkResult) -> str:
 @bp.post("/applications/<int:application_id>/move")
 @require(Permission.MOVE_CANDIDATES)
 def move(application_id: int):
-    application = db.session.scalar(
-        visible_applications(current_user).where(Application.id == application_id)
-    )
-    if application is None:
-        abort(404)
+    application = _visible(application_id)
     form = MoveForm()
     form.set_events(list(STAFF_EVENTS))
     if form.validate_on_submit():
@@ -174,11 +178,7 @@ def move(application_id: int):
 @bp.post("/applications/<int:application_id>/notes")
 @require(Permission.MOVE_CANDIDATES)
 def add_note(application_id: int):
-    application = db.session.scalar(
-        visible_applications(current_user).where(Application.id == application_id)
-    )
-    if application is None:
-        abort(404)
+    application = _visible(application_id)
     form = NoteForm()
     if form.validate_on_submit():
         services.add_note(actor=current_user, application=application, text=form.text.data)
@@ -192,11 +192,7 @@ def add_note(application_id: int):
 @bp.post("/applications/<int:application_id>/scorecard")
 @require(Permission.MOVE_CANDIDATES)
 def score(application_id: int):
-    application = db.session.scalar(
-        visible_applications(current_user).where(Application.id == application_id)
-    )
-    if application is None:
-        abort(404)
+    application = _visible(application_id)
     criteria = scorecards.criteria_for(application)
     form = scorecard_form(criteria)
     if form.validate_on_submit():
@@ -223,11 +219,9 @@ def score(application_id: int):
 @bp.post("/applications/<int:application_id>/conditions/<kind>")
 @require(Permission.MOVE_CANDIDATES)
 def meet_condition(application_id: int, kind: str):
-    application = db.session.scalar(
-        visible_applications(current_user).where(Application.id == application_id)
-    )
-    if application is None or kind not in {k.value for k in ConditionKind}:
+    if kind not in {k.value for k in ConditionKind}:
         abort(404)
+    application = _visible(application_id)
     form = ConditionForm()
     if form.validate_on_submit():
         try:

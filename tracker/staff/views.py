@@ -9,8 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import StaffRole
 from tracker.accounts.permissions import Permission, can, require, visible_roles
-from tracker.applications.models import Application
-from tracker.applications.queries import applications_for_role, visible_applications
+from tracker.applications.queries import applications_for_role, find_visible_application
 from tracker.applications.states import (
     NAME_BLIND,
     REJECTION_REASONS,
@@ -91,9 +90,7 @@ def role(role_id: int):
 
 def _visible_application(application_id: int):
     """:raise 404: when the application is a draft, or outside the user's scope."""
-    found = db.session.scalar(
-        visible_applications(current_user).where(Application.id == application_id)
-    )
+    found = find_visible_application(current_user, application_id)
     if found is None:
         abort(404)
     return found
