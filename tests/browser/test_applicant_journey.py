@@ -10,30 +10,17 @@ with the real CSP, on an address it also puts in the links it emails.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
 import time
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from flask import Flask
-from flask_migrate import upgrade
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests import services
 from tests.browser.conftest import serious_axe_violations
-from tests.mail import RedisServer, SmtpServer, Worker, wait_for
-from tests.notifications.conftest import FAST_OUTBOX
-from tracker import clock, create_app
-from tracker.catalogue.schema import parse_catalogue
-from tracker.catalogue.services import load_catalogue
-from tracker.config import load_settings
-from tracker.extensions import db
+from tests.browser.journey_stack import running_stack
+from tests.mail import SmtpServer, wait_for
+from tracker import clock
 
 pytestmark = pytest.mark.browser
 
@@ -61,69 +48,10 @@ def smtp_server():
     server.stop()
 
 
-@dataclass
-class Stack:
-    base_url: str
-    app: Flask
-    worker_log: Path
-
-    def worker_problems(self) -> str:
-        """The worker's errors and warnings, to say why an email did not arrive."""
-        lines = self.worker_log.read_text().splitlines()
-        return "\n".join(line for line in lines if "ERROR" in line or "WARNING" in line)
-
-    def sweep_outbox(self) -> None:
-        """Ask the worker to run the outbox sweeper now, as celery beat would."""
-        self.app.extensions["celery"].send_task("tracker.notifications.tasks.sweep_outbox")
-
-
 @pytest.fixture(scope="module")
 def stack(smtp_server, tmp_path_factory):
-    """The journey's own committed database, Redis, app server and Celery worker."""
-    tmp = tmp_path_factory.mktemp("journey")
-    name = f"tracker_journey_{uuid.uuid4().hex[:8]}"
-    database_url = services.create_database(name)
-    redis_server = RedisServer().start()
-    # Bound before the app is built, so that the links it emails name this very server.
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    env = FAST_OUTBOX | {
-        "TRACKER_ENV": "test",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_server.url,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_server.port),
-        "PUBLIC_BASE_URL": base_url,
-        "UPLOAD_FOLDER": str(tmp / "uploads"),
-    }
-    app = create_app(
-        load_settings({**os.environ, **env}, instance_path=tmp / "instance") | {"TESTING": False}
-    )
-    with app.app_context():
-        upgrade()
-        path = app.config["CATALOGUE_FILE"]
-        document = parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
-        load_catalogue(document=document)
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True, fd=listener.fileno())
-    listener.close()  # the server holds its own duplicate of the socket
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    worker = Worker(env, tmp / "worker.log").start()
-    try:
-        yield Stack(base_url=base_url, app=app, worker_log=tmp / "worker.log")
-    finally:
-        worker.stop()
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        services.drop_database(name)
-        redis_server.stop()
+    with running_stack(smtp_server, tmp_path_factory.mktemp("journey"), "journey") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
