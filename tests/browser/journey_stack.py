@@ -1,6 +1,7 @@
-"""A whole running stack for an end-to-end browser journey: its own committed database,
+"""A whole running stack for an end-to-end browser journey (its own committed database,
 a private Redis, the app served by werkzeug on the address it puts in the links it emails,
-and a real Celery worker delivering the outbox to an SMTP server on loopback."""
+and a real Celery worker delivering the outbox to an SMTP server on loopback), and the
+helpers both journeys use to read what arrived and to collect axe-core findings."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from tests import services
-from tests.mail import RedisServer, Worker
+from tests.browser.conftest import serious_axe_violations
+from tests.mail import RedisServer, Worker, wait_for
 from tests.notifications.conftest import FAST_OUTBOX
 from tracker import clock, create_app
 from tracker.catalogue.schema import parse_catalogue
@@ -88,3 +90,44 @@ def running_stack(smtp_server, tmp: Path, label: str):
             db.engine.dispose()
         services.drop_database(name)
         redis_server.stop()
+
+
+class AxeLog:
+    """Runs axe-core on each page of a journey; the test fails once, listing them all."""
+
+    def __init__(self):
+        self.found: dict[str, list[str]] = {}
+        self.checked: list[str] = []
+
+    def check(self, page, what: str) -> None:
+        self.checked.append(what)
+        violations = serious_axe_violations(page)
+        if violations:
+            self.found[f"{what} ({page.url})"] = violations
+
+    def report(self) -> str:
+        return "\n".join(
+            f"- {page}:\n    " + "\n    ".join(violations)
+            for page, violations in self.found.items()
+        )
+
+
+def emails_to(smtp_server, address: str, subject: str) -> list:
+    """Messages to this address whose subject contains ``subject``. Python's email package
+    may fold a long Subject, so the unfolded value is compared."""
+    return [
+        m for m in smtp_server.recorder.to(address) if subject in " ".join(m["Subject"].split())
+    ]
+
+
+def wait_for_email(stack: Stack, smtp_server, address: str, subject: str, what: str) -> list:
+    try:
+        return wait_for(lambda: emails_to(smtp_server, address, subject), timeout=20, what=what)
+    except AssertionError as timeout:
+        raise AssertionError(
+            f"{timeout}. The worker logged:\n{stack.worker_problems() or '(nothing amiss)'}"
+        ) from None
+
+
+def text_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()

@@ -17,9 +17,14 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import serious_axe_violations
-from tests.browser.journey_stack import running_stack
-from tests.mail import SmtpServer, wait_for
+from tests.browser.journey_stack import (
+    AxeLog,
+    emails_to,
+    running_stack,
+    text_of,
+    wait_for_email,
+)
+from tests.mail import SmtpServer
 from tracker import clock
 
 pytestmark = pytest.mark.browser
@@ -60,44 +65,6 @@ def live_server(stack):
     fixture then drives this server, and tests/conftest.py knows that a test using it works on
     committed data (no rolled-back transaction)."""
     return stack.base_url
-
-
-class AxeLog:
-    """Runs axe-core on each page of the journey; the test fails once, listing them all."""
-
-    def __init__(self, page):
-        self.page = page
-        self.found: dict[str, list[str]] = {}
-        self.checked: list[str] = []
-
-    def check(self, what: str) -> None:
-        self.checked.append(what)
-        violations = serious_axe_violations(self.page)
-        if violations:
-            self.found[f"{what} ({self.page.url})"] = violations
-
-    def report(self) -> str:
-        return "\n".join(
-            f"- {page}:\n    " + "\n    ".join(violations)
-            for page, violations in self.found.items()
-        )
-
-
-def emails_to(smtp_server, address: str, subject: str) -> list:
-    return [m for m in smtp_server.recorder.to(address) if subject in m["Subject"]]
-
-
-def wait_for_email(stack, smtp_server, address: str, subject: str, what: str) -> list:
-    try:
-        return wait_for(lambda: emails_to(smtp_server, address, subject), timeout=20, what=what)
-    except AssertionError as timeout:
-        raise AssertionError(
-            f"{timeout}. The worker logged:\n{stack.worker_problems() or '(nothing amiss)'}"
-        ) from None
-
-
-def text_of(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def open_section(page, title: str) -> None:
@@ -145,18 +112,18 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     then they see the reference, exactly one confirmation email naming it arrives (and stays
     one), and no page on the way has a serious or critical accessibility violation."""
     email = f"journey.{uuid.uuid4().hex[:8]}@example.com"
-    axe = AxeLog(page)
+    axe = AxeLog()
     page.set_default_timeout(10_000)
 
     # Find a role.
     page.goto("/roles")
-    axe.check("roles list")
+    axe.check(page, "roles list")
     first_role = page.locator(".app-role-list__item h3 a").first
     title = first_role.inner_text().strip()
     first_role.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     slug = page.url.rstrip("/").rsplit("/", 1)[-1]
-    axe.check("role page")
+    axe.check(page, "role page")
 
     # Anonymous applicants are asked to sign in, for this role.
     page.get_by_role("button", name="Apply for this role").or_(
@@ -164,18 +131,18 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     ).click()
     expect(page).to_have_url(f"{live_server}/applicant/sign-in?role={slug}")
     expect(page.get_by_role("heading", level=1, name="Sign in to apply")).to_be_visible()
-    axe.check("sign in")
+    axe.check(page, "sign in")
 
     page.get_by_role("button", name="Send me a link").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page).to_have_title(re.compile("^Error: "))
-    axe.check("sign in, with an error")
+    axe.check(page, "sign in, with an error")
 
     page.get_by_label("Email address").fill(email)
     page.get_by_role("button", name="Send me a link").click()
     expect(page.get_by_role("heading", level=1, name="Check your email")).to_be_visible()
     expect(page.get_by_text(email)).to_be_visible()
-    axe.check("check your email")
+    axe.check(page, "check your email")
 
     # The link arrives by email, and points at this server.
     [sign_in_email] = wait_for_email(
@@ -194,30 +161,30 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     expect(
         page.get_by_role("heading", level=1, name="Continue to your application")
     ).to_be_visible()
-    axe.check("continue to sign in")
+    axe.check(page, "continue to sign in")
     page.get_by_role("button", name="Continue").click()
 
     # The link remembered the role: the applicant lands on its start page.
     expect(page).to_have_url(f"{live_server}/roles/{slug}/apply")
     expect(page.get_by_role("heading", level=1, name=f"Apply for {title}")).to_be_visible()
-    axe.check("start page")
+    axe.check(page, "start page")
     page.get_by_role("button", name="Start your application").click()
 
     expect(page.get_by_role("heading", level=1, name="Your application")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"^{re.escape(live_server)}/applications/\d+$"))
     task_list_url = page.url
     expect(page.get_by_text("You have completed 0 of 6 required sections")).to_be_visible()
-    axe.check("task list")
+    axe.check(page, "task list")
 
     # Personal details: first an empty form, to see the errors.
     open_section(page, "Personal details")
-    axe.check("personal details")
+    axe.check(page, "personal details")
     page.get_by_role("button", name="Save and continue").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page).to_have_title(re.compile("^Error: "))
-    axe.check("personal details, with errors")
+    axe.check(page, "personal details, with errors")
     summary_links = summary.get_by_role("link")
     assert summary_links.count() >= 6, summary.inner_text()
     broken = [
@@ -242,7 +209,7 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     save_and_continue(page)
 
     open_section(page, "Eligibility")
-    axe.check("eligibility")
+    axe.check(page, "eligibility")
     answer(page, "Do you have the right to work in the UK?", "Yes")
     answer(page, re.compile("lived in the UK or the European Economic Area"), "Yes")
     answer(page, re.compile("full-time education"), "No")
@@ -251,7 +218,7 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     save_and_continue(page)
 
     open_section(page, "Qualifications")
-    axe.check("qualifications")
+    axe.check(page, "qualifications")
     answer(page, "What is your highest English qualification?", re.compile("Level 2 or above"))
     answer(page, "What is your highest maths qualification?", re.compile("Level 1 "))
     page.get_by_label("Other qualifications (optional)").fill(
@@ -260,7 +227,7 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     save_and_continue(page)
 
     open_section(page, "Questions about this role")
-    axe.check("questions about this role")
+    axe.check(page, "questions about this role")
     boxes = page.locator("form textarea")
     assert boxes.count() >= 1
     for i in range(boxes.count()):
@@ -270,7 +237,7 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     save_and_continue(page)
 
     open_section(page, "CV")
-    axe.check("CV")
+    axe.check(page, "CV")
     page.get_by_label("Upload a file").set_input_files(
         {"name": "Alex CV.pdf", "mimeType": "application/pdf", "buffer": CV_PDF}
     )
@@ -278,29 +245,29 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     expect(page.get_by_role("heading", level=1, name="Your application")).to_be_visible()
 
     open_section(page, "Adjustments for interviews")
-    axe.check("adjustments")
+    axe.check(page, "adjustments")
     answer(page, re.compile("Do you need any adjustments"), "Yes")
     page.get_by_label("What adjustments or support do you need?").fill("Questions in writing")
     save_and_continue(page)
 
     open_section(page, "Disability Confident scheme")
-    axe.check("disability confident")
+    axe.check(page, "disability confident")
     answer(page, "Do you consider yourself to have a disability?", "Yes")
     answer(page, "Do you want to apply under the Disability Confident scheme?", "Yes")
     save_and_continue(page)
 
     open_section(page, "Equality monitoring")
-    axe.check("equality monitoring")
+    axe.check(page, "equality monitoring")
     answer(page, "What is your sex?", "Female")
     answer(page, "What is your ethnic group?", "Mixed or multiple ethnic groups")
     save_and_continue(page)
 
     # Every section done; the task list also works on a phone.
     expect(page.get_by_text("You have completed 6 of 6 required sections")).to_be_visible()
-    axe.check("task list, completed")
+    axe.check(page, "task list, completed")
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
     page.reload()
-    axe.check(f"task list at {PHONE_WIDTH}px")
+    axe.check(page, f"task list at {PHONE_WIDTH}px")
     overflow = page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= PHONE_WIDTH, f"the task list scrolls sideways on a phone: {overflow}px"
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -314,7 +281,7 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     )
     for answered in (FULL_NAME, "Questions in writing", "Alex CV.pdf"):
         expect(page.get_by_text(answered).first).to_be_visible()
-    axe.check("check your answers")
+    axe.check(page, "check your answers")
     page.get_by_label("I confirm that the information in this application is true").check()
     page.get_by_role("button", name="Submit application").click()
 
@@ -322,17 +289,17 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     expect(panel.get_by_role("heading", name="Application submitted")).to_be_visible()
     reference = panel.locator("strong").inner_text().strip()
     assert REFERENCE.match(reference), reference
-    axe.check("application submitted")
+    axe.check(page, "application submitted")
 
     page.get_by_role("link", name="go to your applications").click()
     expect(page).to_have_url(f"{live_server}/applications")
     expect(page.get_by_text(title).first).to_be_visible()
-    axe.check("your applications")
+    axe.check(page, "your applications")
 
     # The submitted application is no longer a draft to edit: its address shows a copy.
     page.goto(task_list_url)
     expect(page).to_have_url(f"{task_list_url}/view")
-    axe.check("copy of the application")
+    axe.check(page, "copy of the application")
 
     # Both outcomes are reported together: a missing email should not hide an axe finding.
     try:

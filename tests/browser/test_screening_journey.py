@@ -22,10 +22,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import serious_axe_violations
-from tests.browser.journey_stack import running_stack
+from tests.browser.journey_stack import (
+    AxeLog,
+    emails_to,
+    running_stack,
+    text_of,
+    wait_for_email,
+)
 from tests.factories import PASSWORD, ApplicantFactory, ApplicationFactory, UserFactory
-from tests.mail import SmtpServer, wait_for
+from tests.mail import SmtpServer
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
@@ -102,48 +107,6 @@ def scenario(stack):
         )
         db.session.remove()
         return found
-
-
-class AxeLog:
-    """Runs axe-core on each page of the journey; the test fails once, listing them all."""
-
-    def __init__(self):
-        self.found: dict[str, list[str]] = {}
-        self.checked: list[str] = []
-
-    def check(self, page, what: str) -> None:
-        self.checked.append(what)
-        violations = serious_axe_violations(page)
-        if violations:
-            self.found[f"{what} ({page.url})"] = violations
-
-    def report(self) -> str:
-        return "\n".join(
-            f"- {page}:\n    " + "\n    ".join(violations)
-            for page, violations in self.found.items()
-        )
-
-
-def emails_to(smtp_server, address: str, subject: str) -> list:
-    # Python's email package may fold a long Subject; compare the unfolded, stripped value.
-    return [
-        m
-        for m in smtp_server.recorder.to(address)
-        if " ".join(m["Subject"].split()).startswith(subject)
-    ]
-
-
-def wait_for_email(stack, smtp_server, address: str, subject: str, what: str) -> list:
-    try:
-        return wait_for(lambda: emails_to(smtp_server, address, subject), timeout=20, what=what)
-    except AssertionError as timeout:
-        raise AssertionError(
-            f"{timeout}. The worker logged:\n{stack.worker_problems() or '(nothing amiss)'}"
-        ) from None
-
-
-def text_of(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def stage_of(page):
