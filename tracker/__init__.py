@@ -64,6 +64,8 @@ EMAIL_EVENT_MODULES = (
     "tracker.applications.events",
     "tracker.screening.events",
     "tracker.scheduling.events",
+    "tracker.partners.events",
+    "tracker.mentoring.events",
 )
 
 
@@ -115,8 +117,10 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.applications.views import bp as applications_bp
     from tracker.catalogue.cli import catalogue_cli
     from tracker.catalogue.views import bp as catalogue_bp
+    from tracker.mentoring.views import bp as mentoring_bp
     from tracker.notifications.cli import emails_cli
     from tracker.notifications.views import bp as dev_mailbox_bp
+    from tracker.partners.views import bp as partners_bp
     from tracker.public.views import bp as public_bp
     from tracker.scheduling.views import bp as scheduling_bp
     from tracker.screening.views import bp as screening_bp
@@ -130,6 +134,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(screening_bp)
     app.register_blueprint(scheduling_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(mentoring_bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(emails_cli)

@@ -112,6 +112,8 @@ def celery_settings(
             "tracker.applications.tasks",
             "tracker.screening.tasks",
             "tracker.scheduling.tasks",
+            "tracker.partners.tasks",
+            "tracker.mentoring.tasks",
         ],
         "beat_schedule": {
             "sweep-outbox": {

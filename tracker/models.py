@@ -18,8 +18,16 @@ from tracker.applications.models import (
 )
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
+from tracker.mentoring.models import MentorAssignment, MentoringLogEntry, MentorProfile
 from tracker.notifications.models import Email
 from tracker.offers.models import Offer, OfferCondition
+from tracker.partners.models import (
+    FeedbackScore,
+    PartnerFeedback,
+    Share,
+    ShareCriterion,
+    SharedCandidate,
+)
 from tracker.scheduling.models import Booking, Slot
 from tracker.screening.models import CandidateNote, Score, Scorecard
 
@@ -37,13 +45,21 @@ __all__ = [
     "CvDocument",
     "Email",
     "EqualityAnswers",
+    "FeedbackScore",
     "ManagerScope",
+    "MentorAssignment",
+    "MentorProfile",
+    "MentoringLogEntry",
     "Offer",
     "OfferCondition",
+    "PartnerFeedback",
     "PartnerOrganisation",
     "Role",
     "Score",
     "Scorecard",
+    "Share",
+    "ShareCriterion",
+    "SharedCandidate",
     "SignInLink",
     "Slot",
     "StaffSession",

@@ -28,15 +28,22 @@ class Permission(enum.Enum):
     VIEW_CANDIDATE_IDENTITY = "see candidates' names, ages and contact details"
     # Only whoever arranges assessments and interviews (HR) sees the adjustments asked for.
     VIEW_ADJUSTMENTS = "see the adjustments candidates ask for"
+    SHARE_CANDIDATES = "share candidates with employer partners"
+    MANAGE_MENTORS = "manage mentors and assign them to apprentices"
+    # A partner's and a mentor's own work. HR has neither unless they also hold that role:
+    # what a partner or mentor sees is found through their organisation or their profile.
+    GIVE_PARTNER_FEEDBACK = "see candidates shared with their organisation and give feedback"
+    MENTOR_APPRENTICES = "see and keep a log of the apprentices they mentor"
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
-    StaffRole.ADMIN: frozenset(Permission),
+    StaffRole.ADMIN: frozenset(Permission)
+    - {Permission.GIVE_PARTNER_FEEDBACK, Permission.MENTOR_APPRENTICES},
     StaffRole.HIRING_MANAGER: frozenset(
         {Permission.VIEW_STAFF_PAGES, Permission.VIEW_ROLES, Permission.MOVE_CANDIDATES}
     ),
-    StaffRole.PARTNER: frozenset({Permission.VIEW_STAFF_PAGES}),
-    StaffRole.MENTOR: frozenset({Permission.VIEW_STAFF_PAGES}),
+    StaffRole.PARTNER: frozenset({Permission.VIEW_STAFF_PAGES, Permission.GIVE_PARTNER_FEEDBACK}),
+    StaffRole.MENTOR: frozenset({Permission.VIEW_STAFF_PAGES, Permission.MENTOR_APPRENTICES}),
 }
 
 

@@ -36,6 +36,9 @@ class Offer(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     made_at: Mapped[datetime] = mapped_column(UtcDateTime)
     made_by: Mapped[str] = mapped_column(String(320))
+    # Asked when the applicant accepts: may their mentor have their email and phone number?
+    mentor_contact_consent: Mapped[bool | None]
+    consent_recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     conditions: Mapped[list[OfferCondition]] = relationship(
         back_populates="offer", cascade="all, delete-orphan", order_by="OfferCondition.id"

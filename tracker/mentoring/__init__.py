@@ -1,0 +1,1 @@
+"""Mentoring: mentors' profiles, their assignment to hired apprentices, and the mentoring log."""

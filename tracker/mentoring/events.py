@@ -1,0 +1,3 @@
+"""Emails about mentoring. Built from ids when sent."""
+
+from __future__ import annotations

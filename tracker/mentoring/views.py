@@ -1,0 +1,7 @@
+"""HR's mentor pages and the mentor's own dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("mentoring", __name__, url_prefix="/staff")

@@ -1,0 +1,1 @@
+"""Employer partners: candidates HR shares with a partner organisation, and its feedback."""
