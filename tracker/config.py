@@ -130,6 +130,11 @@ def celery_settings(
                 "task": "tracker.scheduling.tasks.remind_tomorrow",
                 "schedule": crontab(hour=18, minute=0),
             },
+            # Each morning, UK time; each share is reminded once.
+            "remind-partners": {
+                "task": "tracker.partners.tasks.remind_partners",
+                "schedule": crontab(hour=9, minute=0),
+            },
             # Each weekday morning, UK time; at most one digest per manager per day.
             "waiting-digests": {
                 "task": "tracker.screening.tasks.send_waiting_digests",
@@ -238,6 +243,8 @@ def _application_settings(env: Mapping[str, str], instance_path: Path) -> dict:
         "DRAFT_REMINDER_DAYS": _whole_number(env, "DRAFT_REMINDER_DAYS", 3),
         # Candidates waiting longer than this in a stage are highlighted (and in digests).
         "WAITING_DAYS": _whole_number(env, "WAITING_DAYS", 7),
+        # Partners missing feedback are reminded this many days before a share's due date.
+        "PARTNER_REMINDER_DAYS": _whole_number(env, "PARTNER_REMINDER_DAYS", 2),
         "LOCAL_AREA_NAME": _get(env, "LOCAL_AREA_NAME", "Example Borough"),
     }
 

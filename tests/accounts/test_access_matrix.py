@@ -10,18 +10,21 @@ import pytest
 
 from tests.factories import (
     ApplicationFactory,
+    PartnerOrganisationFactory,
     RoleFactory,
     SlotFactory,
     TrackFactory,
     UserFactory,
 )
 from tests.helpers import csrf_token
+from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications import uploads
 from tracker.applications.models import CvDocument
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
+from tracker.partners.models import Share, ShareCriterion, SharedCandidate
 
 ADMIN, MANAGER, PARTNER, MENTOR = (
     StaffRole.ADMIN,
@@ -74,6 +77,27 @@ MATRIX = [
     ("POST", "scheduling.slots", "/staff/roles/{other_role}/slots", {ADMIN}),
     ("GET", "scheduling.slot", "/staff/slots/{own_slot}", STAFF),
     ("GET", "scheduling.slot", "/staff/slots/{other_slot}", {ADMIN}),
+    ("GET", "partners.shares", "/staff/shares", {ADMIN}),
+    ("GET", "partners.new_share", "/staff/shares/new", {ADMIN}),
+    ("POST", "partners.new_share", "/staff/shares/new", {ADMIN}),
+    ("GET", "partners.share", "/staff/shares/{own_share}", {ADMIN}),
+    ("POST", "partners.lock", "/staff/shares/{own_share}/lock", {ADMIN}),
+    ("POST", "partners.unlock", "/staff/shares/{own_share}/unlock", {ADMIN}),
+    ("GET", "partners.end", "/staff/shares/{own_share}/end", {ADMIN}),
+    ("POST", "partners.end", "/staff/shares/{own_share}/end", {ADMIN}),
+    (
+        "POST",
+        "partners.unshare",
+        "/staff/shares/{own_share}/candidates/{own_shared}/unshare",
+        {ADMIN},
+    ),
+    ("GET", "partners.portal", "/partner/", {PARTNER}),
+    ("GET", "partners.partner_share", "/partner/shares/{own_share}", {PARTNER}),
+    ("GET", "partners.partner_share", "/partner/shares/{other_share}", set()),
+    ("GET", "partners.candidate", "/partner/candidates/{own_shared}", {PARTNER}),
+    ("POST", "partners.candidate", "/partner/candidates/{own_shared}", {PARTNER}),
+    ("GET", "partners.candidate", "/partner/candidates/{other_shared}", set()),
+    ("POST", "partners.candidate", "/partner/candidates/{other_shared}", set()),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("GET", "admin.users", "/admin/users", {ADMIN}),
@@ -91,6 +115,23 @@ MATRIX = [
     ("GET", "admin.email_templates", "/admin/email-templates", {ADMIN}),
     ("GET", "admin.email_template", "/admin/email-templates/test_email", {ADMIN}),
 ]
+
+
+def _share(organisation, application_id: int) -> tuple[int, int]:
+    """A live share of one candidate with the organisation: (share id, shared candidate id)."""
+    share = Share(
+        organisation_id=organisation.id,
+        purpose="Assessment day",
+        due_on=clock.today(),
+        fields=[],
+        created_by="hr@example.gov.uk",
+        created_at=utcnow(),
+        criteria=[ShareCriterion(position=1, text="Problem solving")],
+        candidates=[SharedCandidate(application_id=application_id)],
+    )
+    db.session.add(share)
+    db.session.flush()
+    return share.id, share.candidates[0].id
 
 
 def _submitted_with_cv(role, folder):
@@ -111,6 +152,10 @@ def records(app, monkeypatch, tmp_path):
     own_role = RoleFactory(track=own_track)
     other_role = RoleFactory(track=other_track)
     target = UserFactory(roles=[MENTOR])
+    own_organisation, other_organisation = (
+        PartnerOrganisationFactory(),
+        PartnerOrganisationFactory(),
+    )
     email = Email(
         idempotency_key="matrix",
         recipient="x@example.com",
@@ -125,13 +170,21 @@ def records(app, monkeypatch, tmp_path):
     )
     db.session.add(email)
     db.session.flush()
+    own_application = _submitted_with_cv(own_role, tmp_path)
+    own_share, own_shared = _share(own_organisation, own_application)
+    other_share, other_shared = _share(other_organisation, own_application)
     return {
         "own_track": own_track,
+        "own_organisation": own_organisation,
+        "own_share": own_share,
+        "own_shared": own_shared,
+        "other_share": other_share,
+        "other_shared": other_shared,
         "own_role": own_role.id,
         "other_role": other_role.id,
         "target": target.id,
         "email": email.id,
-        "own_application": _submitted_with_cv(own_role, tmp_path),
+        "own_application": own_application,
         "own_slot": SlotFactory(role=own_role).id,
         "other_slot": SlotFactory(role=other_role).id,
         "other_application": _submitted_with_cv(other_role, tmp_path),
@@ -141,6 +194,8 @@ def records(app, monkeypatch, tmp_path):
 def _user_for(role: StaffRole, records: dict):
     if role is MANAGER:
         return UserFactory(roles=[MANAGER], tracks=[records["own_track"]])
+    if role is PARTNER:
+        return UserFactory(roles=[PARTNER], partner_organisation=records["own_organisation"])
     return UserFactory(roles=[role])
 
 
@@ -183,7 +238,7 @@ def test_the_matrix_covers_every_staff_endpoint(app):
     staff_endpoints = {
         (method, rule.endpoint)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("staff.", "admin.", "screening."))
+        if rule.endpoint.startswith(("staff.", "admin.", "screening.", "partners.", "mentoring."))
         or (rule.endpoint.startswith("scheduling.") and rule.rule.startswith("/staff/"))
         or rule.endpoint == "accounts.change_password"
         for method in rule.methods - {"HEAD", "OPTIONS"}

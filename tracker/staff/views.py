@@ -24,6 +24,8 @@ from tracker.catalogue.models import Role
 from tracker.extensions import db
 from tracker.notifications.models import Email
 from tracker.offers.services import offer_for
+from tracker.partners import queries as partner_queries
+from tracker.partners.models import Share
 from tracker.screening import queries as screening_queries
 from tracker.screening import scorecards
 from tracker.screening import services as screening_services
@@ -47,8 +49,17 @@ def dashboard():
     if roles:
         counts = screening_queries.stage_counts(current_user)
         waiting = screening_queries.waiting_counts(current_user, current_app.config["WAITING_DAYS"])
+    partner_shares = []
+    if can(current_user, Permission.GIVE_PARTNER_FEEDBACK):
+        partner_shares = [
+            (share, partner_queries.progress(share))
+            for share in db.session.scalars(
+                partner_queries.partner_shares(current_user).order_by(Share.due_on, Share.id)
+            )
+        ]
     return render_template(
         "staff/dashboard.html",
+        partner_shares=partner_shares,
         roles=roles,
         StaffRole=StaffRole,
         stage_counts=counts,
@@ -109,11 +120,13 @@ def application(application_id: int):
         .where(Email.context["application_id"].as_integer() == found.id)
         .order_by(Email.created_at.desc())
     ).all()
+    partner_feedback = partner_queries.feedback_for_application(found)
     return render_template(
         "staff/application.html",
         application=found,
         form=form,
-        timeline=screening_queries.timeline(found),
+        timeline=_timeline(screening_queries.timeline(found), partner_feedback),
+        partner_feedback=partner_feedback,
         notes=screening_queries.notes(found),
         scorecard_form=scorecard_form(scorecards.criteria_for(found)),
         own_scorecard=scorecards.own_scorecard(found, current_user),
@@ -131,6 +144,15 @@ def application(application_id: int):
         or found.status not in NAME_BLIND,
         guaranteed=screening_services.is_guaranteed(found),
     )
+
+
+def _timeline(moves, partner_feedback) -> list[tuple[str, object]]:
+    """Moves and partners' feedback, newest first, as ("move" | "feedback", record) pairs."""
+    items = [(m.occurred_at, "move", m) for m in moves] + [
+        (f.submitted_at, "feedback", f) for f in partner_feedback
+    ]
+    items.sort(key=lambda item: item[0], reverse=True)
+    return [(kind, record) for _, kind, record in items]
 
 
 @bp.get("/applications/<int:application_id>/cv")
