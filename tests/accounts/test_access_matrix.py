@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import csrf_token
+from tests.mentoring.factories import MentorProfileFactory, assigned, hired
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications import uploads
@@ -98,6 +99,17 @@ MATRIX = [
     ("POST", "partners.candidate", "/partner/candidates/{own_shared}", {PARTNER}),
     ("GET", "partners.candidate", "/partner/candidates/{other_shared}", set()),
     ("POST", "partners.candidate", "/partner/candidates/{other_shared}", set()),
+    ("GET", "mentoring.mentors", "/staff/mentors", {ADMIN}),
+    ("GET", "mentoring.profile", "/staff/mentors/{mentor_user}", {ADMIN}),
+    ("POST", "mentoring.profile", "/staff/mentors/{mentor_user}", {ADMIN}),
+    ("GET", "mentoring.apprentices", "/staff/apprentices", {ADMIN}),
+    ("GET", "mentoring.assign", "/staff/apprentices/{hired_application}/mentor", {ADMIN}),
+    ("POST", "mentoring.assign", "/staff/apprentices/{hired_application}/mentor", {ADMIN}),
+    ("GET", "mentoring.assign", "/staff/apprentices/{own_application}/mentor", set()),
+    ("GET", "mentoring.mentees", "/staff/mentees", {MENTOR}),
+    ("GET", "mentoring.mentee", "/staff/mentees/{mentee_application}", {MENTOR}),
+    ("POST", "mentoring.mentee", "/staff/mentees/{mentee_application}", {MENTOR}),
+    ("GET", "mentoring.mentee", "/staff/mentees/{hired_application}", set()),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("GET", "admin.users", "/admin/users", {ADMIN}),
@@ -171,11 +183,19 @@ def records(app, monkeypatch, tmp_path):
     db.session.add(email)
     db.session.flush()
     own_application = _submitted_with_cv(own_role, tmp_path)
+    # A mentor with one apprentice (the matrix's mentor), and a hired apprentice of nobody's.
+    mentor = MentorProfileFactory(tracks=[own_track])
+    mentee = hired(own_role)
+    assigned(mentee, mentor)
     own_share, own_shared = _share(own_organisation, own_application)
     other_share, other_shared = _share(other_organisation, own_application)
     return {
         "own_track": own_track,
         "own_organisation": own_organisation,
+        "mentor": mentor.user,
+        "mentor_user": mentor.user_id,
+        "mentee_application": mentee.id,
+        "hired_application": hired(other_role).id,
         "own_share": own_share,
         "own_shared": own_shared,
         "other_share": other_share,
@@ -194,6 +214,8 @@ def records(app, monkeypatch, tmp_path):
 def _user_for(role: StaffRole, records: dict):
     if role is MANAGER:
         return UserFactory(roles=[MANAGER], tracks=[records["own_track"]])
+    if role is MENTOR:
+        return records["mentor"]
     if role is PARTNER:
         return UserFactory(roles=[PARTNER], partner_organisation=records["own_organisation"])
     return UserFactory(roles=[role])

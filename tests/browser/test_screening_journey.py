@@ -306,6 +306,7 @@ def test_a_candidate_goes_from_sift_to_hired_with_one_email_each(
         ).to_be_visible()
         axe.check(candidate, "candidate: our offer")
         candidate.get_by_label("Yes, I accept the offer").check()
+        candidate.get_by_label("Yes, my mentor can have them").check()
         candidate.get_by_role("button", name="Send my answer").click()
         expect(candidate).to_have_url(f"{live_server}/applications")
         expect(candidate.get_by_text("You have accepted our offer.")).to_be_visible()

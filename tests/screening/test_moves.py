@@ -228,7 +228,14 @@ def test_offer_accepted_then_hired(client, app, sign_in, manager, candidate):
     path = f"/applications/{application.id}/offer"
     refused = applicant.post(path, data={"csrf_token": csrf_token(applicant, path)})
     assert "Select whether you accept the offer" in refused.get_data(as_text=True)
-    applicant.post(path, data={"csrf_token": csrf_token(applicant, path), "response": "accept"})
+    applicant.post(
+        path,
+        data={
+            "csrf_token": csrf_token(applicant, path),
+            "response": "accept",
+            "mentor_contact": "yes",
+        },
+    )
     db.session.refresh(application)
     assert application.status is Status.PRE_EMPLOYMENT_CHECKS
 

@@ -317,7 +317,33 @@ class OfferResponseForm(FlaskForm):
             ("decline", "No, I decline the offer"),
         ],
     )
+    # Asked only of someone accepting: declining needs no answer.
+    mentor_contact = Choice(
+        "Can we give your mentor your email address and phone number?",
+        required=None,
+        description="Answer this if you accept. Every apprentice has a mentor from the "
+        "council or a local employer, who helps you settle in and build your portfolio. If "
+        "you say yes, your mentor can contact you before your first day. If you say no, we "
+        "will arrange your first meeting with them.",
+        choices=[
+            ("yes", "Yes, my mentor can have them"),
+            ("no", "No, arrange my first meeting for me"),
+        ],
+    )
     submit = SubmitField("Send my answer", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.response.data == "accept" and not self.mentor_contact.data:
+            self.mentor_contact.errors.append(
+                "Select yes if we can give your mentor your email address and phone number"
+            )
+            return False
+        return valid
+
+    @property
+    def mentor_contact_consent(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.mentor_contact.data or "")
 
 
 class ButtonForm(FlaskForm):

@@ -36,6 +36,7 @@ from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.notifications.services import queue_email
+from tracker.offers.services import offer_for
 from tracker.templating import long_date, public_url
 
 
@@ -518,18 +519,41 @@ def withdraw_application(
         ) from error
 
 
-def respond_to_offer(*, applicant: Applicant, application: Application, accept: bool) -> None:
-    """The applicant accepts or declines the offer made to them.
+def respond_to_offer(
+    *,
+    applicant: Applicant,
+    application: Application,
+    accept: bool,
+    mentor_contact_consent: bool | None = None,
+) -> None:
+    """The applicant accepts or declines the offer made to them. Accepting also answers
+    whether their mentor may have their email address and phone number.
 
-    :raise ApplicationError: when there is no open offer (or it changed meanwhile).
+    :raise ApplicationError: when there is no open offer (or it changed meanwhile), or when
+        accepting without answering the question about their mentor.
     """
     event = Event.ACCEPT_OFFER if accept else Event.DECLINE_OFFER
     if not can(application.status, event):
         raise ApplicationError("There is no offer to answer on this application")
+    if accept and mentor_contact_consent is None:
+        raise ApplicationError(
+            "Select yes if we can give your mentor your email address and phone number"
+        )
     try:
         pipeline.move(application, event, actor_label=applicant_label(applicant))
     except pipeline.Conflict as error:
         raise ApplicationError("This application changed meanwhile. Try again") from error
+    offer = offer_for(application)
+    if accept and offer is not None:
+        offer.mentor_contact_consent = mentor_contact_consent
+        offer.consent_recorded_at = utcnow()
+        _audit(
+            applicant,
+            "offer.mentor_contact_consent",
+            application,
+            consent=mentor_contact_consent,
+        )
+        db.session.flush()
 
 
 def _cancel_draft_reminder(application: Application) -> None:

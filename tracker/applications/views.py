@@ -489,7 +489,10 @@ def offer(application_id: int):
         accept = form.response.data == "accept"
         try:
             services.respond_to_offer(
-                applicant=current_applicant(), application=application, accept=accept
+                applicant=current_applicant(),
+                application=application,
+                accept=accept,
+                mentor_contact_consent=form.mentor_contact_consent if accept else None,
             )
         except services.ApplicationError as error:
             db.session.rollback()

@@ -22,6 +22,7 @@ from tracker.applications.views import send_cv
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
 from tracker.extensions import db
+from tracker.mentoring import queries as mentoring_queries
 from tracker.notifications.models import Email
 from tracker.offers.services import offer_for
 from tracker.partners import queries as partner_queries
@@ -60,6 +61,16 @@ def dashboard():
     return render_template(
         "staff/dashboard.html",
         partner_shares=partner_shares,
+        mentee_count=(
+            mentoring_queries.mentee_count(current_user)
+            if can(current_user, Permission.MENTOR_APPRENTICES)
+            else 0
+        ),
+        unassigned=(
+            mentoring_queries.unassigned_count()
+            if can(current_user, Permission.MANAGE_MENTORS)
+            else 0
+        ),
         roles=roles,
         StaffRole=StaffRole,
         stage_counts=counts,
@@ -127,6 +138,7 @@ def application(application_id: int):
         form=form,
         timeline=_timeline(screening_queries.timeline(found), partner_feedback),
         partner_feedback=partner_feedback,
+        mentor_panel=mentoring_queries.mentor_panel(found),
         notes=screening_queries.notes(found),
         scorecard_form=scorecard_form(scorecards.criteria_for(found)),
         own_scorecard=scorecards.own_scorecard(found, current_user),
