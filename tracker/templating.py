@@ -47,6 +47,7 @@ def public_url(endpoint: str, **values) -> str:
 
 def init_templating(app: Flask) -> None:
     from tracker.accounts.permissions import Permission, can
+    from tracker.applications.forms import HEARD_ABOUT
     from tracker.notifications.models import EmailStatus
 
     app.add_template_filter(long_date)
@@ -56,3 +57,4 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(can)
     app.add_template_global(Permission, "Permission")
     app.add_template_global(EmailStatus, "EmailStatus")
+    app.add_template_global(HEARD_ABOUT, "heard_about_labels")

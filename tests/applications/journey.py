@@ -16,6 +16,7 @@ SECTION_ANSWERS = {
         "postcode": "sw1a1aa",
         "phone": "07911 123456",
         "preferred_contact": "email",
+        "heard_about": "social_media",
     },
     "eligibility": {
         "right_to_work": "yes",

@@ -19,6 +19,8 @@ class Applicant(db.Model):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set when their email address was replaced because every application was anonymised.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     def __repr__(self) -> str:
         return f"<Applicant {self.id}>"

@@ -66,6 +66,19 @@ def _save():
     return SubmitField("Save and continue", widget=GovSubmitInput())
 
 
+# Where applicants heard of the programme: HR's reports count each, to see what works.
+HEARD_ABOUT = {
+    "school_or_college": "My school, college or university",
+    "careers_adviser": "A careers adviser or Jobcentre Plus",
+    "find_an_apprenticeship": "Find an apprenticeship (GOV.UK)",
+    "council_website": "The council's website",
+    "social_media": "Social media",
+    "friend_or_family": "A friend or family member",
+    "event": "A careers fair or event",
+    "other": "Somewhere else",
+}
+
+
 class PersonalDetailsForm(FlaskForm):
     full_name = _text(
         "Full name",
@@ -98,6 +111,13 @@ class PersonalDetailsForm(FlaskForm):
         "How should we contact you?",
         required="Select how you would like us to contact you",
         choices=[("email", "Email"), ("phone", "Phone call"), ("text", "Text message")],
+    )
+    heard_about = Choice(
+        "How did you hear about these apprenticeships? (optional)",
+        required=None,
+        choices=list(HEARD_ABOUT.items()),
+        description="This helps us reach more people like you. It does not affect your "
+        "application.",
     )
     submit = _save()
 

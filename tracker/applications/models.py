@@ -81,6 +81,8 @@ class Application(db.Model):
     postcode: Mapped[str | None] = mapped_column(String(8))
     phone: Mapped[str | None] = mapped_column(String(30))
     preferred_contact: Mapped[str | None] = mapped_column(String(10))
+    # Where they heard of the programme (a code from forms.HEARD_ABOUT), for HR's reports.
+    heard_about: Mapped[str | None] = mapped_column(String(30))
 
     # Eligibility (values of eligibility.Answer)
     right_to_work: Mapped[str | None] = mapped_column(String(10))
@@ -107,6 +109,8 @@ class Application(db.Model):
     eligibility_findings: Mapped[list[dict]] = mapped_column(db.JSON, default=list)
     needs_hr_check: Mapped[bool] = mapped_column(default=False)
     declaration_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set when retention or erasure blanked the personal details: the rest stays for reports.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     applicant: Mapped[Applicant] = relationship()
     role: Mapped[Role] = relationship()

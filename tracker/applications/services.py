@@ -190,6 +190,7 @@ CARRIED = {
         "postcode",
         "phone",
         "preferred_contact",
+        "heard_about",
     ),
     "eligibility": (
         "right_to_work",
