@@ -66,6 +66,7 @@ EMAIL_EVENT_MODULES = (
     "tracker.scheduling.events",
     "tracker.partners.events",
     "tracker.mentoring.events",
+    "tracker.privacy.events",
 )
 
 
@@ -117,11 +118,15 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.applications.views import bp as applications_bp
     from tracker.catalogue.cli import catalogue_cli
     from tracker.catalogue.views import bp as catalogue_bp
+    from tracker.exports.views import bp as exports_bp
     from tracker.mentoring.views import bp as mentoring_bp
     from tracker.notifications.cli import emails_cli
     from tracker.notifications.views import bp as dev_mailbox_bp
     from tracker.partners.views import bp as partners_bp
+    from tracker.privacy.cli import retention_cli
+    from tracker.privacy.views import bp as privacy_bp
     from tracker.public.views import bp as public_bp
+    from tracker.reports.views import bp as reports_bp
     from tracker.scheduling.views import bp as scheduling_bp
     from tracker.screening.views import bp as screening_bp
     from tracker.staff.views import bp as staff_bp
@@ -136,10 +141,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(mentoring_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(emails_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(retention_cli)
     if app.config["TRACKER_ENV"] == "development" and app.config["EMAIL_BACKEND"] == "local":
         # Only where nothing is really sent: read the local 'sent' emails in the browser.
         app.register_blueprint(dev_mailbox_bp)

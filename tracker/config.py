@@ -114,6 +114,7 @@ def celery_settings(
             "tracker.scheduling.tasks",
             "tracker.partners.tasks",
             "tracker.mentoring.tasks",
+            "tracker.privacy.tasks",
         ],
         "beat_schedule": {
             "sweep-outbox": {
@@ -129,6 +130,11 @@ def celery_settings(
             "remind-bookings": {
                 "task": "tracker.scheduling.tasks.remind_tomorrow",
                 "schedule": crontab(hour=18, minute=0),
+            },
+            # Each night, UK time: nothing is kept past its campaign's retention period.
+            "run-retention": {
+                "task": "tracker.privacy.tasks.run_retention",
+                "schedule": crontab(hour=2, minute=30),
             },
             # Each morning, UK time; each share is reminded once.
             "remind-partners": {

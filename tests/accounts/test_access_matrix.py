@@ -21,7 +21,7 @@ from tests.mentoring.factories import MentorProfileFactory, assigned, hired
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications import uploads
-from tracker.applications.models import CvDocument
+from tracker.applications.models import Application, CvDocument
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
@@ -110,6 +110,47 @@ MATRIX = [
     ("GET", "mentoring.mentee", "/staff/mentees/{mentee_application}", {MENTOR}),
     ("POST", "mentoring.mentee", "/staff/mentees/{mentee_application}", {MENTOR}),
     ("GET", "mentoring.mentee", "/staff/mentees/{hired_application}", set()),
+    ("GET", "exports.shortlist", "/staff/exports/shortlist", {ADMIN, MANAGER}),
+    (
+        "GET",
+        "exports.shortlist",
+        "/staff/exports/shortlist?role_id={own_role}&status=sift",
+        {ADMIN, MANAGER},
+    ),
+    ("GET", "exports.shortlist", "/staff/exports/shortlist?role_id={other_role}", {ADMIN}),
+    (
+        "GET",
+        "exports.download",
+        "/staff/exports/shortlist/download?role_id={own_role}&columns=reference&format=csv",
+        {ADMIN, MANAGER},
+    ),
+    (
+        "GET",
+        "exports.download",
+        "/staff/exports/shortlist/download?role_id={other_role}&columns=reference&format=csv",
+        {ADMIN},
+    ),
+    (
+        "GET",
+        "exports.download",
+        "/staff/exports/shortlist/download?role_id={own_role}&columns=reference&format=xlsx",
+        {ADMIN, MANAGER},
+    ),
+    ("GET", "reports.index", "/staff/reports", {ADMIN}),
+    ("GET", "reports.funnel", "/staff/reports/funnel", {ADMIN}),
+    ("GET", "reports.funnel_csv", "/staff/reports/funnel.csv", {ADMIN}),
+    ("GET", "reports.sources", "/staff/reports/sources", {ADMIN}),
+    ("GET", "reports.sources_csv", "/staff/reports/sources.csv", {ADMIN}),
+    ("GET", "reports.equality", "/staff/reports/equality", {ADMIN}),
+    ("GET", "reports.equality_csv", "/staff/reports/equality.csv", {ADMIN}),
+    ("GET", "privacy.data_requests", "/staff/data-requests", {ADMIN}),
+    ("POST", "privacy.data_requests", "/staff/data-requests", {ADMIN}),
+    ("GET", "privacy.applicant", "/staff/data-requests/{applicant}", {ADMIN}),
+    ("POST", "privacy.export_data", "/staff/data-requests/{applicant}/export", {ADMIN}),
+    ("GET", "privacy.erase", "/staff/data-requests/{applicant}/erase", {ADMIN}),
+    ("POST", "privacy.erase", "/staff/data-requests/{applicant}/erase", {ADMIN}),
+    ("GET", "privacy.retention", "/staff/retention", {ADMIN}),
+    ("POST", "privacy.retention", "/staff/retention", {ADMIN}),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("GET", "admin.users", "/admin/users", {ADMIN}),
@@ -205,6 +246,7 @@ def records(app, monkeypatch, tmp_path):
         "target": target.id,
         "email": email.id,
         "own_application": own_application,
+        "applicant": db.session.get(Application, own_application).applicant_id,
         "own_slot": SlotFactory(role=own_role).id,
         "other_slot": SlotFactory(role=other_role).id,
         "other_application": _submitted_with_cv(other_role, tmp_path),
@@ -260,8 +302,13 @@ def test_the_matrix_covers_every_staff_endpoint(app):
     staff_endpoints = {
         (method, rule.endpoint)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("staff.", "admin.", "screening.", "partners.", "mentoring."))
-        or (rule.endpoint.startswith("scheduling.") and rule.rule.startswith("/staff/"))
+        if rule.endpoint.startswith(
+            ("staff.", "admin.", "screening.", "partners.", "mentoring.", "reports.", "exports.")
+        )
+        or (
+            rule.endpoint.startswith(("scheduling.", "privacy."))
+            and rule.rule.startswith("/staff/")
+        )
         or rule.endpoint == "accounts.change_password"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }

@@ -10,6 +10,7 @@ application's ordinary answers do.
 from __future__ import annotations
 
 import html as html_lib
+import re
 
 import pytest
 
@@ -82,12 +83,18 @@ def staff_client(app, user):
     return staff
 
 
+# HR's home page links to the equality report (aggregate and suppressed, the one place
+# equality data is shown): the link's words are not equality data.
+EQUALITY_REPORT_LINK = re.compile(r'<a [^>]*href="/staff/reports/equality"[^>]*>.*?</a>', re.S)
+
+
 def staff_pages(application: Application, *, admin: bool) -> list[str]:
     pages = [
         "/staff/",
         f"/staff/roles/{application.role_id}",
         f"/staff/roles/{application.role_id}/candidates",
         f"/staff/applications/{application.id}",
+        f"/staff/exports/shortlist?role_id={application.role_id}",
     ]
     if admin:
         pages += [
@@ -96,6 +103,8 @@ def staff_pages(application: Application, *, admin: bool) -> list[str]:
             "/admin/audit?action=application.submit",
             f"/admin/emails?address={application.applicant.email}",
             "/admin/users",
+            "/staff/reports/funnel",
+            "/staff/reports/sources",
         ]
     return pages
 
@@ -127,7 +136,7 @@ def test_no_staff_page_shows_equality_answers(app, role, application, who):
     for path in staff_pages(application, admin=who == "admin"):
         response = staff.get(path)
         assert response.status_code == 200, path
-        page = response.get_data(as_text=True)
+        page = EQUALITY_REPORT_LINK.sub("", response.get_data(as_text=True))
         assert leaks(page) == [], f"{path} shows equality monitoring: {leaks(page)}"
 
     # The pages that list or show the application do show it.

@@ -29,6 +29,11 @@ class Permission(enum.Enum):
     # Only whoever arranges assessments and interviews (HR) sees the adjustments asked for.
     VIEW_ADJUSTMENTS = "see the adjustments candidates ask for"
     SHARE_CANDIDATES = "share candidates with employer partners"
+    EXPORT_SHORTLISTS = "export shortlists of the candidates they can see"
+    VIEW_REPORTS = "see recruitment reports"
+    # The one place equality monitoring answers are shown, and only in suppressed aggregate.
+    VIEW_EQUALITY_REPORT = "see the equality report"
+    MANAGE_PERSONAL_DATA = "run retention, subject access requests and erasure"
     MANAGE_MENTORS = "manage mentors and assign them to apprentices"
     # A partner's and a mentor's own work. HR has neither unless they also hold that role:
     # what a partner or mentor sees is found through their organisation or their profile.
@@ -40,7 +45,12 @@ ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.ADMIN: frozenset(Permission)
     - {Permission.GIVE_PARTNER_FEEDBACK, Permission.MENTOR_APPRENTICES},
     StaffRole.HIRING_MANAGER: frozenset(
-        {Permission.VIEW_STAFF_PAGES, Permission.VIEW_ROLES, Permission.MOVE_CANDIDATES}
+        {
+            Permission.VIEW_STAFF_PAGES,
+            Permission.VIEW_ROLES,
+            Permission.MOVE_CANDIDATES,
+            Permission.EXPORT_SHORTLISTS,
+        }
     ),
     StaffRole.PARTNER: frozenset({Permission.VIEW_STAFF_PAGES, Permission.GIVE_PARTNER_FEEDBACK}),
     StaffRole.MENTOR: frozenset({Permission.VIEW_STAFF_PAGES, Permission.MENTOR_APPRENTICES}),

@@ -51,7 +51,9 @@ def send_email(email_id: int) -> str:
         )
         db.session.commit()
         if delay is None:
-            log.error("Email %s failed for good: %s", email.id, email.last_error)
+            # By id only: the server's error text can hold the address, and logs must hold no
+            # personal data that erasure could not reach. The error is on the row (and HR's page).
+            log.error("Email %s failed for good after %s attempts", email.id, email.attempts)
             return "failed"
         enqueue_send(email.id, countdown=delay)
         return "retrying"

@@ -1,0 +1,80 @@
+"""Equality monitoring answers and the date of birth never leave in an export: no column
+holds them and there is no way to ask for them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import inspect
+
+from tests.exports.conftest import SHORTLIST, download, read_csv, read_xlsx, xlsx_values
+from tests.factories import EqualityAnswersFactory
+from tracker.applications.models import EqualityAnswers
+from tracker.exports.columns import COLUMNS
+from tracker.extensions import db
+
+BIRTHDAY = date(2003, 7, 19)
+MARKS = {
+    "sex": "EQMARK-SEX",
+    "gender_same_as_birth": "EQMARK-GENDER",
+    "sexual_orientation": "EQMARK-ORIENTATION",
+    "ethnicity": "EQMARK-ETHNICITY",
+    "religion": "EQMARK-RELIGION",
+    "disability": "EQMARK-DISABILITY",
+    "care_experienced": "EQMARK-CARE",
+    "free_school_meals": "EQMARK-MEALS",
+}
+EQUALITY_FIELDS = {c.key for c in inspect(EqualityAnswers).columns} - {"id", "application_id"}
+
+
+@pytest.fixture
+def seeded(candidate):
+    application = candidate(
+        reference="REF-0001",
+        date_of_birth=BIRTHDAY,
+        needs_adjustments=True,
+        adjustments="A quiet room",
+    )
+    EqualityAnswersFactory(application_id=application.id, **MARKS)
+    db.session.commit()
+    return application
+
+
+def test_every_equality_question_is_seeded():
+    assert set(MARKS) == EQUALITY_FIELDS - {"answered_at"}
+
+
+@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+def test_hr_exporting_every_column_never_gets_equality_answers(
+    client, sign_in, hr, role, seeded, format_
+):
+    sign_in(hr)
+
+    response = download(client, role_id=role.id, columns=list(COLUMNS), format=format_)
+
+    if format_ == "csv":
+        cells = [cell for line in read_csv(response) for cell in line]
+    else:
+        cells = [cell for line in xlsx_values(read_xlsx(response)) for cell in line]
+    assert "REF-0001" in cells  # the export did happen
+    text = " ".join(str(cell) for cell in cells)
+    assert "EQMARK" not in text
+    assert BIRTHDAY.isoformat() not in text
+    assert "19/07/2003" not in text
+    assert all(getattr(cell, "date", lambda: None)() != BIRTHDAY for cell in cells)
+
+
+def test_there_is_no_way_to_choose_them(client, sign_in, hr, role, seeded):
+    sign_in(hr)
+
+    page = client.get(SHORTLIST, query_string={"role_id": role.id}).get_data(as_text=True)
+
+    offered = set(re.findall(r'name="columns" type="checkbox" value="([^"]+)"', page))
+    assert offered == set(COLUMNS)
+    assert not offered & (EQUALITY_FIELDS | {"date_of_birth"})
+    assert "EQMARK" not in page
+    for field in sorted(EQUALITY_FIELDS | {"date_of_birth"}):
+        response = download(client, role_id=role.id, columns=[field], format="csv")
+        assert "Select the columns from the list" in response.get_data(as_text=True)

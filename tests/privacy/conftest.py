@@ -1,0 +1,209 @@
+"""Fixtures for personal-data tests: an applicant whose data is everywhere it can be, and a
+search of every text column of every table, and of the upload folder, for given strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.factories import (
+    ApplicantFactory,
+    ApplicationFactory,
+    EqualityAnswersFactory,
+    PartnerOrganisationFactory,
+    RoleFactory,
+    SlotFactory,
+    UserFactory,
+)
+from tracker import clock
+from tracker.accounts.models import StaffRole
+from tracker.applicants.models import SignInLink
+from tracker.applications import uploads
+from tracker.applications.models import CvDocument, TimelineEntry
+from tracker.applications.states import Status
+from tracker.extensions import db
+from tracker.notifications.models import Email, EmailStatus
+from tracker.partners import services as partners
+from tracker.partners.models import Recommendation
+from tracker.scheduling.models import Booking
+from tracker.screening import scorecards
+from tracker.screening import services as screening
+
+TEXT_TYPES = ("character varying", "text", "json", "jsonb", "character")
+
+
+def search_everywhere(needles: list[str], folder: Path) -> list[str]:
+    """Where any of the strings still appears: 'table.column' or 'file name', one per hit."""
+    hits = []
+    columns = db.session.execute(
+        text(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND data_type = ANY(:types) "
+            "AND table_name != 'alembic_version' ORDER BY table_name, column_name"
+        ),
+        {"types": list(TEXT_TYPES)},
+    ).all()
+    assert len(columns) > 50, "the search found too few columns to be trusted"
+    for table, column in columns:
+        for needle in needles:
+            found = db.session.execute(
+                text(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE :needle'),
+                {"needle": f"%{needle}%"},
+            ).scalar()
+            if found:
+                hits.append(f"{table}.{column} holds {needle!r}")
+    for path in Path(folder).rglob("*"):
+        if path.is_file():
+            content = path.read_bytes()
+            for needle in needles:
+                if needle.encode() in content:
+                    hits.append(f"file {path.name} holds {needle!r}")
+    return hits
+
+
+@dataclass
+class Person:
+    """An applicant seeded everywhere personal data can go, and the strings that are theirs."""
+
+    applicant_id: int
+    application_id: int
+    name: str
+    email: str
+    marks: list[str]
+
+    @property
+    def needles(self) -> list[str]:
+        return [self.name, self.email, *self.marks]
+
+
+@pytest.fixture
+def upload_folder(app, monkeypatch, tmp_path):
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder
+
+
+@pytest.fixture
+def seed_person(upload_folder):
+    """seed_person(key, role=None, status=...) makes a Person with data in every table."""
+    reviewer = UserFactory(roles=[StaffRole.ADMIN], name="Rita Reviewer")
+    organisation = PartnerOrganisationFactory()
+    partner = UserFactory(roles=[StaffRole.PARTNER], partner_organisation=organisation)
+
+    def seed(key: str, *, role=None, status: Status = Status.UNSUCCESSFUL) -> Person:
+        name = f"Zed{key} Quill{key}"
+        email = f"zed.{key.lower()}.quill@example.com"
+        marks = [
+            f"Flat {key}9 Hiddenmews",
+            f"07700 9{key[:1] or '0'}0 4{len(key):02d}",
+            f"Answer-{key}-about-databases",
+            f"Note-{key}-nervous-but-keen",
+            f"Evidence-{key}-strong-sql",
+            f"Partner-{key}-comment",
+            f"Feedback-{key}-to-applicant",
+            f"Adjust-{key}-quiet-room",
+        ]
+        role = role or RoleFactory(criteria=["You enjoy solving problems"])
+        application = ApplicationFactory(
+            applicant=ApplicantFactory(email=email),
+            role=role,
+            submitted=True,
+            status=Status.ASSESSMENT,
+            full_name=name,
+            address_line_1=marks[0],
+            phone=marks[1],
+            needs_adjustments=True,
+            adjustments=marks[7],
+            heard_about="social_media",
+        )
+        application.answers[0].answer = marks[2]
+        EqualityAnswersFactory(application_id=application.id, sex="female")
+        storage_name = uploads.new_storage_name(uploads.PDF)
+        uploads.save(upload_folder, storage_name, f"%PDF-1.4 CV of {name}, {email}".encode())
+        application.cv = CvDocument(
+            storage_name=storage_name,
+            display_name=f"{name} CV.pdf",
+            media_type="application/pdf",
+            size_bytes=40,
+        )
+        db.session.flush()
+        screening.add_note(actor=reviewer, application=application, text=marks[3])
+        scorecards.submit_scorecard(
+            actor=reviewer,
+            application=application,
+            scores={c.id: (3, marks[4]) for _, c in scorecards.criteria_for(application)},
+        )
+        share = partners.share_candidates(
+            actor=reviewer,
+            organisation=organisation,
+            applications=[application],
+            purpose="Assessment day",
+            due_on=clock.today() + timedelta(days=3),
+            criteria=["Teamwork"],
+            fields=[],
+        )
+        partners.give_feedback(
+            actor=partner,
+            shared_candidate=share.candidates[0],
+            recommendation=Recommendation.RECOMMEND,
+            comments=marks[5],
+            scores={share.criteria[0].id: 3},
+        )
+        slot = SlotFactory(role=role)
+        db.session.add(
+            Booking(
+                slot_id=slot.id,
+                application_id=application.id,
+                kind=slot.kind,
+                booked_at=clock.utcnow(),
+                cancelled_at=clock.utcnow(),
+            )
+        )
+        db.session.add(
+            TimelineEntry(
+                application_id=application.id,
+                occurred_at=clock.utcnow(),
+                event="reject",
+                from_status=Status.ASSESSMENT,
+                to_status=status,
+                actor_user_id=reviewer.id,
+                actor_label=reviewer.email,
+                reasons=["other"],
+                feedback=marks[6],
+            )
+        )
+        application.status = status
+        if status is Status.WITHDRAWN:
+            application.withdrawn_at = clock.utcnow()
+            application.withdrawal_reason = "another_job"
+        db.session.add(
+            Email(
+                idempotency_key=f"seeded:{key}",
+                recipient=email,
+                template="application_unsuccessful",
+                context={"application_id": application.id, "name": name},
+                queued_by="test",
+                status=EmailStatus.SENT,
+                subject=f"About your application, {name}",
+                attempts=1,
+                next_attempt_at=clock.utcnow(),
+                sent_at=clock.utcnow(),
+            )
+        )
+        db.session.add(
+            SignInLink(
+                email=email,
+                token_hash=f"{key:0>64}"[:64],
+                created_at=clock.utcnow(),
+                expires_at=clock.utcnow(),
+            )
+        )
+        db.session.flush()
+        return Person(application.applicant_id, application.id, name, email, marks)
+
+    return seed

@@ -1,0 +1,1 @@
+"""Shortlist exports: the candidates a user can see, with chosen columns, as CSV or XLSX."""

@@ -1,0 +1,108 @@
+"""Writing a shortlist as CSV or as an Excel workbook, one candidate at a time.
+
+Both take the applications as an iterator and keep none of them: CSV is yielded in small
+chunks as it is written, and the workbook is openpyxl's write-only kind, which writes each
+row to a temporary file as it is appended. Memory stays flat however many rows there are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from tracker.applications.models import Application
+from tracker.exports.columns import Column, Value, row
+
+CSV = "csv"
+XLSX = "xlsx"
+MEDIA_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Excel reads a CSV file as UTF-8 only when it starts with a byte order mark.
+_BOM = "\ufeff"
+_CHUNK = 64 * 1024
+
+
+def _csv_cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def csv_chunks(columns: list[Column], applications: Iterable[Application]) -> Iterator[bytes]:
+    """The CSV file, UTF-8 with a byte order mark, in chunks of about 64 KB."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(_BOM)
+    writer.writerow([column.header for column in columns])
+    for application in applications:
+        writer.writerow([_csv_cell(v) for v in row(columns, application)])
+        if buffer.tell() >= _CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def _xlsx_cell(sheet, value: Value, *, bold: bool = False) -> WriteOnlyCell | Value:
+    if value is None or isinstance(value, int):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Always a string cell: openpyxl would otherwise store text starting with = as a
+        # formula. (The text is already escaped; this is the second guard.)
+        cell.data_type = "s"
+    else:
+        cell.number_format = "dd/mm/yyyy"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def xlsx_file(columns: list[Column], applications: Iterable[Application]) -> IO[bytes]:
+    """The workbook in an anonymous temporary file, rewound; closing it deletes it."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Shortlist")
+    for number, column in enumerate(columns, start=1):
+        width = max(12, min(40, len(column.header) + 2))
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([_xlsx_cell(sheet, column.header, bold=True) for column in columns])
+    for application in applications:
+        sheet.append([_xlsx_cell(sheet, v) for v in row(columns, application)])
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
+    try:
+        workbook.save(target)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return target
+
+
+def read_and_close(handle: IO[bytes]) -> Iterator[bytes]:
+    """The file in chunks. It is closed (and so deleted) once read, or when the response is
+    closed or dropped unread: the generator is started here so that its ``finally`` runs."""
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            yield b""
+            while chunk := handle.read(_CHUNK):
+                yield chunk
+        finally:
+            handle.close()
+
+    body = chunks()
+    next(body)
+    return body

@@ -1,0 +1,1 @@
+"""The personal-data lifecycle: retention, subject access exports and erasure."""

@@ -1,0 +1,1 @@
+"""Recruitment reports for HR: the funnel, sources, eligibility flags, and the equality report."""

@@ -1,0 +1,228 @@
+"""The equality report for the public sector equality duty. Pure.
+
+For each protected characteristic and local measure, a table: one row per answer (with
+"Prefer not to say" where the question offers it, and "Not answered"), one column per stage,
+and a last row for everyone. Each cell counts the people with that answer who reached that
+stage, and their pass-through: the percentage of that row's applicants who did.
+
+People, not applications: an applicant is counted once however many of the campaign's roles
+they applied for. They reached a stage if any of their applications did, and their answer is
+the latest one they gave.
+
+Counts from 1 to 4 are hidden, and a second count wherever the "All applicants" row would
+let someone work the first out (suppression.py). A percentage is shown only where its count
+and its row's number of applicants are both shown: otherwise it would give them away.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from tracker.applications.equality import QUESTIONS
+from tracker.applications.forms import YES_NO_NOT_SURE
+from tracker.applications.states import Status
+from tracker.reports import suppression
+from tracker.reports.tables import HIDDEN, Column, Kind, Table, display, percent
+
+STAGES: tuple[Status, ...] = (
+    Status.SUBMITTED,
+    Status.SIFT,
+    Status.ASSESSMENT,
+    Status.INTERVIEW,
+    Status.OFFER,
+    Status.HIRED,
+)
+STAGE_LABELS: dict[Status, str] = {
+    Status.SUBMITTED: "Applied",
+    Status.SIFT: "Sift",
+    Status.ASSESSMENT: "Assessment",
+    Status.INTERVIEW: "Interview",
+    Status.OFFER: "Offer",
+    Status.HIRED: "Hired",
+}
+NOT_ANSWERED = "Not answered"
+EVERYONE = "All applicants"
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    title: str
+    question: str
+    answers: tuple[tuple[str, str], ...]
+    local: bool = False
+
+
+_TITLES = {
+    "sex": "Sex",
+    "gender_same_as_birth": "Gender identity",
+    "sexual_orientation": "Sexual orientation",
+    "ethnicity": "Ethnic group",
+    "religion": "Religion or belief",
+    "disability": "Disability",
+    "care_experienced": "Care experience",
+    "free_school_meals": "Free school meals",
+}
+PROTECTED = (
+    "sex",
+    "gender_same_as_birth",
+    "sexual_orientation",
+    "ethnicity",
+    "religion",
+    "disability",
+)
+# Local measures kept with the equality answers; "lives in the area" is on the application.
+LOCAL_IN_EQUALITY = ("care_experienced", "free_school_meals")
+LIVES_IN_AREA = "lives_in_area"
+
+MEASURES: tuple[Measure, ...] = (
+    *(Measure(key, _TITLES[key], QUESTIONS[key][0], tuple(QUESTIONS[key][1])) for key in PROTECTED),
+    *(
+        Measure(key, _TITLES[key], QUESTIONS[key][0], tuple(QUESTIONS[key][1]), local=True)
+        for key in LOCAL_IN_EQUALITY
+    ),
+    Measure(
+        LIVES_IN_AREA,
+        "Lives in the area",
+        "Do you live in the area? (asked with the eligibility questions)",
+        tuple(YES_NO_NOT_SURE),
+        local=True,
+    ),
+)
+# The columns of the equality table that queries.py reads.
+EQUALITY_COLUMNS = PROTECTED + LOCAL_IN_EQUALITY
+
+
+@dataclass(frozen=True)
+class Person:
+    reached: frozenset[Status]
+    answers: Mapping[str, str | None]  # measure key: answer code, or None
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    hidden: bool
+    percent: float | None  # pass-through; None where not applicable or not shown
+    percent_hidden: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.hidden:
+            return suppression.MARKER
+        shown = display(self.count, Kind.COUNT)
+        if self.percent is not None:
+            shown += f" ({display(self.percent, Kind.PERCENT)})"
+        return shown
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class EqualityTable:
+    measure: Measure
+    rows: tuple[Row, ...]
+    total: Row
+
+    @property
+    def key(self) -> str:
+        return self.measure.key.replace("_", "-")
+
+    @property
+    def hidden(self) -> int:
+        return sum(c.hidden for row in (*self.rows, self.total) for c in row.cells)
+
+
+def _row(label: str, counts: list[int], hidden: set[int] | frozenset[int]) -> Row:
+    base_hidden = 0 in hidden
+    cells = [Cell(count=counts[0], hidden=base_hidden, percent=None)]
+    for column in range(1, len(counts)):
+        withheld = column in hidden or base_hidden
+        cells.append(
+            Cell(
+                count=counts[column],
+                hidden=column in hidden,
+                percent=None if withheld else percent(counts[column], counts[0]),
+                percent_hidden=withheld,
+            )
+        )
+    return Row(label, tuple(cells))
+
+
+def table_for(measure: Measure, people: Iterable[Person]) -> EqualityTable:
+    labels = [label for _, label in measure.answers] + [NOT_ANSWERED]
+    index = {code: n for n, (code, _) in enumerate(measure.answers)}
+    counts = [[0] * len(STAGES) for _ in labels]
+    # People alike (the same answer, the same stages) are counted together: few kinds.
+    kinds = Counter((person.answers.get(measure.key), person.reached) for person in people)
+    for (answer, reached), number in kinds.items():
+        row = counts[index.get(answer, len(labels) - 1)]
+        for column, stage in enumerate(STAGES):
+            if stage in reached:
+                row[column] += number
+    # Stages are nested (everyone at interview also applied), so a row has no total to add
+    # up to; each stage's total over the answers is shown, in the "All applicants" row.
+    hidden = suppression.suppress(counts, row_totals=False, column_totals=True)
+    rows = tuple(
+        _row(label, counts[r], {c for c in range(len(STAGES)) if hidden.cell(r, c)})
+        for r, label in enumerate(labels)
+    )
+    totals = [sum(row[column] for row in counts) for column in range(len(STAGES))]
+    return EqualityTable(measure, rows, _row(EVERYONE, totals, hidden.column_totals))
+
+
+def tables(people: Iterable[Person]) -> list[EqualityTable]:
+    everyone = list(people)
+    return [table_for(measure, everyone) for measure in MEASURES]
+
+
+# CSV --------------------------------------------------------------------------------------
+
+
+def _columns() -> list[Column]:
+    columns = [Column(STAGE_LABELS[STAGES[0]])]
+    for stage in STAGES[1:]:
+        columns += [
+            Column(f"Reached {STAGE_LABELS[stage].lower()}"),
+            Column(f"Reached {STAGE_LABELS[stage].lower()} (%)", Kind.PERCENT),
+        ]
+    return columns
+
+
+def _cells(row: Row) -> list:
+    values: list = [HIDDEN if row.cells[0].hidden else row.cells[0].count]
+    for cell in row.cells[1:]:
+        values.append(HIDDEN if cell.hidden else cell.count)
+        values.append(HIDDEN if cell.percent_hidden else cell.percent)
+    return values
+
+
+def csv_table(table: EqualityTable) -> Table:
+    """The same figures, hidden alike: a count and a percentage column for each stage."""
+    return Table(
+        key=table.key,
+        caption=table.measure.title,
+        columns=(Column(table.measure.title, Kind.TEXT), *_columns()),
+        rows=tuple((row.label, *_cells(row)) for row in table.rows),
+        total=(table.total.label, *_cells(table.total)),
+    )
+
+
+def combined_csv_table(found: Iterable[EqualityTable]) -> Table:
+    """Every measure's table, one after another, in one file."""
+    rows = []
+    for table in found:
+        for row in (*table.rows, table.total):
+            rows.append((table.measure.title, row.label, *_cells(row)))
+    return Table(
+        key="all",
+        caption="Equality report",
+        columns=(Column("Measure", Kind.TEXT), Column("Answer", Kind.TEXT), *_columns()),
+        rows=tuple(rows),
+    )
