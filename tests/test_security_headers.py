@@ -319,18 +319,32 @@ def test_the_429_page_keeps_werkzeugs_retry_after(make_app):
     assert response.headers["Retry-After"] == "120"
 
 
-def test_the_sign_in_limit_answers_with_the_429_page_and_its_script_allowed(client, form_token):
-    email = UserFactory().email
-    for _ in range(11):
-        data = {
-            "email": email,
-            "password": "a wrong guess",
-            "csrf_token": form_token("/staff/sign-in"),
-        }
-        # Over https, Flask-WTF also wants a same-site Referer, which browsers send.
-        response = client.post(
-            "/staff/sign-in", data=data, base_url=HTTPS, headers={"Referer": f"{HTTPS}/staff/"}
-        )
+def _https_form_token(client) -> str:
+    page = client.get("/staff/sign-in", base_url=HTTPS).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+
+
+def test_the_sign_in_limit_answers_with_the_429_page_and_its_script_allowed(make_app):
+    # Counted in memory by an app of its own: this test is about the 429 page's headers, and
+    # a Redis shared with the rest of the suite can stall past the limiter's 1 s timeout under
+    # load, when the limiter falls back to counting in memory and the count is split.
+    # (Throttling through Redis, and with Redis down, is tested in tests/accounts.)
+    other = make_app(RATELIMIT_STORAGE_URI="memory://")
+    with rolled_back(other):  # its failed sign-ins are audited; keep them out of other tests
+        client = other.test_client()
+        for _ in range(11):
+            data = {
+                "email": "nobody.guessing@example.gov.uk",
+                "password": "a wrong guess",
+                "csrf_token": _https_form_token(client),
+            }
+            # Over https, Flask-WTF also wants a same-site Referer, which browsers send.
+            response = client.post(
+                "/staff/sign-in",
+                data=data,
+                base_url=HTTPS,
+                headers={"Referer": f"{HTTPS}/staff/"},
+            )
 
     # The limiter stops the request in a hook that runs before Talisman's, as CSRF does.
     nonce = re.search(r"'nonce-([\w-]+)'", response.headers["Content-Security-Policy"])[1]

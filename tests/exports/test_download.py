@@ -284,3 +284,23 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(app, hr, role, track,
         candidate(), candidate(role=second)
 
     assert export() == few
+
+
+@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+def test_a_head_request_exports_nothing_and_audits_nothing(
+    client, sign_in, hr, role, sift, format_
+):
+    db.session.commit()
+    sign_in(hr)
+
+    response = client.head(
+        DOWNLOAD, query_string={"role_id": role.id, "columns": ["reference"], "format": format_}
+    )
+
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"].endswith(f'.{format_}"') or response.headers[
+        "Content-Disposition"
+    ].endswith(f".{format_}")
+    assert response.get_data() == b""
+    assert export_events() == []

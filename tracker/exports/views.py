@@ -89,6 +89,10 @@ def download():
     if not form.validate():
         return _page(form, None)
     found = _shortlist(form)
+    if request.method == "HEAD":
+        # Flask answers HEAD for every GET route: a link checker or a browser probing the
+        # download gets its headers, and no export is made or audited.
+        return _headers(found, form.format.data)
     try:
         services.export_shortlist(
             actor=current_user,
@@ -104,10 +108,23 @@ def download():
     return _send(found, form.columns.data, form.format.data)
 
 
+def _filename(shortlist: queries.Shortlist, file_format: str) -> str:
+    return f"shortlist-{shortlist.slug}-{today().isoformat()}.{file_format}"
+
+
+def _headers(shortlist: queries.Shortlist, file_format: str) -> Response:
+    response = Response(content_type=files.MEDIA_TYPES[file_format])
+    response.headers.set(
+        "Content-Disposition", "attachment", filename=_filename(shortlist, file_format)
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _send(shortlist: queries.Shortlist, keys: list[str], file_format: str) -> Response:
     user = current_user._get_current_object()
     chosen = registry.choose(keys, permissions_of(user))
-    name = f"shortlist-{shortlist.slug}-{today().isoformat()}.{file_format}"
+    name = _filename(shortlist, file_format)
     applications = queries.candidates(user, shortlist)
     if file_format == files.CSV:
         response = Response(
