@@ -18,23 +18,9 @@ from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.privacy.services import PERSONAL_COLUMNS, anonymise_application
 
 S = Status
-# What retention blanks on an application: never read by a report.
-PERSONAL_COLUMNS = (
-    "full_name",
-    "date_of_birth",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "phone",
-    "preferred_contact",
-    "other_qualifications",
-    "adjustments",
-    "declares_disability",
-    "withdrawal_details",
-)
 NA = "\N{EN DASH}"  # not applicable
 FINDINGS = [
     {"code": "residency", "severity": "check", "message": "Lived abroad until 2024"},
@@ -253,16 +239,9 @@ def test_the_reports_add_up_the_same_after_anonymisation(client, sign_in, hr, fi
     ]
     before = [client.get(path).get_data(as_text=True) for path in files]
 
-    # What retention does: personal details blanked, findings cut to code and severity,
-    # free text on the timeline cleared, the applicant's address replaced.
+    # What retention does to each application (tracker.privacy), and the applicant's address.
     for application in filled:
-        for column in PERSONAL_COLUMNS:
-            setattr(application, column, None)
-        application.eligibility_findings = [
-            {"code": f.get("code"), "severity": f.get("severity")}
-            for f in application.eligibility_findings
-        ]
-        application.anonymised_at = utcnow()
+        anonymise_application(application, now=utcnow())
         application.applicant.email = f"anonymised-{application.applicant.id}@anonymised.invalid"
     db.session.flush()
 
