@@ -53,7 +53,8 @@ RUN python -m compileall -q tracker migrations wsgi.py \
 USER 10001:10001
 
 ENV PYTHONPATH=/app \
-    TRACKER_ENV=production
+    TRACKER_ENV=production \
+    PORT=8000
 
 # gunicorn's settings (processes, threads, timeouts, port) come from gunicorn.conf.py, which
 # reads WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, PORT and the rest at start-up:

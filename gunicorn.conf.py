@@ -28,8 +28,11 @@ def _bind() -> list[str]:
     given = os.environ.get("GUNICORN_BIND", "").split()
     if given:
         return given
-    # All interfaces: inside a container the published port is the only way in.
-    return [f"0.0.0.0:{_whole_number('PORT', 8000, minimum=1)}"]
+    # gunicorn's own convention: PORT (which the image sets) means every interface, as a
+    # container's published port is the only way in; without it, this machine only.
+    if os.environ.get("PORT", "").strip():
+        return [f"0.0.0.0:{_whole_number('PORT', 8000, minimum=1)}"]
+    return ["127.0.0.1:8000"]
 
 
 def _log_level() -> str:

@@ -62,10 +62,18 @@ def test_the_image_runs_gunicorn_with_the_config_file_and_nothing_hard_coded():
     assert command == ["gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"]
 
 
+def test_the_image_listens_on_port_8000_of_every_interface(gunicorn_settings):
+    image_environment = (ROOT / "Dockerfile").read_text().split("ENV PYTHONPATH=/app", 1)[1]
+
+    assert "PORT=8000" in image_environment.split("\n\n", 1)[0]
+    assert gunicorn_settings(PORT="8000").bind == ["0.0.0.0:8000"]
+
+
 def test_the_defaults_suit_the_image(gunicorn_settings):
     settings = gunicorn_settings()
 
-    assert settings.bind == ["0.0.0.0:8000"]
+    # Started by hand outside the image, gunicorn stays on this machine.
+    assert settings.bind == ["127.0.0.1:8000"]
     assert settings.workers == 3
     assert settings.threads == 1
     assert settings.worker_class_str == "sync"
