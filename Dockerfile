@@ -41,7 +41,7 @@ COPY templates ./templates
 COPY static ./static
 COPY --from=assets /build/static/dist ./static/dist
 COPY migrations ./migrations
-COPY wsgi.py ./
+COPY wsgi.py gunicorn.conf.py ./
 
 # The code stays owned by root and read-only to the app. The only folder it writes to is
 # instance/: create_app() creates it at start-up, so it must exist and belong to the app user.
@@ -53,7 +53,11 @@ RUN python -m compileall -q tracker migrations wsgi.py \
 USER 10001:10001
 
 ENV PYTHONPATH=/app \
-    TRACKER_ENV=production
+    TRACKER_ENV=production \
+    PORT=8000
 
+# gunicorn's settings (processes, threads, timeouts, port) come from gunicorn.conf.py, which
+# reads WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, PORT and the rest at start-up:
+# set them on the container, not here. See docs/configuration.md.
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-", "wsgi:app"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"]

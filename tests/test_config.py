@@ -185,3 +185,43 @@ def test_the_redis_broker_fails_fast_and_outlasts_every_retry_delay():
 def test_production_refuses_links_that_are_not_https_and_limits_it_cannot_read(override, complaint):
     with pytest.raises(ConfigError, match=complaint):
         load_settings(PRODUCTION | override, instance_path=INSTANCE)
+
+
+@pytest.mark.parametrize(
+    "address", ["http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"]
+)
+def test_production_on_this_machine_may_serve_plain_http_without_forcing_https(address):
+    settings = load_settings(PRODUCTION | {"PUBLIC_BASE_URL": address}, instance_path=INSTANCE)
+
+    assert settings["FORCE_HTTPS"] is False
+    assert settings["SESSION_COOKIE_SECURE"] is False
+    assert settings["PREFERRED_URL_SCHEME"] == "http"
+
+
+def test_production_on_an_https_address_forces_https_and_secure_cookies():
+    settings = load_settings(PRODUCTION, instance_path=INSTANCE)
+
+    assert settings["FORCE_HTTPS"] is True
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["PREFERRED_URL_SCHEME"] == "https"
+
+
+def test_development_never_forces_https():
+    settings = load_settings({"PUBLIC_BASE_URL": "https://dev.example"}, instance_path=INSTANCE)
+
+    assert settings["FORCE_HTTPS"] is False
+
+
+@pytest.mark.parametrize(
+    ("override", "complaint"),
+    [
+        ({"PUBLIC_BASE_URL": "http://10.0.0.5:8000"}, "plain http is allowed only for localhost"),
+        ({"PUBLIC_BASE_URL": "http://localhost.example.com"}, "https address"),
+        ({"PUBLIC_BASE_URL": "localhost:8000"}, "https address"),
+        ({"PUBLIC_BASE_URL": "ftp://localhost"}, "https address"),
+        ({"SESSION_COOKIE_SECURE": "false"}, "SESSION_COOKIE_SECURE cannot be off"),
+    ],
+)
+def test_production_refuses_plain_http_that_leaves_the_machine(override, complaint):
+    with pytest.raises(ConfigError, match=complaint):
+        load_settings(PRODUCTION | override, instance_path=INSTANCE)

@@ -228,15 +228,26 @@ def test_plain_http_works_locally_without_hsts_or_a_secure_cookie(make_app):
 
 
 @pytest.fixture
-def production_app(make_app, monkeypatch, database_name):
-    monkeypatch.setenv("TRACKER_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "p" * 48)
-    monkeypatch.setenv("DATABASE_URL", services.database_url(database_name))
-    monkeypatch.setenv("REDIS_URL", services.TEST_REDIS_URL)
-    monkeypatch.setenv("PUBLIC_BASE_URL", "https://apprenticeships.example.gov.uk")
-    production = make_app(TESTING=False)
-    assert production.config["TRACKER_ENV"] == "production"
-    return production
+def production_app_at(make_app, monkeypatch, database_name):
+    """An app built as the Docker image builds it, serving the given PUBLIC_BASE_URL."""
+
+    def build(public_base_url: str):
+        monkeypatch.setenv("TRACKER_ENV", "production")
+        monkeypatch.setenv("SECRET_KEY", "p" * 48)
+        monkeypatch.setenv("DATABASE_URL", services.database_url(database_name))
+        monkeypatch.setenv("REDIS_URL", services.TEST_REDIS_URL)
+        monkeypatch.setenv("PUBLIC_BASE_URL", public_base_url)
+        monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+        production = make_app(TESTING=False)
+        assert production.config["TRACKER_ENV"] == "production"
+        return production
+
+    return build
+
+
+@pytest.fixture
+def production_app(production_app_at):
+    return production_app_at("https://apprenticeships.example.gov.uk")
 
 
 def test_production_redirects_plain_http_to_https(production_app):
@@ -260,6 +271,51 @@ def test_production_session_cookies_are_secure_httponly_and_lax(production_app):
 
     flags = cookie(response, "session")
     assert flags["secure"] is True and flags["httponly"] is True and flags["samesite"] == "Lax"
+    assert header_problems(response, page=True) == []
+
+
+@pytest.mark.parametrize("address", ["http://localhost:8000", "http://127.0.0.1:8000"])
+def test_the_compose_stack_serves_its_localhost_address_over_plain_http(production_app_at, address):
+    # docker-compose.yml: the production image, PUBLIC_BASE_URL http://localhost:8000.
+    local = production_app_at(address)
+
+    @local.get("/_sets-session")
+    def sets_session():
+        session["seen"] = True
+        return "ok"
+
+    client = local.test_client()
+    page = client.get("/roles?track=data-analysis", base_url=address)
+    sign_in = client.get("/staff/sign-in", base_url=address)
+    with rolled_back(local):
+        response = client.get("/_sets-session", base_url=address)
+
+    assert page.status_code == 200, page.location  # not redirected to https://localhost
+    assert sign_in.status_code == 200
+    assert header_problems(page, page=True) == [f"HSTS is {None!r}"]
+    flags = cookie(response, "session")
+    # A browser would not send a Secure cookie back over http, and signing in would fail.
+    assert "secure" not in flags and flags["httponly"] is True and flags["samesite"] == "Lax"
+    assert local.config["SESSION_COOKIE_SECURE"] is False
+    with local.test_request_context(base_url=address):
+        from flask import url_for
+
+        assert url_for("public.home", _external=True) == f"{address}/"
+
+
+def test_an_https_address_behind_a_proxy_gets_https_links_hsts_and_no_redirect(
+    production_app_at, monkeypatch
+):
+    monkeypatch.setenv("PROXY_FIX_HOPS", "1")
+    proxied = production_app_at("https://apprenticeships.example.gov.uk")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+
+    # The proxy talks plain http to the app and says the browser used https.
+    response = proxied.test_client().get(
+        "/accessibility", base_url="http://apprenticeships.example.gov.uk", headers=forwarded
+    )
+
+    assert response.status_code == 200
     assert header_problems(response, page=True) == []
 
 

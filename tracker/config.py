@@ -7,6 +7,7 @@ Production (``TRACKER_ENV=production``) refuses to start on any of those default
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -255,6 +256,57 @@ def _application_settings(env: Mapping[str, str], instance_path: Path) -> dict:
     }
 
 
+def is_loopback(hostname: str | None) -> bool:
+    """Whether the host is this machine, so plain http never crosses a network."""
+    if not hostname:
+        return False
+    if hostname == "localhost" or hostname.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def _address_settings(env: Mapping[str, str], production: bool) -> dict:
+    """The service's address, and whether it is https-only. See docs/deployment.md.
+
+    In production the app is as secure as its address says: an https PUBLIC_BASE_URL means
+    plain http requests are redirected, HSTS is sent and the session cookie is Secure (and may
+    not be made otherwise). Plain http is allowed only on this machine (the Compose stack):
+    behind a TLS proxy the address users see, and so PUBLIC_BASE_URL, is the https one.
+    """
+    given = _get(env, "PUBLIC_BASE_URL", "")
+    public_base_url = (given or "http://127.0.0.1:5000").rstrip("/")
+    address = urlsplit(public_base_url)
+    https = address.scheme == "https"
+    if production and not (
+        given
+        and address.hostname
+        and (https or (address.scheme == "http" and is_loopback(address.hostname)))
+    ):
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be the service's https address in production (links in "
+            "emails use it). Behind a TLS proxy that is the proxy's https address; plain http "
+            "is allowed only for localhost or 127.0.0.1, on the machine the app runs on."
+        )
+    cookie_secure = _bool(env.get("SESSION_COOKIE_SECURE"), production and https)
+    if production and https and not cookie_secure:
+        raise ConfigError(
+            "SESSION_COOKIE_SECURE cannot be off when PUBLIC_BASE_URL is https: the session "
+            "cookie would also be sent over plain http. Leave it unset."
+        )
+    return {
+        "PUBLIC_BASE_URL": public_base_url,
+        # Only production redirects: development and the tests serve plain http.
+        "FORCE_HTTPS": production and https,
+        "PREFERRED_URL_SCHEME": "https" if production and https else "http",
+        "SESSION_COOKIE_SECURE": cookie_secure,
+        # How many proxies in front set X-Forwarded-* headers (0: trust none).
+        "PROXY_FIX_HOPS": _whole_number(env, "PROXY_FIX_HOPS", 0),
+    }
+
+
 def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables.
 
@@ -297,20 +349,11 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         )
 
     contact_email = _get(env, "CONTACT_EMAIL", "apprenticeships@example.gov.uk")
-    public_base_url = _get(env, "PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    # Plain http only for a stack tried out on this machine (the compose file's localhost).
-    local = urlsplit(public_base_url).hostname in ("localhost", "127.0.0.1")
-    given = bool(_get(env, "PUBLIC_BASE_URL", ""))
-    if production and not (given and (public_base_url.startswith("https://") or local)):
-        raise ConfigError(
-            "PUBLIC_BASE_URL must be the service's https address in production "
-            "(links in emails use it)."
-        )
     return {
         **_account_settings(env, redis_url),
         **_application_settings(env, instance_path),
         **_email_settings(env, tracker_env, contact_email),
-        "PUBLIC_BASE_URL": public_base_url,
+        **_address_settings(env, production),
         "TRACKER_ENV": tracker_env,
         "DEBUG": False,
         "TESTING": tracker_env == "test",
@@ -318,15 +361,11 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
-        "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CATALOGUE_FILE": _get(
             env, "CATALOGUE_FILE", str(PROJECT_ROOT / "tracker" / "catalogue" / "default.yaml")
         ),
-        # How many proxies in front set X-Forwarded-* headers (0: trust none).
-        "PROXY_FIX_HOPS": _whole_number(env, "PROXY_FIX_HOPS", 0),
         "BRANDING": {
             "council_name": _get(env, "COUNCIL_NAME", "Example Borough Council"),
             "service_name": _get(env, "SERVICE_NAME", "ICT and digital apprenticeships"),

@@ -2,7 +2,9 @@
 
 Flask-Talisman sets the headers. Its defaults suit an https-only site and would break the
 local http app: it redirects http to https, and at every request it switches
-SESSION_COOKIE_SECURE on in app.config. Both follow our settings here instead.
+SESSION_COOKIE_SECURE on in app.config. Both follow our settings here instead: the redirect
+happens only in production with an https PUBLIC_BASE_URL (FORCE_HTTPS, tracker/config.py), so
+the Compose stack on http://localhost works. HSTS is sent on https requests only.
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ def init_security(app: Flask) -> None:
     config = app.config
     talisman = Talisman(
         app,
-        force_https=config["TRACKER_ENV"] == "production",
+        force_https=config["FORCE_HTTPS"],
         frame_options=DENY,
         strict_transport_security=True,
         strict_transport_security_max_age=ONE_YEAR_SECONDS,
