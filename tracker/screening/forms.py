@@ -89,7 +89,8 @@ class NoteForm(FlaskForm):
     text = TextAreaField(
         "Add a note for other reviewers",
         description="Staff who can see this candidate read notes. The candidate does not, "
-        "unless they ask for their data.",
+        "unless they ask for their data. During the sift, leave out anything that says who "
+        "the candidate is: other reviewers read the application name-blind.",
         widget=GovTextArea(),
         validators=[
             InputRequired("Enter a note"),
