@@ -185,7 +185,8 @@ def application_cv(application_id: int):
     """The CV, under a neutral name. During the sift it follows SIFT_CV_ACCESS: a CV usually
     names its writer.
 
-    :raise 403: when the candidate is name-blind to this user and CVs are withheld in the sift.
+    Answers 403, with a page that says why, when the candidate is name-blind to this user
+    and CVs are withheld during the sift.
     """
     found = _visible_application(application_id)
     if not identity.may_download_cv(current_user, found):
