@@ -307,6 +307,25 @@ def _address_settings(env: Mapping[str, str], production: bool) -> dict:
     }
 
 
+SIFT_CV_ACCESS_CHOICES = ("none", "neutral-name")
+
+
+def _name_blind_settings(env: Mapping[str, str]) -> dict:
+    """Name-blind review: what reviewers get of a CV while a candidate is New or In sift.
+
+    "none" (the default): no CV until the candidate is through the sift, since a CV usually
+    names its writer. "neutral-name": the CV downloads during the sift under a neutral name
+    (cv-<reference>.pdf), for councils that ask applicants to leave their name off their CV.
+    See docs/stages.md.
+    """
+    access = _get(env, "SIFT_CV_ACCESS", "none").lower()
+    if access not in SIFT_CV_ACCESS_CHOICES:
+        raise ConfigError(
+            f"SIFT_CV_ACCESS must be one of {', '.join(SIFT_CV_ACCESS_CHOICES)}, not {access!r}."
+        )
+    return {"SIFT_CV_ACCESS": access}
+
+
 def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables.
 
@@ -354,6 +373,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         **_application_settings(env, instance_path),
         **_email_settings(env, tracker_env, contact_email),
         **_address_settings(env, production),
+        **_name_blind_settings(env),
         "TRACKER_ENV": tracker_env,
         "DEBUG": False,
         "TESTING": tracker_env == "test",

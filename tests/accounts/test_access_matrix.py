@@ -22,6 +22,7 @@ from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications import uploads
 from tracker.applications.models import Application, CvDocument
+from tracker.applications.states import Status
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
@@ -43,8 +44,22 @@ MATRIX = [
     ("GET", "staff.role", "/staff/roles/{other_role}", {ADMIN}),
     ("GET", "staff.application", "/staff/applications/{own_application}", {ADMIN, MANAGER}),
     ("GET", "staff.application", "/staff/applications/{other_application}", {ADMIN}),
-    ("GET", "staff.application_cv", "/staff/applications/{own_application}/cv", {ADMIN, MANAGER}),
-    ("GET", "staff.application_cv", "/staff/applications/{other_application}/cv", {ADMIN}),
+    # During the name-blind sift nobody gets the CV (SIFT_CV_ACCESS=none); past it, staff do.
+    ("GET", "staff.application_cv", "/staff/applications/{own_application}/cv", set()),
+    ("GET", "staff.application_cv", "/staff/applications/{assessed_application}/cv", STAFF),
+    ("GET", "staff.application_cv", "/staff/applications/{other_assessed}/cv", {ADMIN}),
+    (
+        "POST",
+        "screening.reveal_identity",
+        "/staff/applications/{own_application}/reveal",
+        {ADMIN},
+    ),
+    (
+        "POST",
+        "screening.reveal_identity",
+        "/staff/applications/{other_application}/reveal",
+        {ADMIN},
+    ),
     ("GET", "screening.candidates", "/staff/roles/{own_role}/candidates", {ADMIN, MANAGER}),
     ("GET", "screening.candidates", "/staff/roles/{other_role}/candidates", {ADMIN}),
     ("POST", "screening.candidates", "/staff/roles/{own_role}/candidates", {ADMIN, MANAGER}),
@@ -187,8 +202,8 @@ def _share(organisation, application_id: int) -> tuple[int, int]:
     return share.id, share.candidates[0].id
 
 
-def _submitted_with_cv(role, folder):
-    application = ApplicationFactory(role=role, submitted=True)
+def _submitted_with_cv(role, folder, status=Status.SUBMITTED):
+    application = ApplicationFactory(role=role, submitted=True, status=status)
     name = uploads.new_storage_name(uploads.PDF)
     uploads.save(folder, name, b"%PDF-1.4 a CV")
     application.cv = CvDocument(
@@ -250,6 +265,8 @@ def records(app, monkeypatch, tmp_path):
         "own_slot": SlotFactory(role=own_role).id,
         "other_slot": SlotFactory(role=other_role).id,
         "other_application": _submitted_with_cv(other_role, tmp_path),
+        "assessed_application": _submitted_with_cv(own_role, tmp_path, Status.ASSESSMENT),
+        "other_assessed": _submitted_with_cv(other_role, tmp_path, Status.ASSESSMENT),
     }
 
 

@@ -334,6 +334,8 @@ def test_pages_offer_the_cv_as_a_working_link(app, client, post_form, signed_in,
     page = client.get(f"/applications/{application.id}/view").get_data(as_text=True)
     assert link_to(own, "My CV.pdf").search(page), "no working CV link on the submitted copy"
 
+    # Staff get the CV once the candidate is through the name-blind sift.
+    through_the_sift(application)
     admin = UserFactory(roles=[StaffRole.ADMIN])
     db.session.commit()
     staff = _staff_client(app, admin)
@@ -391,6 +393,19 @@ def submitted_with_cv(signed_in, role, client, post_form) -> Application:
     return application
 
 
+def through_the_sift(application: Application) -> None:
+    """Invited to assessment: during the sift reviewers get no CV (test_name_blind.py)."""
+    application = db.session.get(Application, application.id)
+    application.status = Status.ASSESSMENT
+    db.session.commit()
+
+
+@pytest.fixture
+def assessed_with_cv(submitted_with_cv) -> Application:
+    through_the_sift(submitted_with_cv)
+    return submitted_with_cv
+
+
 def test_a_hiring_manager_for_another_track_cannot_download_it(app, submitted_with_cv):
     manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[TrackFactory()])
     db.session.commit()
@@ -403,27 +418,29 @@ def test_a_hiring_manager_for_another_track_cannot_download_it(app, submitted_wi
     assert staff.get(f"/staff/applications/{submitted_with_cv.id}").status_code == 404
 
 
-def test_a_hiring_manager_for_the_track_can_download_it(app, role, submitted_with_cv):
+def test_a_hiring_manager_for_the_track_can_download_it(app, role, assessed_with_cv):
     manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
     db.session.commit()
     staff = _staff_client(app, manager)
 
-    response = staff.get(f"/staff/applications/{submitted_with_cv.id}/cv")
+    response = staff.get(f"/staff/applications/{assessed_with_cv.id}/cv")
 
     assert response.status_code == 200
     assert response.data == MINIMAL_PDF
-    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=cv-{assessed_with_cv.reference}.pdf"
+    )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_an_admin_can_download_it_and_the_download_is_audited(app, submitted_with_cv):
+def test_an_admin_can_download_it_and_the_download_is_audited(app, assessed_with_cv):
     from tracker.audit.models import AuditEvent
 
     admin = UserFactory(roles=[StaffRole.ADMIN])
     db.session.commit()
     staff = _staff_client(app, admin)
 
-    response = staff.get(f"/staff/applications/{submitted_with_cv.id}/cv")
+    response = staff.get(f"/staff/applications/{assessed_with_cv.id}/cv")
 
     assert response.status_code == 200
     assert response.data == MINIMAL_PDF
@@ -435,7 +452,7 @@ def test_an_admin_can_download_it_and_the_download_is_audited(app, submitted_wit
             .select_from(AuditEvent)
             .where(
                 AuditEvent.action == "application.cv_downloaded",
-                AuditEvent.object_id == str(submitted_with_cv.id),
+                AuditEvent.object_id == str(assessed_with_cv.id),
             )
         )
         == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.factories import ApplicationFactory, UserFactory
 from tracker.accounts.models import StaffRole
+from tracker.applications.states import Status
 
 
 def test_a_hiring_manager_reads_the_answers_but_not_who_applied(client, sign_in, role):
@@ -21,7 +22,7 @@ def test_a_hiring_manager_reads_the_answers_but_not_who_applied(client, sign_in,
     assert "Alex Example" not in listing
 
 
-def test_hr_sees_who_applied_and_the_eligibility_flags(client, sign_in, role):
+def test_hr_sees_the_eligibility_flags_but_not_who_applied_during_the_sift(client, sign_in, role):
     application = ApplicationFactory(
         role=role,
         submitted=True,
@@ -34,10 +35,21 @@ def test_hr_sees_who_applied_and_the_eligibility_flags(client, sign_in, role):
 
     page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
 
-    assert "Alex Example" in page
-    assert application.applicant.email in page
+    # Name-blind for HR too (tests/screening/test_name_blind.py covers revealing it).
+    assert "Alex Example" not in page
+    assert application.applicant.email not in page
     assert "Usually 3 years" in page
     assert "HR needs to check" in page
+
+
+def test_past_the_sift_hr_sees_who_applied(client, sign_in, role):
+    application = ApplicationFactory(role=role, submitted=True, status=Status.ASSESSMENT)
+    sign_in(UserFactory(roles=[StaffRole.ADMIN]))
+
+    page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
+
+    assert "Alex Example" in page
+    assert application.applicant.email in page
 
 
 def test_drafts_are_not_shown_to_staff(client, sign_in, role):

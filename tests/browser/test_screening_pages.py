@@ -1,8 +1,10 @@
 """In headless Chromium: a hiring manager opens a role's candidates, reads one name-blind,
-moves them on through the form, and sees the timeline; every page passes axe-core."""
+moves them on through the form, and sees the timeline; HR reads another name-blind and
+reveals who applied, with a reason; every page passes axe-core."""
 
 from __future__ import annotations
 
+import pyotp
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -61,4 +63,56 @@ def test_a_manager_moves_a_candidate_on_name_blind(page, sifting):
     expect(page.get_by_text(f"{reference} is now: assessment")).to_be_visible()
     expect(page.get_by_text("Robin Candidate").first).to_be_visible()
     expect(page.get_by_text("In sift → Assessment")).to_be_visible()
+    assert serious_axe_violations(page) == []
+
+
+@pytest.fixture(scope="module")
+def hr_sifting(live_app):
+    """An HR user, and another candidate in sift whose CV is named after them."""
+    with live_app.app_context():
+        role = db.session.scalars(select(Role).where(Role.slug == "data-analyst-apprentice")).one()
+        hr = UserFactory(roles=[StaffRole.ADMIN], email="hr.reveal@example.gov.uk")
+        application = ApplicationFactory(
+            applicant=ApplicantFactory(email="jordan.reveal@example.com"),
+            role=role,
+            submitted=True,
+            status=Status.SIFT,
+            full_name="Jordan Revealington",
+        )
+        db.session.commit()
+        return hr.email, hr.totp_secret, application.id, application.reference
+
+
+def test_hr_reads_a_candidate_name_blind_and_reveals_them_with_a_reason(page, hr_sifting):
+    email, secret, application_id, reference = hr_sifting
+    page.goto("/staff/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
+
+    page.goto(f"/staff/applications/{application_id}")
+    expect(page.get_by_role("heading", name=f"Application {reference}")).to_be_visible()
+    expect(page.get_by_text("Revealington")).to_have_count(0)
+    expect(page.get_by_text("jordan.reveal@example.com")).to_have_count(0)
+
+    page.get_by_text("Show name and contact details").first.click()
+    assert serious_axe_violations(page) == []
+    page.get_by_role("button", name="Show name and contact details").click()
+    expect(
+        page.get_by_text("Enter why you need the candidate's name and contact details")
+    ).to_be_visible()
+    expect(page.get_by_text("Revealington")).to_have_count(0)
+
+    page.get_by_text("Show name and contact details").first.click()
+    page.get_by_label("Why do you need them?").fill("To phone them about their right to work")
+    page.get_by_role("button", name="Show name and contact details").click()
+    expect(page.get_by_text(f"You can now see who applied for {reference}")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Name and contact details shown to you")
+    ).to_be_visible()
+    expect(page.get_by_text("Jordan Revealington")).to_be_visible()
+    expect(page.get_by_text("jordan.reveal@example.com")).to_be_visible()
     assert serious_axe_violations(page) == []

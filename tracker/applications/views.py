@@ -283,8 +283,12 @@ def cv_file(application_id: int):
     return send_cv(_own(application_id))
 
 
-def send_cv(application: Application):
-    """:raise 404: when the application has no CV or its file is missing."""
+def send_cv(application: Application, *, download_name: str | None = None):
+    """The CV as an attachment, under ``download_name`` (staff pass a neutral one) or else
+    the applicant's own file name.
+
+    :raise 404: when the application has no CV or its file is missing.
+    """
     if application.cv is None:
         abort(404)
     try:
@@ -298,7 +302,7 @@ def send_cv(application: Application):
         io.BytesIO(path.read_bytes()),
         mimetype=application.cv.media_type,
         as_attachment=True,
-        download_name=application.cv.display_name,
+        download_name=download_name or application.cv.display_name,
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"

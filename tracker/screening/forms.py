@@ -89,7 +89,8 @@ class NoteForm(FlaskForm):
     text = TextAreaField(
         "Add a note for other reviewers",
         description="Staff who can see this candidate read notes. The candidate does not, "
-        "unless they ask for their data.",
+        "unless they ask for their data. During the sift, leave out anything that says who "
+        "the candidate is: other reviewers read the application name-blind.",
         widget=GovTextArea(),
         validators=[
             InputRequired("Enter a note"),
@@ -141,3 +142,17 @@ class ConditionForm(FlaskForm):
         validators=[Optional(), SafeText(label="Note", max_length=500, multiline=True)],
     )
     submit = SubmitField("Mark as met", widget=GovSubmitInput())
+
+
+class RevealIdentityForm(FlaskForm):
+    reason = TextAreaField(
+        "Why do you need them?",
+        description="For example, to phone them about their right to work. This is recorded "
+        "in the audit log. Other reviewers still see the application without them.",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Enter why you need the candidate's name and contact details"),
+            SafeText(label="Reason", max_length=500, multiline=True),
+        ],
+    )
+    submit = SubmitField("Show name and contact details", widget=GovSubmitInput())

@@ -68,3 +68,22 @@ class Score(db.Model):
     evidence: Mapped[str] = mapped_column(Text, default="")
 
     scorecard: Mapped[Scorecard] = relationship(back_populates="scores")
+
+
+class IdentityReveal(db.Model):
+    """An HR user chose to see who a candidate is while the application is name-blind.
+
+    It lasts for that user and that application only: other reviewers still see the
+    application name-blind. Each reveal is also in the audit log, with its reason.
+    """
+
+    __tablename__ = "identity_reveal"
+    __table_args__ = (UniqueConstraint("application_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    revealed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reason: Mapped[str] = mapped_column(String(500))

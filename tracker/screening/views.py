@@ -27,12 +27,13 @@ from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.offers import services as offers
 from tracker.offers.models import ConditionKind
-from tracker.screening import queries, scorecards, services
+from tracker.screening import identity, queries, scorecards, services
 from tracker.screening.forms import (
     BulkMoveForm,
     ConditionForm,
     MoveForm,
     NoteForm,
+    RevealIdentityForm,
     scorecard_form,
 )
 
@@ -187,6 +188,31 @@ def add_note(application_id: int):
     else:
         flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("staff.application", application_id=application_id) + "#notes")
+
+
+@bp.post("/applications/<int:application_id>/reveal")
+@require(Permission.VIEW_CANDIDATE_IDENTITY)
+def reveal_identity(application_id: int):
+    """HR shows themselves who applied, during the sift, with a reason that is audited."""
+    application = _visible(application_id)
+    form = RevealIdentityForm()
+    if form.validate_on_submit():
+        try:
+            identity.reveal_identity(
+                actor=current_user, application=application, reason=form.reason.data
+            )
+        except identity.RevealError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                f"You can now see who applied for {application.reference}. "
+                "This is recorded in the audit log."
+            )
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for("staff.application", application_id=application_id) + "#identity")
 
 
 @bp.post("/applications/<int:application_id>/scorecard")

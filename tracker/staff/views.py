@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,7 +11,6 @@ from tracker.accounts.models import StaffRole
 from tracker.accounts.permissions import Permission, can, require, visible_roles
 from tracker.applications.queries import applications_for_role, find_visible_application
 from tracker.applications.states import (
-    NAME_BLIND,
     REJECTION_REASONS,
     STAFF_LABELS,
     Actor,
@@ -27,10 +26,16 @@ from tracker.notifications.models import Email
 from tracker.offers.services import offer_for
 from tracker.partners import queries as partner_queries
 from tracker.partners.models import Share
+from tracker.screening import identity, scorecards
 from tracker.screening import queries as screening_queries
-from tracker.screening import scorecards
 from tracker.screening import services as screening_services
-from tracker.screening.forms import ConditionForm, MoveForm, NoteForm, scorecard_form
+from tracker.screening.forms import (
+    ConditionForm,
+    MoveForm,
+    NoteForm,
+    RevealIdentityForm,
+    scorecard_form,
+)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -151,9 +156,16 @@ def application(application_id: int):
         emails=emails,
         stage_labels=STAFF_LABELS,
         reason_labels=REJECTION_REASONS,
-        # Name-blind review: identity appears once a candidate is through the sift.
-        show_identity=can(current_user, Permission.VIEW_CANDIDATE_IDENTITY)
-        or found.status not in NAME_BLIND,
+        # Name-blind review (tracker/screening/identity.py): nobody sees who applied during
+        # the sift, HR included, unless this HR user revealed it for this application.
+        show_identity=identity.shows_identity(current_user, found),
+        name_blind=identity.is_name_blind(found),
+        reveal=identity.reveal_for(current_user, found)
+        if identity.may_reveal(current_user)
+        else None,
+        may_reveal=identity.may_reveal(current_user),
+        reveal_form=RevealIdentityForm(),
+        cv_available=identity.may_download_cv(current_user, found),
         guaranteed=screening_services.is_guaranteed(found),
     )
 
@@ -170,7 +182,24 @@ def _timeline(moves, partner_feedback) -> list[tuple[str, object]]:
 @bp.get("/applications/<int:application_id>/cv")
 @require(Permission.VIEW_ROLES)
 def application_cv(application_id: int):
+    """The CV, under a neutral name. During the sift it follows SIFT_CV_ACCESS: a CV usually
+    names its writer.
+
+    Answers 403, with a page that says why, when the candidate is name-blind to this user
+    and CVs are withheld during the sift.
+    """
     found = _visible_application(application_id)
+    if not identity.may_download_cv(current_user, found):
+        # Refused like any 403 (audited), but with a page that says why and what to do.
+        record_event(
+            actor=current_user,
+            action="access.denied",
+            object_type="path",
+            object_id=request.path[:100],
+            details={"method": request.method, "reason": "CV withheld during the sift"},
+        )
+        db.session.commit()
+        return render_template("staff/cv_withheld.html", application=found), 403
     record_event(
         actor=current_user,
         action="application.cv_downloaded",
@@ -178,4 +207,4 @@ def application_cv(application_id: int):
         object_id=found.id,
     )
     db.session.commit()
-    return send_cv(found)
+    return send_cv(found, download_name=identity.cv_download_name(found))
