@@ -1,4 +1,4 @@
-"""What a shortlist export may hold, who may choose each column, and how a cell is made safe.
+"""What a shortlist export may hold, who may choose each column, and how a cell is cleaned.
 
 Pure: no database and no request. This registry is the whole list: a key that is not in it
 is refused. Equality monitoring answers (stored apart, reported only in aggregate) and the
@@ -164,23 +164,35 @@ def choose(keys: Iterable[str], permissions: Iterable[Permission]) -> list[Colum
     return chosen
 
 
-# What a spreadsheet would run as a formula (OWASP's advice on CSV injection), and what
-# neither a spreadsheet nor XML can hold (control characters other than tab and line breaks).
+# What a spreadsheet would run as a formula when it reads a CSV file (OWASP's advice on CSV
+# injection), and what neither a spreadsheet nor XML can hold (control characters other than
+# tab and line breaks).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def escape_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe."""
+    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe.
+
+    Only for CSV, where every cell is text that the spreadsheet interprets. A workbook's string
+    cell is never a formula, so there the apostrophe would only show (as in '+33 1 42 68 53 00).
+    """
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
+def clean_text(text: str) -> str:
+    """A text cell as exported to either format: no control characters."""
+    return _CONTROL.sub("", text)
+
+
 def safe_text(text: str) -> str:
-    """A text cell as exported: no control characters, never a formula."""
-    return escape_formula(_CONTROL.sub("", text))
+    """A CSV text cell: no control characters, never a formula."""
+    return escape_formula(clean_text(text))
 
 
 def row(columns: list[Column], application: Application) -> list[Value]:
-    """One candidate's cells, in the columns' order; text cells made safe."""
+    """One candidate's cells, in the columns' order; text cells without control characters.
+
+    The file writers make the text safe for their format (see files.py)."""
     values = (column.value(application) for column in columns)
-    return [safe_text(v) if isinstance(v, str) else v for v in values]
+    return [clean_text(v) if isinstance(v, str) else v for v in values]
