@@ -68,6 +68,43 @@ def test_a_manager_adds_a_time_and_bad_input_is_explained(client, sign_in):
     assert slot.starts_at.astimezone(clock.UK).strftime("%H:%M") == "10:30"
 
 
+def test_the_same_time_in_the_same_place_cannot_be_added_twice(client, sign_in):
+    role = RoleFactory()
+    sign_in(UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track]))
+    path = f"/staff/roles/{role.id}/slots"
+    day = clock.today() + timedelta(days=10)
+
+    def add(time="14:30", place="Committee room 2, Town Hall", kind="interview"):
+        return client.post(
+            path,
+            data={
+                "csrf_token": csrf_token(client, path),
+                "kind": kind,
+                "day": [str(day.day), str(day.month), str(day.year)],
+                "time": time,
+                "minutes": "45",
+                "place": place,
+                "capacity": "3",
+            },
+        )
+
+    add()
+    refused = add(place="  committee room 2,   Town Hall ")
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "There is already an interview on" in page
+    assert "at 2:30pm at this place, with 3 places. Choose another time or place" in page
+    assert 'href="#time"' in page  # the error summary leads to the start time
+    assert db.session.scalar(select(func.count()).select_from(Slot)) == 1
+
+    # Another time, another place, or an assessment at that time are all different slots.
+    add(time="15:30")
+    add(place="Committee room 3, Town Hall")
+    add(kind="assessment")
+    assert db.session.scalar(select(func.count()).select_from(Slot)) == 4
+
+
 def test_a_candidate_books_rebooks_and_cancels(client):
     role = RoleFactory()
     first, second = SlotFactory(role=role), SlotFactory(role=role, minutes=30)

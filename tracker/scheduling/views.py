@@ -65,7 +65,7 @@ def slots(role_id: int):
             )
         except services.SchedulingError as error:
             db.session.rollback()
-            form.day.errors.append(str(error))
+            getattr(form, error.field or "day").errors.append(str(error))
         else:
             db.session.commit()
             flash("Slot added. Candidates invited to this stage can book it now.")
