@@ -91,22 +91,6 @@ def applications_by_campaign(applicant: Applicant) -> list[tuple[Campaign, list[
     return list(groups.values())
 
 
-def booked_application_ids(applications: list[Application]) -> set[int]:
-    """Which of these applications have a live assessment or interview booking."""
-    from tracker.scheduling.models import Booking
-
-    if not applications:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Booking.application_id).where(
-                Booking.application_id.in_([a.id for a in applications]),
-                Booking.cancelled_at.is_(None),
-            )
-        )
-    )
-
-
 def rejection_reasons(applications: list[Application]) -> dict[int, tuple[list[str], str]]:
     """For each unsuccessful application: the reasons (as the applicant reads them) and the
     feedback given when it was made unsuccessful."""

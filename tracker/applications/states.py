@@ -218,8 +218,9 @@ APPLICANT_LABELS: dict[Status, tuple[str, str]] = {
     ),
     Status.SUBMITTED: ("Submitted", "We will read your application after the closing date."),
     Status.SIFT: ("Being reviewed", "We are reading your application. We will email you."),
-    Status.ASSESSMENT: ("Assessment", "We will email you about your assessment."),
-    Status.INTERVIEW: ("Interview", "We will email you about your interview."),
+    # Pages with the candidate's booking show the booked time instead (see _next_step.html).
+    Status.ASSESSMENT: ("Assessment", "Choose a time for your assessment."),
+    Status.INTERVIEW: ("Interview", "Choose a time for your interview."),
     Status.OFFER: ("Offer made", "We have offered you this apprenticeship. Accept or decline it."),
     Status.PRE_EMPLOYMENT_CHECKS: (
         "Offer accepted",

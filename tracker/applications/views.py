@@ -28,6 +28,7 @@ from tracker.applications.states import APPLICANT_LABELS, TAG_COLOURS, Event, St
 from tracker.catalogue.queries import current_campaign, find_current_role
 from tracker.extensions import db, limiter
 from tracker.offers.services import offer_for
+from tracker.scheduling import services as scheduling
 
 bp = Blueprint("applications", __name__)
 
@@ -80,7 +81,7 @@ def dashboard():
     return render_template(
         "applications/dashboard.html",
         groups=groups,
-        booked=services.booked_application_ids(every),
+        bookings=scheduling.current_bookings(every),
         decisions=services.rejection_reasons([a for a in every if a.status is Status.UNSUCCESSFUL]),
         campaign=current_campaign(today),
         limit=current_app.config["MAX_APPLICATIONS_PER_CAMPAIGN"],
@@ -449,6 +450,7 @@ def view(application_id: int):
         application=application,
         equality_answers=services.equality_answers(application),
         can_withdraw=can(application.status, Event.WITHDRAW),
+        bookings=scheduling.current_bookings([application]),
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can
@@ -132,6 +133,23 @@ def live_booking(application: Application, kind: SlotKind | None = None) -> Book
             Booking.cancelled_at.is_(None),
         )
     )
+
+
+def current_bookings(applications: list[Application]) -> dict[int, Booking]:
+    """Each application's live booking for the stage it is at now, by application id.
+
+    A candidate who booked an assessment and is then invited to interview has a live booking,
+    but not an interview time: that one is not returned.
+    """
+    wanted = {a.id: KIND_FOR_STATUS[a.status] for a in applications if a.status in KIND_FOR_STATUS}
+    if not wanted:
+        return {}
+    bookings = db.session.scalars(
+        select(Booking)
+        .where(Booking.application_id.in_(wanted), Booking.cancelled_at.is_(None))
+        .options(joinedload(Booking.slot))
+    )
+    return {b.application_id: b for b in bookings if b.kind is wanted[b.application_id]}
 
 
 def _release(booking: Booking, now: datetime) -> None:
