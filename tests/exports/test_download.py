@@ -319,3 +319,25 @@ def test_a_head_request_exports_nothing_and_audits_nothing(
     ].endswith(f".{format_}")
     assert response.get_data() == b""
     assert export_events() == []
+
+
+def test_an_application_out_of_the_running_has_no_preference_in_the_export(
+    client, sign_in, hr, role, candidate
+):
+    candidate(reference="REF-0001", preference=1)
+    candidate(
+        status=Status.WITHDRAWN,
+        reference="REF-0002",
+        preference=3,
+        withdrawn_at=clock.utcnow(),
+        withdrawal_reason="other_job",
+    )
+    db.session.commit()
+    sign_in(hr)
+    params = {"role_id": role.id, "columns": ["reference", "preference"]}
+
+    rows = read_csv(download(client, format="csv", **params))
+    values = xlsx_values(read_xlsx(download(client, format="xlsx", **params)))
+
+    assert rows[1:] == [["REF-0001", "1"], ["REF-0002", ""]]
+    assert values[1:] == [["REF-0001", 1], ["REF-0002", None]]

@@ -21,10 +21,25 @@ from sqlalchemy import select
 
 from tracker import clock
 from tracker.applicants.login import applicant_required, current_applicant
-from tracker.applications import eligibility, equality, forms, services, storage, uploads
+from tracker.applications import (
+    eligibility,
+    equality,
+    forms,
+    ranking,
+    services,
+    storage,
+    uploads,
+)
 from tracker.applications.models import Application
 from tracker.applications.sections import SECTIONS
-from tracker.applications.states import APPLICANT_LABELS, TAG_COLOURS, Event, Status, can
+from tracker.applications.states import (
+    APPLICANT_LABELS,
+    TAG_COLOURS,
+    UNRANKED,
+    Event,
+    Status,
+    can,
+)
 from tracker.catalogue.queries import current_campaign, find_current_role
 from tracker.extensions import db, limiter
 from tracker.offers.services import offer_for
@@ -67,6 +82,8 @@ def _status_helpers():
         "equality_questions": equality.QUESTIONS,
         "equality_label": equality.label_for,
         "can_rank": services.can_rank,
+        "unranked": UNRANKED,
+        "rank_label": ranking.rank_label,
     }
 
 
@@ -76,7 +93,11 @@ def dashboard():
     applicant = current_applicant()
     today = clock.today()
     # Every campaign the applicant applied in: an older one may still be at interview.
-    groups = services.applications_by_campaign(applicant)
+    # The live applications in the applicant's order, then those out of the running.
+    groups = [
+        (campaign, ranking.ranked_order(applications))
+        for campaign, applications in services.applications_by_campaign(applicant)
+    ]
     every = [a for _, applications in groups for a in applications]
     return render_template(
         "applications/dashboard.html",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tracker.accounts.permissions import Permission
 from tracker.applications.eligibility import SubjectLevel
-from tracker.applications.states import STAFF_LABELS
+from tracker.applications.states import STAFF_LABELS, UNRANKED
 from tracker.clock import UK
 
 if TYPE_CHECKING:
@@ -59,6 +59,12 @@ def _submitted_on(application: Application) -> date | None:
 
 _IDENTITY = Permission.VIEW_CANDIDATE_IDENTITY
 
+
+def _preference(application: Application) -> int | None:
+    # Withdrawn, unsuccessful or declined: out of the running, so not one of the choices.
+    return None if application.status in UNRANKED else application.preference
+
+
 COLUMNS: dict[str, Column] = {
     column.key: column
     for column in (
@@ -68,7 +74,7 @@ COLUMNS: dict[str, Column] = {
         Column("level", "Level", lambda a: a.role.level),
         Column("stage", "Stage", lambda a: STAFF_LABELS[a.status], default=True),
         Column("submitted", "Submitted on", _submitted_on, default=True),
-        Column("preference", "Preference (1 is first choice)", lambda a: a.preference),
+        Column("preference", "Preference (1 is first choice)", _preference),
         Column("english", "English level", lambda a: _LEVELS.get(a.english_level or "")),
         Column("maths", "Maths level", lambda a: _LEVELS.get(a.maths_level or "")),
         Column(
