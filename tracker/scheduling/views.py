@@ -186,7 +186,7 @@ def calendar(application_id: int):
         minutes=booking.slot.minutes,
         summary=f"{booking.kind.label}: {application.role.title}",
         location=booking.slot.place,
-        description=f"Your {booking.kind.value} for the {application.role.title} apprenticeship.",
+        description=f"Your {booking.kind.value} for the {application.role.title} role.",
         stamp=booking.booked_at,
     )
     return Response(
