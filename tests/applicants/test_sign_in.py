@@ -202,3 +202,11 @@ def test_only_an_applicants_own_pages_are_returned_to(client):
     response = sign_in_applicant(client, ApplicantFactory())
     assert response.headers["Location"].endswith("/applications")
     assert "evil" not in response.headers["Location"]
+
+
+def test_the_sign_in_page_says_each_thing_once(client):
+    page = client.get("/applicant/sign-in").get_data(as_text=True)
+
+    assert page.count("You do not need a password") == 1
+    assert page.count("send you a link") == 1
+    assert "We will also use this address to email you about your applications." in page

@@ -44,6 +44,15 @@ def test_control_characters_go_before_the_formula_check():
     assert safe_text("line one\nline two") == "line one\nline two"
 
 
+def test_a_row_is_cleaned_but_not_escaped_each_file_format_makes_it_safe_its_own_way():
+    role = _Recorder(set(), title="Analyst", level=3, track=_Recorder(set(), name="Digital"))
+    application = _Recorder(set(), role=role, phone="+33 1 42 68 53 00", full_name="\x01=1")
+
+    cells = columns.row([COLUMNS["phone"], COLUMNS["full_name"]], application)
+
+    assert cells == ["+33 1 42 68 53 00", "=1"]
+
+
 def test_no_column_is_an_equality_answer_or_the_date_of_birth():
     equality = {c.key for c in inspect(EqualityAnswers).columns}
     assert not set(COLUMNS) & (equality | {"date_of_birth"})

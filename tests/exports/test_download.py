@@ -123,11 +123,26 @@ def test_cells_a_spreadsheet_would_run_are_plain_text_in_both_formats(
     rows = read_csv(download(client, format="csv", **params))
     sheet = read_xlsx(download(client, format="xlsx", **params))
 
+    # CSV cells are all text that the spreadsheet interprets: the apostrophe keeps it text.
     assert rows[1] == ["'" + name, "'+447911123456"]
+    # A workbook's string cell is never run, so it holds the text exactly as typed (XML reads
+    # a carriage return back as a line feed).
     cell, phone = sheet["A2"], sheet["B2"]
-    # XML reads a carriage return back as a line feed; the apostrophe is what matters.
-    assert (cell.value, cell.data_type) == ("'" + name.replace("\r", "\n"), "s")
-    assert (phone.value, phone.data_type) == ("'+447911123456", "s")
+    assert (cell.value, cell.data_type) == (name.replace("\r", "\n"), "s")
+    assert (phone.value, phone.data_type) == ("+447911123456", "s")
+
+
+def test_an_international_phone_number_shows_no_apostrophe_in_the_workbook(
+    client, sign_in, hr, role, candidate
+):
+    candidate(reference="REF-0001", full_name="Amélie Durand", phone="+33 1 42 68 53 00")
+    db.session.commit()
+    sign_in(hr)
+    params = {"role_id": role.id, "columns": ["full_name", "phone"]}
+
+    values = xlsx_values(read_xlsx(download(client, format="xlsx", **params)))
+
+    assert values[1] == ["Amélie Durand", "+33 1 42 68 53 00"]
 
 
 def test_a_formula_is_stored_as_text_in_the_workbook_itself(client, sign_in, hr, role, candidate):
@@ -145,7 +160,7 @@ def test_a_formula_is_stored_as_text_in_the_workbook_itself(client, sign_in, hr,
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml and "<f " not in xml
     assert 't="inlineStr"' in xml
-    assert "'=HYPERLINK(&quot;x&quot;)" in xml or '\'=HYPERLINK("x")' in xml
+    assert "<t>=HYPERLINK(&quot;x&quot;)</t>" in xml or '<t>=HYPERLINK("x")</t>' in xml
 
 
 def test_a_track_export_is_ordered_by_role_then_reference(client, sign_in, hr, role, track):
@@ -304,3 +319,25 @@ def test_a_head_request_exports_nothing_and_audits_nothing(
     ].endswith(f".{format_}")
     assert response.get_data() == b""
     assert export_events() == []
+
+
+def test_an_application_out_of_the_running_has_no_preference_in_the_export(
+    client, sign_in, hr, role, candidate
+):
+    candidate(reference="REF-0001", preference=1)
+    candidate(
+        status=Status.WITHDRAWN,
+        reference="REF-0002",
+        preference=3,
+        withdrawn_at=clock.utcnow(),
+        withdrawal_reason="other_job",
+    )
+    db.session.commit()
+    sign_in(hr)
+    params = {"role_id": role.id, "columns": ["reference", "preference"]}
+
+    rows = read_csv(download(client, format="csv", **params))
+    values = xlsx_values(read_xlsx(download(client, format="xlsx", **params)))
+
+    assert rows[1:] == [["REF-0001", "1"], ["REF-0002", ""]]
+    assert values[1:] == [["REF-0001", 1], ["REF-0002", None]]

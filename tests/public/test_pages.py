@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import rolled_back
+from tests.factories import CampaignFactory
+from tracker import clock
 from tracker.catalogue.models import Track
 from tracker.extensions import db
+from tracker.templating import long_date
 
 PUBLIC_PAGES = ["/", "/roles", "/accessibility", "/privacy", "/cookies"]
 
@@ -92,3 +98,34 @@ def test_an_unexpected_error_shows_the_500_page_and_saves_nothing(make_app):
     assert "Sorry, there is a problem with the service" in html
     assert "boom" not in html
     assert saved == 0
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_home_page_gives_the_start_date_from_the_catalogue(client, default_catalogue):
+    text = _text(client.get("/").get_data(as_text=True))
+
+    campaign = default_catalogue.campaign
+    assert f"Apprentices start around {long_date(campaign.expected_start)}." in text
+    # No season written into the summary to contradict it (the date is months away).
+    for season in ("summer", "autumn", "winter", "spring", "holidays"):
+        assert season not in text.lower(), season
+
+
+def test_before_opening_the_home_page_gives_every_date(client, app):
+    today = clock.today()
+    CampaignFactory(
+        opens_on=today + timedelta(days=7),
+        closes_on=today + timedelta(days=49),
+        expected_start_on=today + timedelta(days=120),
+    )
+
+    text = _text(client.get("/").get_data(as_text=True))
+
+    assert (
+        f"Applications open on {long_date(today + timedelta(days=7))} and close on "
+        f"{long_date(today + timedelta(days=49))}. Apprentices start around "
+        f"{long_date(today + timedelta(days=120))}."
+    ) in text

@@ -3,6 +3,7 @@ from their dashboard; a full time is refused; the panel sees the adjustments ask
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,12 +13,14 @@ from tests.factories import ApplicationFactory, RoleFactory, SlotFactory, UserFa
 from tests.helpers import csrf_token
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
+from tracker.applications import pipeline
+from tracker.applications.states import Event, Status
 from tracker.extensions import db
 from tracker.notifications.models import Email
 from tracker.notifications.rendering import render_email
 from tracker.scheduling import services
-from tracker.scheduling.models import Booking, Slot
+from tracker.scheduling.models import Booking, Slot, SlotKind
+from tracker.templating import long_datetime
 
 
 def _emails(template: str) -> list[Email]:
@@ -66,6 +69,43 @@ def test_a_manager_adds_a_time_and_bad_input_is_explained(client, sign_in):
     slot = db.session.scalars(select(Slot)).one()
     assert (slot.capacity, slot.booked, slot.minutes) == (3, 0, 45)
     assert slot.starts_at.astimezone(clock.UK).strftime("%H:%M") == "10:30"
+
+
+def test_the_same_time_in_the_same_place_cannot_be_added_twice(client, sign_in):
+    role = RoleFactory()
+    sign_in(UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track]))
+    path = f"/staff/roles/{role.id}/slots"
+    day = clock.today() + timedelta(days=10)
+
+    def add(time="14:30", place="Committee room 2, Town Hall", kind="interview"):
+        return client.post(
+            path,
+            data={
+                "csrf_token": csrf_token(client, path),
+                "kind": kind,
+                "day": [str(day.day), str(day.month), str(day.year)],
+                "time": time,
+                "minutes": "45",
+                "place": place,
+                "capacity": "3",
+            },
+        )
+
+    add()
+    refused = add(place="  committee room 2,   Town Hall ")
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "There is already an interview on" in page
+    assert "at 2:30pm at this place, with 3 places. Choose another time or place" in page
+    assert 'href="#time"' in page  # the error summary leads to the start time
+    assert db.session.scalar(select(func.count()).select_from(Slot)) == 1
+
+    # Another time, another place, or an assessment at that time are all different slots.
+    add(time="15:30")
+    add(place="Committee room 3, Town Hall")
+    add(kind="assessment")
+    assert db.session.scalar(select(func.count()).select_from(Slot)) == 4
 
 
 def test_a_candidate_books_rebooks_and_cancels(client):
@@ -180,3 +220,41 @@ def test_tomorrows_bookings_are_reminded_once(today):
         )
         == 1
     )
+
+
+def _dashboard_text(client) -> str:
+    html = client.get("/applications").get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_dashboard_asks_for_an_interview_time_until_one_is_booked(client):
+    """An assessment booked earlier is not an interview time: invited to interview, the
+    candidate is asked to choose one, then sees the time they booked."""
+    role = RoleFactory()
+    assessment = SlotFactory(role=role, kind=SlotKind.ASSESSMENT, place="Room 1, Town Hall")
+    interview = SlotFactory(role=role, place="Room 2, Town Hall")
+    application = _invited(role, status=Status.ASSESSMENT)
+    sign_in_applicant(client, application.applicant)
+    services.book(applicant=application.applicant, application=application, slot_id=assessment.id)
+    pipeline.move(application, Event.INVITE_TO_INTERVIEW, actor_label="test")
+    booking_page = f"/applications/{application.id}/booking"
+
+    html = client.get("/applications").get_data(as_text=True)
+    text = _dashboard_text(client)
+    assert "Choose a time for your interview" in text
+    assert f'href="{booking_page}">Choose a time for your interview' in html
+    assert "Your interview time" not in text
+    assert "We will email you about your interview" not in text
+    assert "Room 1, Town Hall" not in text
+    view = client.get(f"/applications/{application.id}/view").get_data(as_text=True)
+    assert "Choose a time for your interview" in view
+
+    services.book(applicant=application.applicant, application=application, slot_id=interview.id)
+
+    text = _dashboard_text(client)
+    when = long_datetime(interview.starts_at)
+    assert f"Your interview is on {when} (45 minutes), at Room 2, Town Hall." in text
+    assert "Change your interview time" in text
+    assert "Choose a time for your interview" not in text
+    view = client.get(f"/applications/{application.id}/view").get_data(as_text=True)
+    assert f"Your interview is on <strong>{when}</strong>" in view

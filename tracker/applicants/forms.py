@@ -13,7 +13,9 @@ from tracker.accounts.forms import EMAIL_FORMAT, EMAIL_REQUIRED
 class EmailLinkForm(FlaskForm):
     email = StringField(
         "Email address",
-        description="We will email you a link to sign in. You do not need a password.",
+        # The page above the field already says how the link works and that there is no
+        # password; the hint says what else the address is for.
+        description="We will also use this address to email you about your applications.",
         widget=GovTextInput(),
         # Phones' keyboards add a space after an address; it is not part of it.
         filters=[lambda value: value.strip() if isinstance(value, str) else value],

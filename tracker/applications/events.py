@@ -1,11 +1,19 @@
-"""The emails applicants receive. Each is built from ids when it is sent, not when queued."""
+"""The emails applicants receive. Each is built from ids when it is sent, not when queued.
+
+Role titles are whole job titles ("Applications support apprentice"), so the templates never
+put an article before one ("a Applications...") or "apprenticeship" after it ("... apprentice
+apprenticeship"): they say "the {{ role_title }} role".
+"""
 
 from __future__ import annotations
 
+from tracker import clock
 from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import REJECTION_REASONS
+from tracker.catalogue.queries import current_campaign, published_roles
 from tracker.extensions import db
 from tracker.notifications.rendering import email_template
+from tracker.offers.services import offer_for
 from tracker.templating import long_date, public_url
 
 _EXAMPLE = {
@@ -14,6 +22,9 @@ _EXAMPLE = {
     "closes_on": "30 January 2027",
     "link": "https://apprenticeships.example.gov.uk/applications/1",
     "name": "Alex",
+    "starts_on": "1 September 2027",
+    "needs_adjustments": False,
+    "other_roles_open": True,
 }
 
 
@@ -77,8 +88,26 @@ def draft_reminder(context: dict) -> dict:
     return _about(context["application_id"])
 
 
+def _starts_on(application: Application) -> str:
+    """The start date the offer gave, or (before there is one) the campaign's expected one."""
+    offer = offer_for(application)
+    if offer is not None:
+        return long_date(offer.starts_on)
+    return long_date(application.role.campaign.expected_start_on)
+
+
+def _other_roles_open(application: Application) -> bool:
+    """Whether the applicant could apply for another role today."""
+    today = clock.today()
+    campaign = current_campaign(today)
+    if campaign is None:
+        return False
+    return any(r.is_open(today) and r.id != application.role_id for r in published_roles(campaign))
+
+
 def _with_move(context: dict) -> dict:
-    """The application's details, plus the reasons and feedback given for this move."""
+    """The application's details, plus the reasons and feedback given for this move, and what
+    the stage's email says about the start date, adjustments and other roles."""
     about = _about(context["application_id"])
     entry = (
         db.session.get(TimelineEntry, context["timeline_entry_id"])
@@ -90,11 +119,16 @@ def _with_move(context: dict) -> dict:
     ]
     about["feedback"] = (entry.feedback if entry else None) or ""
     about["dashboard"] = public_url("applications.dashboard")
-    about["booking_link"] = (
-        public_url("scheduling.book", application_id=context["application_id"])
-        if context["application_id"]
-        else "https://apprenticeships.example.gov.uk/applications/1/booking"
-    )
+    about["roles_link"] = public_url("catalogue.roles")
+    about["support_link"] = public_url("public.home") + "#support"
+    if context["application_id"]:
+        application = db.session.get(Application, context["application_id"])
+        about["booking_link"] = public_url("scheduling.book", application_id=application.id)
+        about["starts_on"] = _starts_on(application)
+        about["needs_adjustments"] = bool(application.needs_adjustments)
+        about["other_roles_open"] = _other_roles_open(application)
+    else:
+        about["booking_link"] = "https://apprenticeships.example.gov.uk/applications/1/booking"
     return about
 
 

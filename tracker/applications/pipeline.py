@@ -3,14 +3,16 @@
 Every move is a conditional UPDATE on the status and version the mover saw, so of two people
 moving one application at once exactly one succeeds; then a timeline row, an audit event and,
 where the pipeline says so, one email to the applicant (through the outbox, after commit).
+A move out of the running closes up the applicant's ranking (ranking.py).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import update
 
+from tracker.applications import ranking
 from tracker.applications.models import Application, TimelineEntry
-from tracker.applications.states import TRANSITIONS, Event, Status, next_status
+from tracker.applications.states import TRANSITIONS, UNRANKED, Event, Status, next_status
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
@@ -78,6 +80,11 @@ def move(
     )
     db.session.add(entry)
     db.session.flush()
+    if target in UNRANKED:
+        # Out of the running: the applicant's other applications move up a choice.
+        ranking.close_up(
+            applicant_id=application.applicant_id, campaign_id=application.role.campaign_id
+        )
     template = TRANSITIONS[event].email
     if template is not None:
         queue_email(

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.applicants.models import Applicant
 from tracker.applicants.services import applicant_label
-from tracker.applications import eligibility, pipeline, storage, uploads
+from tracker.applications import eligibility, pipeline, ranking, storage, uploads
 from tracker.applications.models import (
     Application,
     ApplicationAnswer,
@@ -26,6 +26,7 @@ from tracker.applications.sections import BY_KEY, SECTIONS, Section
 from tracker.applications.states import (
     COUNTS_TOWARDS_LIMIT,
     REJECTION_REASONS,
+    UNRANKED,
     Event,
     Status,
     can,
@@ -89,22 +90,6 @@ def applications_by_campaign(applicant: Applicant) -> list[tuple[Campaign, list[
         campaign = application.role.campaign
         groups.setdefault(campaign.id, (campaign, []))[1].append(application)
     return list(groups.values())
-
-
-def booked_application_ids(applications: list[Application]) -> set[int]:
-    """Which of these applications have a live assessment or interview booking."""
-    from tracker.scheduling.models import Booking
-
-    if not applications:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Booking.application_id).where(
-                Booking.application_id.in_([a.id for a in applications]),
-                Booking.cancelled_at.is_(None),
-            )
-        )
-    )
 
 
 def rejection_reasons(applications: list[Application]) -> dict[int, tuple[list[str], str]]:
@@ -174,6 +159,8 @@ def start_application(*, applicant: Applicant, role: Role, today: date) -> Appli
                 Application.applicant_id == applicant.id, Application.role_id == role.id
             )
         ).one()
+    # After the last live application, above any that are out of the running.
+    ranking.close_up(applicant_id=applicant.id, campaign_id=role.campaign_id)
     if application.id and (source := _latest(others)) is not None:
         _copy_equality(source, application)
     _audit(applicant, "application.started", application, role_id=role.id)
@@ -580,25 +567,30 @@ def delete_draft(*, applicant: Applicant, application: Application) -> None:
     _audit(applicant, "application.draft_deleted", application, role_id=application.role_id)
     db.session.delete(application)
     db.session.flush()
-    _renumber(applicant, campaign_id)
-
-
-def _renumber(applicant: Applicant, campaign_id: int) -> None:
-    for position, application in enumerate(campaign_applications(applicant, campaign_id), 1):
-        application.preference = position
-    db.session.flush()
+    ranking.close_up(applicant_id=applicant.id, campaign_id=campaign_id)
 
 
 def move_preference(
     *, applicant: Applicant, application: Application, up: bool, today: date
 ) -> None:
-    """Swap this application with its neighbour in the applicant's ranking.
+    """Swap this application with its neighbour among those still in the running.
 
-    :raise ApplicationError: once the campaign has closed.
+    :raise ApplicationError: once the campaign has closed, or for an application that is no
+        longer in the running (it is not ranked).
     """
     if not can_rank(application.role.campaign, today):
         raise ApplicationError("Applications have closed, so your preferences cannot change")
-    ranked = campaign_applications(applicant, application.role.campaign_id)
+    if application.status in UNRANKED:
+        raise ApplicationError(
+            "This application is no longer being considered, so it has no place in your order"
+        )
+    ranked = [
+        a
+        for a in ranking.ranked_order(
+            campaign_applications(applicant, application.role.campaign_id)
+        )
+        if a.status not in UNRANKED
+    ]
     index = ranked.index(application)
     other = index - 1 if up else index + 1
     if not 0 <= other < len(ranked):
@@ -607,6 +599,7 @@ def move_preference(
     for position, item in enumerate(ranked, 1):
         item.preference = position
     db.session.flush()
+    ranking.close_up(applicant_id=applicant.id, campaign_id=application.role.campaign_id)
 
 
 def remind_about_drafts(*, today: date, days_before: int) -> int:

@@ -61,6 +61,9 @@ AWAITING_DECISION = frozenset({Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT,
 BEFORE_INTERVIEW = frozenset({Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT})
 # Name-blind: reviewers see no identity until a candidate is through the sift.
 NAME_BLIND = frozenset({Status.SUBMITTED, Status.SIFT})
+# No longer in the running: the applicant's ranking skips them (they sink below the live ones,
+# see ranking.py), and staff read "not ranked" rather than a choice number.
+UNRANKED = frozenset({Status.UNSUCCESSFUL, Status.WITHDRAWN, Status.OFFER_DECLINED})
 # Applications that count towards the limit on roles per campaign.
 COUNTS_TOWARDS_LIMIT = frozenset(Status) - {Status.WITHDRAWN}
 
@@ -218,8 +221,9 @@ APPLICANT_LABELS: dict[Status, tuple[str, str]] = {
     ),
     Status.SUBMITTED: ("Submitted", "We will read your application after the closing date."),
     Status.SIFT: ("Being reviewed", "We are reading your application. We will email you."),
-    Status.ASSESSMENT: ("Assessment", "We will email you about your assessment."),
-    Status.INTERVIEW: ("Interview", "We will email you about your interview."),
+    # Pages with the candidate's booking show the booked time instead (see _next_step.html).
+    Status.ASSESSMENT: ("Assessment", "Choose a time for your assessment."),
+    Status.INTERVIEW: ("Interview", "Choose a time for your interview."),
     Status.OFFER: ("Offer made", "We have offered you this apprenticeship. Accept or decline it."),
     Status.PRE_EMPLOYMENT_CHECKS: (
         "Offer accepted",

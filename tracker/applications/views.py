@@ -21,13 +21,29 @@ from sqlalchemy import select
 
 from tracker import clock
 from tracker.applicants.login import applicant_required, current_applicant
-from tracker.applications import eligibility, equality, forms, services, storage, uploads
+from tracker.applications import (
+    eligibility,
+    equality,
+    forms,
+    ranking,
+    services,
+    storage,
+    uploads,
+)
 from tracker.applications.models import Application
 from tracker.applications.sections import SECTIONS
-from tracker.applications.states import APPLICANT_LABELS, TAG_COLOURS, Event, Status, can
+from tracker.applications.states import (
+    APPLICANT_LABELS,
+    TAG_COLOURS,
+    UNRANKED,
+    Event,
+    Status,
+    can,
+)
 from tracker.catalogue.queries import current_campaign, find_current_role
 from tracker.extensions import db, limiter
 from tracker.offers.services import offer_for
+from tracker.scheduling import services as scheduling
 
 bp = Blueprint("applications", __name__)
 
@@ -66,6 +82,8 @@ def _status_helpers():
         "equality_questions": equality.QUESTIONS,
         "equality_label": equality.label_for,
         "can_rank": services.can_rank,
+        "unranked": UNRANKED,
+        "rank_label": ranking.rank_label,
     }
 
 
@@ -75,12 +93,16 @@ def dashboard():
     applicant = current_applicant()
     today = clock.today()
     # Every campaign the applicant applied in: an older one may still be at interview.
-    groups = services.applications_by_campaign(applicant)
+    # The live applications in the applicant's order, then those out of the running.
+    groups = [
+        (campaign, ranking.ranked_order(applications))
+        for campaign, applications in services.applications_by_campaign(applicant)
+    ]
     every = [a for _, applications in groups for a in applications]
     return render_template(
         "applications/dashboard.html",
         groups=groups,
-        booked=services.booked_application_ids(every),
+        bookings=scheduling.current_bookings(every),
         decisions=services.rejection_reasons([a for a in every if a.status is Status.UNSUCCESSFUL]),
         campaign=current_campaign(today),
         limit=current_app.config["MAX_APPLICATIONS_PER_CAMPAIGN"],
@@ -453,6 +475,7 @@ def view(application_id: int):
         application=application,
         equality_answers=services.equality_answers(application),
         can_withdraw=can(application.status, Event.WITHDRAW),
+        bookings=scheduling.current_bookings([application]),
     )
 
 

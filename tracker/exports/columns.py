@@ -1,4 +1,4 @@
-"""What a shortlist export may hold, who may choose each column, and how a cell is made safe.
+"""What a shortlist export may hold, who may choose each column, and how a cell is cleaned.
 
 Pure: no database and no request. This registry is the whole list: a key that is not in it
 is refused. Equality monitoring answers (stored apart, reported only in aggregate) and the
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tracker.accounts.permissions import Permission
 from tracker.applications.eligibility import SubjectLevel
-from tracker.applications.states import STAFF_LABELS
+from tracker.applications.states import STAFF_LABELS, UNRANKED
 from tracker.clock import UK
 
 if TYPE_CHECKING:
@@ -59,6 +59,12 @@ def _submitted_on(application: Application) -> date | None:
 
 _IDENTITY = Permission.VIEW_CANDIDATE_IDENTITY
 
+
+def _preference(application: Application) -> int | None:
+    # Withdrawn, unsuccessful or declined: out of the running, so not one of the choices.
+    return None if application.status in UNRANKED else application.preference
+
+
 COLUMNS: dict[str, Column] = {
     column.key: column
     for column in (
@@ -68,7 +74,7 @@ COLUMNS: dict[str, Column] = {
         Column("level", "Level", lambda a: a.role.level),
         Column("stage", "Stage", lambda a: STAFF_LABELS[a.status], default=True),
         Column("submitted", "Submitted on", _submitted_on, default=True),
-        Column("preference", "Preference (1 is first choice)", lambda a: a.preference),
+        Column("preference", "Preference (1 is first choice)", _preference),
         Column("english", "English level", lambda a: _LEVELS.get(a.english_level or "")),
         Column("maths", "Maths level", lambda a: _LEVELS.get(a.maths_level or "")),
         Column(
@@ -164,23 +170,35 @@ def choose(keys: Iterable[str], permissions: Iterable[Permission]) -> list[Colum
     return chosen
 
 
-# What a spreadsheet would run as a formula (OWASP's advice on CSV injection), and what
-# neither a spreadsheet nor XML can hold (control characters other than tab and line breaks).
+# What a spreadsheet would run as a formula when it reads a CSV file (OWASP's advice on CSV
+# injection), and what neither a spreadsheet nor XML can hold (control characters other than
+# tab and line breaks).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def escape_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe."""
+    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe.
+
+    Only for CSV, where every cell is text that the spreadsheet interprets. A workbook's string
+    cell is never a formula, so there the apostrophe would only show (as in '+33 1 42 68 53 00).
+    """
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
+def clean_text(text: str) -> str:
+    """A text cell as exported to either format: no control characters."""
+    return _CONTROL.sub("", text)
+
+
 def safe_text(text: str) -> str:
-    """A text cell as exported: no control characters, never a formula."""
-    return escape_formula(_CONTROL.sub("", text))
+    """A CSV text cell: no control characters, never a formula."""
+    return escape_formula(clean_text(text))
 
 
 def row(columns: list[Column], application: Application) -> list[Value]:
-    """One candidate's cells, in the columns' order; text cells made safe."""
+    """One candidate's cells, in the columns' order; text cells without control characters.
+
+    The file writers make the text safe for their format (see files.py)."""
     values = (column.value(application) for column in columns)
-    return [safe_text(v) if isinstance(v, str) else v for v in values]
+    return [clean_text(v) if isinstance(v, str) else v for v in values]

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tracker.applications.models import Application
-from tracker.exports.columns import Column, Value, row
+from tracker.exports.columns import Column, Value, row, safe_text
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -36,7 +36,9 @@ def _csv_cell(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        # A spreadsheet opening a CSV file runs text like =HYPERLINK(...) or +44 ... as a
+        # formula, so such text gets a leading apostrophe.
+        return safe_text(value)
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
@@ -61,7 +63,8 @@ def _xlsx_cell(sheet, value: Value, *, bold: bool = False) -> WriteOnlyCell | Va
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         # Always a string cell: openpyxl would otherwise store text starting with = as a
-        # formula. (The text is already escaped; this is the second guard.)
+        # formula. A string cell is never run, so it needs no apostrophe (which would show, as
+        # in '+33 1 42 68 53 00): the text is written exactly as given.
         cell.data_type = "s"
     else:
         cell.number_format = "dd/mm/yyyy"

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can
@@ -22,10 +23,16 @@ from tracker.clock import UK, utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
 from tracker.scheduling.models import Booking, Slot, SlotKind
+from tracker.templating import long_datetime
 
 
 class SchedulingError(ValueError):
-    """Something that cannot be booked or created, with a message for the person asking."""
+    """Something that cannot be booked or created, with a message for the person asking and,
+    where one form field is at fault, that field's name."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 KIND_FOR_STATUS = {Status.ASSESSMENT: SlotKind.ASSESSMENT, Status.INTERVIEW: SlotKind.INTERVIEW}
@@ -46,6 +53,17 @@ def create_slot(
         raise SchedulingError("You do not have permission to create slots")
     if starts_at <= utcnow():
         raise SchedulingError("The slot must start in the future")
+    # Lock the role so that two people adding the same time at once (or a double click) are
+    # checked one after the other.
+    db.session.execute(select(Role.id).where(Role.id == role.id).with_for_update())
+    same = _same_time_and_place(role=role, kind=kind, starts_at=starts_at, place=place)
+    if same is not None:
+        raise SchedulingError(
+            f"There is already an {kind.value} "
+            f"on {long_datetime(same.starts_at)} at this place, with {same.capacity} "
+            f"{'place' if same.capacity == 1 else 'places'}. Choose another time or place",
+            field="time",
+        )
     slot = Slot(
         role_id=role.id,
         kind=kind,
@@ -61,6 +79,27 @@ def create_slot(
     db.session.flush()
     record_event(actor=actor, action="slot.created", object_type="slot", object_id=slot.id)
     return slot
+
+
+def _normalised_place(place: str) -> str:
+    return " ".join(place.split()).casefold()
+
+
+def _same_time_and_place(
+    *, role: Role, kind: SlotKind, starts_at: datetime, place: str
+) -> Slot | None:
+    """A live slot candidates could not tell apart from this one: candidates would see the
+    same time twice, and it would split the places in one room between two lists."""
+    candidates = db.session.scalars(
+        select(Slot).where(
+            Slot.role_id == role.id,
+            Slot.kind == kind,
+            Slot.starts_at == starts_at,
+            Slot.cancelled_at.is_(None),
+        )
+    )
+    wanted = _normalised_place(place)
+    return next((s for s in candidates if _normalised_place(s.place) == wanted), None)
 
 
 def open_slots(application: Application, now: datetime) -> list[Slot]:
@@ -94,6 +133,23 @@ def live_booking(application: Application, kind: SlotKind | None = None) -> Book
             Booking.cancelled_at.is_(None),
         )
     )
+
+
+def current_bookings(applications: list[Application]) -> dict[int, Booking]:
+    """Each application's live booking for the stage it is at now, by application id.
+
+    A candidate who booked an assessment and is then invited to interview has a live booking,
+    but not an interview time: that one is not returned.
+    """
+    wanted = {a.id: KIND_FOR_STATUS[a.status] for a in applications if a.status in KIND_FOR_STATUS}
+    if not wanted:
+        return {}
+    bookings = db.session.scalars(
+        select(Booking)
+        .where(Booking.application_id.in_(wanted), Booking.cancelled_at.is_(None))
+        .options(joinedload(Booking.slot))
+    )
+    return {b.application_id: b for b in bookings if b.kind is wanted[b.application_id]}
 
 
 def _release(booking: Booking, now: datetime) -> None:

@@ -65,7 +65,7 @@ def slots(role_id: int):
             )
         except services.SchedulingError as error:
             db.session.rollback()
-            form.day.errors.append(str(error))
+            getattr(form, error.field or "day").errors.append(str(error))
         else:
             db.session.commit()
             flash("Slot added. Candidates invited to this stage can book it now.")
@@ -186,7 +186,7 @@ def calendar(application_id: int):
         minutes=booking.slot.minutes,
         summary=f"{booking.kind.label}: {application.role.title}",
         location=booking.slot.place,
-        description=f"Your {booking.kind.value} for the {application.role.title} apprenticeship.",
+        description=f"Your {booking.kind.value} for the {application.role.title} role.",
         stamp=booking.booked_at,
     )
     return Response(
