@@ -5,8 +5,8 @@ an applicant's first live choice. The service now closes the ranks up on every s
 (tracker/applications/ranking.py); this renumbers the rankings made before it, in the same
 order: live applications in the applicant's order, then the others.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06 01:00:00
 
 """
