@@ -83,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
     from tracker.celery_app import celery_init_app
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf, db, limiter, migrate, wtforms_helpers
+    from tracker.notifications.mailbox import init_mailbox_forgetting
     from tracker.notifications.outbox import init_outbox
     from tracker.sqlite import init_sqlite_transactions
     from tracker.templating import init_templating
@@ -101,6 +102,7 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     init_outbox()
     init_storage()
+    init_mailbox_forgetting()
     # Import models so that Alembic and the app see every table, and the email templates.
     import tracker.models  # noqa: F401
 
