@@ -29,8 +29,9 @@ from tracker import create_app
 from tracker.accounts.models import StaffRole
 from tracker.extensions import db
 
-# 2**31: one past PostgreSQL's integer ids; 4,300 digits: more than Python's int() accepts.
-OUT_OF_RANGE = [0, -1, 2**31, 2**63, 10**30, "9" * 4300]
+# 2**31: one past PostgreSQL's integer ids; 4,300 digits: more than a float holds; "²": a
+# digit to str.isdigit() that int() refuses.
+OUT_OF_RANGE = [0, -1, 2**31, 2**63, 10**30, "9" * 4300, "²"]
 _SLOT = {
     "kind": "interview",
     "day-day": "3",
