@@ -5,6 +5,9 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import text
+
+from tracker.sqlite import set_foreign_keys
 
 config = context.config
 # Keep the app's own loggers (and pytest's capture) working when migrations run in-process.
@@ -41,9 +44,32 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite rebuilds a table to alter it (batch operations): with foreign keys on, dropping
+        # the old copy would cascade-delete, or refuse, the rows that refer to it. They are off
+        # for the migration only, checked afterwards, and on again before the connection goes
+        # back to the pool.
+        set_foreign_keys(connection, False)
+        try:
+            context.configure(
+                connection=connection, target_metadata=target_db.metadata, **conf_args
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            _refuse_broken_references(connection)
+        finally:
+            if connection.in_transaction():
+                connection.rollback()
+            set_foreign_keys(connection, True)
+
+
+def _refuse_broken_references(connection) -> None:
+    """With enforcement off, a migration could leave a reference to a missing row: say so."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.execute(text("PRAGMA foreign_key_check")).all()
+    connection.rollback()
+    if broken:
+        raise RuntimeError(f"The migration left rows that refer to missing rows: {broken[:10]}")
 
 
 if context.is_offline_mode():

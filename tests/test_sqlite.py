@@ -67,3 +67,33 @@ def test_a_savepoint_on_sqlite_does_not_commit_the_request(tmp_path):
         assert db.session.scalar(select(func.count()).select_from(Applicant)) == 0
         db.session.remove()
         db.engine.dispose()
+
+
+def test_foreign_keys_are_on_and_migrations_keep_related_rows_on_sqlite(tmp_path):
+    """Erasure relies on ON DELETE CASCADE, which SQLite runs only with foreign keys on; and
+    with them on, a migration's table rebuild must not cascade-delete the rows below it."""
+    from flask_migrate import downgrade
+    from sqlalchemy import func, text
+
+    from tests.factories import ApplicationFactory, EqualityAnswersFactory
+    from tracker.applications.models import Application, EqualityAnswers
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fk.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        application = ApplicationFactory(submitted=True)
+        EqualityAnswersFactory(application_id=application.id, sex="female")
+        db.session.commit()
+        db.session.remove()
+
+        downgrade(revision="0010")  # rebuilds the applicant and application tables
+        upgrade()
+
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.scalar(select(func.count()).select_from(Application)) == 1
+        assert db.session.scalar(select(func.count()).select_from(EqualityAnswers)) == 1
+        db.session.execute(text("DELETE FROM application"))
+        assert db.session.scalar(select(func.count()).select_from(EqualityAnswers)) == 0
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()

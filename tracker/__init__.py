@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import PROJECT_ROOT, celery_settings, load_settings
+from tracker.routing import init_routing
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -52,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    init_routing(app)
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -83,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     from tracker.celery_app import celery_init_app
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf, db, limiter, migrate, wtforms_helpers
+    from tracker.notifications.mailbox import init_mailbox_forgetting
     from tracker.notifications.outbox import init_outbox
     from tracker.sqlite import init_sqlite_transactions
     from tracker.templating import init_templating
@@ -101,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     init_outbox()
     init_storage()
+    init_mailbox_forgetting()
     # Import models so that Alembic and the app see every table, and the email templates.
     import tracker.models  # noqa: F401
 

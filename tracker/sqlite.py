@@ -10,6 +10,13 @@ otherwise fail at once with "database is locked" when the worker writes at the s
 Taking the write lock up front makes the other side wait (the driver's 5-second busy
 timeout) instead. That serialises transactions, which is fine for one person trying the
 service locally; production runs on PostgreSQL.
+
+Foreign keys are switched on for every connection: SQLite ignores them (and so never runs
+ON DELETE CASCADE) unless asked, so erasing an applicant would leave their notes, timeline,
+equality answers and sessions behind. The pragma is a no-op inside a transaction, which is
+why it is set at connect time, while the driver is in autocommit mode. Migrations switch
+them off for their own connection (migrations/env.py): SQLite's table rebuilds would
+otherwise cascade-delete the rows of the tables that refer to the one being rebuilt.
 """
 
 from __future__ import annotations
@@ -23,11 +30,25 @@ from sqlalchemy.engine import Engine
 def _on_connect(dbapi_connection, connection_record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def _on_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def set_foreign_keys(connection, enabled: bool) -> None:
+    """Switch foreign key enforcement for one SQLAlchemy connection, outside any transaction
+    (SQLite ignores the pragma inside one); other databases are left alone."""
+    if connection.dialect.name != "sqlite":
+        return
+    if connection.in_transaction():
+        raise RuntimeError("PRAGMA foreign_keys has no effect inside a transaction")
+    # The raw driver connection: going through SQLAlchemy would BEGIN first (see _on_begin).
+    connection.connection.driver_connection.execute(
+        f"PRAGMA foreign_keys = {'ON' if enabled else 'OFF'}"
+    )
 
 
 def init_sqlite_transactions() -> None:

@@ -1,5 +1,8 @@
 """Fixtures for personal-data tests: an applicant whose data is everywhere it can be, and a
-search of every text column of every table, and of the upload folder, for given strings."""
+search of every text column of every table, and of the upload folder, for given strings.
+
+The tests that search the whole database run on PostgreSQL and on SQLite (what `make run`
+uses): ON DELETE CASCADE, say, only runs on SQLite when foreign keys are switched on."""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import text
 
+from tests.conftest import isolate_request_globals
 from tests.factories import (
     ApplicantFactory,
     ApplicationFactory,
@@ -19,7 +24,7 @@ from tests.factories import (
     SlotFactory,
     UserFactory,
 )
-from tracker import clock
+from tracker import clock, create_app
 from tracker.accounts.models import StaffRole
 from tracker.applicants.models import SignInLink
 from tracker.applications import uploads
@@ -34,12 +39,61 @@ from tracker.screening import scorecards
 from tracker.screening import services as screening
 
 TEXT_TYPES = ("character varying", "text", "json", "jsonb", "character")
+# SQLite's declared types for the same columns (VARCHAR(n), TEXT, JSON, CHAR(n)).
+SQLITE_TEXT_TYPES = ("VARCHAR", "TEXT", "JSON", "CHAR")
+
+# Run a test on both databases: @BOTH_DATABASES above it.
+BOTH_DATABASES = pytest.mark.parametrize("app", ["postgresql", "sqlite"], indirect=True)
 
 
-def search_everywhere(needles: list[str], folder: Path) -> list[str]:
-    """Where any of the strings still appears: 'table.column' or 'file name', one per hit."""
-    hits = []
-    columns = db.session.execute(
+@pytest.fixture(scope="session")
+def sqlite_app(app, tmp_path_factory):
+    """The PostgreSQL test app's settings on a migrated SQLite file, as `make run` has it."""
+    path = tmp_path_factory.mktemp("sqlite") / "tracker.sqlite3"
+    settings = {
+        key: app.config[key]
+        for key in (
+            "TESTING",
+            "REDIS_URL",
+            "SERVER_NAME",
+            "WTF_CSRF_ENABLED",
+            "SIGN_IN_LIMIT_PER_IP",
+            "APPLICANT_LINK_LIMIT_PER_EMAIL",
+            "APPLICANT_LINK_LIMIT_PER_IP",
+        )
+    }
+    made = create_app(settings | {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    isolate_request_globals(made)
+    with made.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    yield made
+    with made.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(request, app):
+    """PostgreSQL, unless a test asks for SQLite through BOTH_DATABASES."""
+    if getattr(request, "param", "postgresql") == "sqlite":
+        return request.getfixturevalue("sqlite_app")
+    return app
+
+
+def _text_columns() -> list[tuple[str, str]]:
+    if db.session.get_bind().dialect.name == "sqlite":
+        columns = db.session.execute(
+            text(
+                "SELECT m.name, c.name, upper(c.type) FROM sqlite_master AS m "
+                "JOIN pragma_table_info(m.name) AS c WHERE m.type = 'table' "
+                "AND m.name NOT LIKE 'sqlite_%' AND m.name != 'alembic_version' "
+                "ORDER BY m.name, c.name"
+            )
+        ).all()
+        return [(t, c) for t, c, kind in columns if kind.startswith(SQLITE_TEXT_TYPES)]
+    return db.session.execute(
         text(
             "SELECT table_name, column_name FROM information_schema.columns "
             "WHERE table_schema = 'public' AND data_type = ANY(:types) "
@@ -47,13 +101,25 @@ def search_everywhere(needles: list[str], folder: Path) -> list[str]:
         ),
         {"types": list(TEXT_TYPES)},
     ).all()
+
+
+def _count_matching(table: str, column: str, needle: str) -> int:
+    # SQLite's LIKE ignores case (for ASCII, all the needles are) as PostgreSQL's ILIKE does.
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    match = f'"{column}" LIKE :needle' if sqlite else f'"{column}"::text ILIKE :needle'
+    return db.session.execute(
+        text(f'SELECT count(*) FROM "{table}" WHERE {match}'), {"needle": f"%{needle}%"}
+    ).scalar()
+
+
+def search_everywhere(needles: list[str], folder: Path) -> list[str]:
+    """Where any of the strings still appears: 'table.column' or 'file name', one per hit."""
+    hits = []
+    columns = _text_columns()
     assert len(columns) > 50, "the search found too few columns to be trusted"
     for table, column in columns:
         for needle in needles:
-            found = db.session.execute(
-                text(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE :needle'),
-                {"needle": f"%{needle}%"},
-            ).scalar()
+            found = _count_matching(table, column, needle)
             if found:
                 hits.append(f"{table}.{column} holds {needle!r}")
     for path in Path(folder).rglob("*"):

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests.applications.conftest import sign_in_applicant
 from tests.factories import UserFactory
 from tests.helpers import csrf_token
-from tests.privacy.conftest import search_everywhere
+from tests.privacy.conftest import BOTH_DATABASES, search_everywhere
 from tracker.accounts.models import StaffRole
 from tracker.applicants.models import Applicant
 from tracker.applications.states import Status
@@ -86,6 +86,7 @@ def test_a_subject_access_export_holds_all_of_theirs_and_none_of_anothers(
     )
 
 
+@BOTH_DATABASES
 def test_erasure_leaves_no_trace_and_touches_nobody_else(
     client, sign_in, hr, seed_person, upload_folder
 ):

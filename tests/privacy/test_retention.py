@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tests.factories import CampaignFactory, RoleFactory, UserFactory
-from tests.privacy.conftest import search_everywhere
+from tests.privacy.conftest import BOTH_DATABASES, search_everywhere
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications.models import Application, EqualityAnswers, TimelineEntry
@@ -81,6 +81,7 @@ def _whole_database():
     }
 
 
+@BOTH_DATABASES
 def test_retention_leaves_no_trace_of_those_not_hired(
     seed_person, expired_role, current_role, upload_folder
 ):

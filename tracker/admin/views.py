@@ -20,6 +20,7 @@ from tracker.notifications import queries as email_queries
 from tracker.notifications import services as email_services
 from tracker.notifications.models import Email
 from tracker.notifications.rendering import REGISTRY, render_email
+from tracker.routing import id_arg, page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -181,10 +182,10 @@ def reactivate(user_id: int):
 @bp.get("/audit")
 @require(Permission.READ_AUDIT_LOG)
 def audit():
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     action = request.args.get("action") or None
     text = (request.args.get("q") or "").strip()[:100] or None
-    user_id = request.args.get("user", type=int)
+    user_id = id_arg("user")  # 404 for a number no user can have
     events, page, pages, total = audit_queries.audit_page(
         page=page, action=action, text=text, user_id=user_id
     )

@@ -12,9 +12,7 @@ from tracker.applications.states import PIPELINE_ORDER, STAFF_LABELS
 from tracker.catalogue.models import Role, Track
 from tracker.exports import columns as registry
 from tracker.exports import files
-
-# A database id: digits, and few enough of them to be a PostgreSQL integer.
-_MAX_ID_DIGITS = 9
+from tracker.routing import is_id
 
 
 class _Pick(SelectField):
@@ -38,7 +36,7 @@ class _Id(SelectField):
 
     def pre_validate(self, form):
         value = self.data or ""
-        if value and not (value.isdigit() and len(value) <= _MAX_ID_DIGITS):
+        if value and not is_id(value):
             raise ValidationError(self.message)
 
 

@@ -12,8 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     HiddenField,
-    IntegerField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,40 +21,9 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from tracker.applications.forms import Choice
 from tracker.applications.validators import GovDateField, SafeText
 from tracker.clock import today
+from tracker.fields import IdChoices, WholeNumberField
 from tracker.mentoring.models import LogKind
 from tracker.mentoring.services import LOG_STATUSES
-
-
-class WholeNumberField(IntegerField):
-    """A number typed into a text box, refused in plain English when it is not one."""
-
-    def __init__(self, label: str, *, not_a_number: str, **kwargs):
-        super().__init__(label, widget=GovTextInput(), **kwargs)
-        self.not_a_number = not_a_number
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not str(valuelist[0]).strip():
-            return
-        text = str(valuelist[0]).strip()
-        if not text.isascii() or not text.isdigit():
-            raise ValueError(self.not_a_number)
-        self.data = int(text)
-
-
-class TrackChoices(SelectMultipleField):
-    """Tracks as checkboxes, by id. A value that is not a number is a tampered form: it is
-    refused with the same words as an id that is not in the list."""
-
-    def __init__(self, label: str, **kwargs):
-        super().__init__(label, coerce=int, validate_choice=False, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            self.data = [int(value) for value in valuelist]
-        except ValueError as error:
-            self.data = []
-            raise ValueError("Select tracks from the list") from error
 
 
 class MentorProfileForm(FlaskForm):
@@ -70,8 +37,9 @@ class MentorProfileForm(FlaskForm):
             SafeText(label="About them", max_length=200),
         ],
     )
-    tracks = TrackChoices(
+    tracks = IdChoices(
         "Tracks they know",
+        not_listed="Select tracks from the list",
         description="They are suggested first for apprentices in these tracks. "
         "Select all that apply.",
         widget=GovCheckboxesInput(),

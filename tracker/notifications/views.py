@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from email import policy
-from email.parser import BytesParser
-
 from flask import Blueprint, abort, render_template, request
 
+from tracker.notifications import mailbox
 from tracker.notifications.backends import mailbox_folder
 
 bp = Blueprint("dev_mailbox", __name__, url_prefix="/_dev/mailbox")
@@ -20,31 +18,21 @@ def _only_from_this_machine():
         abort(404)
 
 
-def _read(path):
-    with path.open("rb") as handle:
-        return BytesParser(policy=policy.default).parse(handle)
-
-
-def _messages():
-    folder = mailbox_folder()
-    if not folder.is_dir():
-        return []
-    return sorted(folder.glob("*.eml"), reverse=True)
-
-
 @bp.get("/")
 def index():
-    messages = [(path.name, _read(path)) for path in _messages()[:200]]
-    return render_template("notifications/mailbox.html", messages=messages)
+    newest = mailbox.messages(mailbox_folder())[:200]
+    return render_template(
+        "notifications/mailbox.html", messages=[(path.name, mailbox.read(path)) for path in newest]
+    )
 
 
 @bp.get("/<name>")
 def message(name: str):
     """:raise 404: for a name that is not a message in the mailbox folder."""
-    path = next((p for p in _messages() if p.name == name), None)
+    path = next((p for p in mailbox.messages(mailbox_folder()) if p.name == name), None)
     if path is None:
         abort(404)
-    parsed = _read(path)
+    parsed = mailbox.read(path)
     text = parsed.get_body(preferencelist=("plain",))
     html = parsed.get_body(preferencelist=("html",))
     return render_template(

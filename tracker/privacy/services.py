@@ -1,7 +1,8 @@
 """Retention and erasure: where an applicant's personal data lives, and taking it out.
 
 Retention anonymises: personal details are blanked, free text about the candidate is
-cleared, their CV is deleted and their emails redacted, but each application's role, stages,
+cleared, their CV is deleted and their emails redacted (and the development mailbox's copies
+deleted), but each application's role, stages,
 timeline, scores, where they heard of us, eligibility flags and equality row stay, so reports
 still add up. Erasure removes the applicant and every record about them. Both are safe to run
 again: a second run finds nothing left to change. Verbs flush and never commit; files are
@@ -27,6 +28,7 @@ from tracker.catalogue.models import Campaign, Role
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.mentoring.models import MentorAssignment, MentoringLogEntry, MentorProfile
+from tracker.notifications import mailbox
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import PartnerFeedback, SharedCandidate
 from tracker.scheduling.models import Booking, Slot
@@ -116,8 +118,13 @@ def _email_filter(address: str, application_ids: list[int]):
 
 def _forget_emails(address: str, application_ids: list[int], *, redact: bool) -> None:
     """Unsent emails are dropped; sent and failed ones are redacted (kept as a count for the
-    outbox's figures) or, for erasure, deleted."""
+    outbox's figures) or, for erasure, deleted. The development mailbox's copies of them, and
+    of anything else sent to the address, go after the commit."""
     matching = _email_filter(address, application_ids)
+    mailbox.forget_after_commit(
+        addresses=[address] if address else [],
+        email_ids=db.session.scalars(select(Email.id).where(matching)).all(),
+    )
     db.session.execute(
         delete(Email)
         .where(matching, Email.status.in_((EmailStatus.PENDING, EmailStatus.SENDING)))

@@ -11,12 +11,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import IntegerField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from tracker.applications.forms import Choice
 from tracker.applications.validators import GovDateField, SafeText
 from tracker.clock import UK
+from tracker.fields import WholeNumberField
 
 
 class SlotForm(FlaskForm):
@@ -32,9 +33,9 @@ class SlotForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired("Enter a start time")],
     )
-    minutes = IntegerField(
+    minutes = WholeNumberField(
         "Length in minutes",
-        widget=GovTextInput(),
+        not_a_number="The length must be a whole number of minutes, like 45",
         validators=[
             InputRequired("Enter the length in minutes"),
             NumberRange(5, 600, "The length must be between 5 and 600 minutes"),
@@ -48,9 +49,9 @@ class SlotForm(FlaskForm):
             SafeText(label="Where", max_length=500, multiline=True),
         ],
     )
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         "How many candidates can book this time",
-        widget=GovTextInput(),
+        not_a_number="Places must be a whole number, like 6",
         validators=[
             InputRequired("Enter how many candidates can book"),
             NumberRange(1, 100, "Places must be between 1 and 100"),

@@ -21,6 +21,8 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from tracker.applications.forms import Choice
 from tracker.applications.states import REJECTION_REASONS, TRANSITIONS, Event
 from tracker.applications.validators import GovDateField, SafeText
+from tracker.fields import IdChoices
+from tracker.routing import is_id
 
 REASON_CHOICES = list(REJECTION_REASONS.items())
 
@@ -70,13 +72,14 @@ class MoveForm(_MoveFields):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_version(self, field):
-        if not (field.data or "").isdigit():
+        # Versions count up from 1 in an integer column: anything else was not on the page.
+        if not is_id(field.data or ""):
             raise ValidationError("Reload the page and try again")
 
 
 class BulkMoveForm(_MoveFields):
-    application_ids = SelectMultipleField(
-        "Candidates", coerce=int, validate_choice=False, widget=GovCheckboxesInput()
+    application_ids = IdChoices(
+        "Candidates", not_listed="Select candidates from the list", widget=GovCheckboxesInput()
     )
     submit = SubmitField("Move the selected candidates", widget=GovSubmitInput())
 

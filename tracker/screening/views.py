@@ -27,6 +27,7 @@ from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.offers import services as offers
 from tracker.offers.models import ConditionKind
+from tracker.routing import page_arg
 from tracker.screening import identity, queries, scorecards, services
 from tracker.screening.forms import (
     BulkMoveForm,
@@ -66,7 +67,7 @@ def _filters() -> queries.Filters:
         flags=tuple(f for f in args.getlist("flag") if f in queries.FLAGS),
         reference=args.get("reference", "")[:12],
         sort=args.get("sort", "oldest") if args.get("sort") in queries.SORTS else "oldest",
-        page=int(args["page"]) if args.get("page", "").isdigit() else 1,
+        page=page_arg(),
     )
 
 
