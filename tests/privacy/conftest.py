@@ -35,7 +35,7 @@ from tracker.notifications.models import Email, EmailStatus
 from tracker.partners import services as partners
 from tracker.partners.models import Recommendation
 from tracker.scheduling.models import Booking
-from tracker.screening import scorecards
+from tracker.screening import identity, scorecards
 from tracker.screening import services as screening
 
 TEXT_TYPES = ("character varying", "text", "json", "jsonb", "character")
@@ -173,13 +173,14 @@ def seed_person(upload_folder):
             f"Partner-{key}-comment",
             f"Feedback-{key}-to-applicant",
             f"Adjust-{key}-quiet-room",
+            f"Reveal-{key}-phone-about-right-to-work",
         ]
         role = role or RoleFactory(criteria=["You enjoy solving problems"])
         application = ApplicationFactory(
             applicant=ApplicantFactory(email=email),
             role=role,
             submitted=True,
-            status=Status.ASSESSMENT,
+            status=Status.SIFT,
             full_name=name,
             address_line_1=marks[0],
             phone=marks[1],
@@ -188,6 +189,9 @@ def seed_person(upload_folder):
             heard_about="social_media",
         )
         application.answers[0].answer = marks[2]
+        # HR revealed who applied during the sift, then moved them on to assessment.
+        identity.reveal_identity(actor=reviewer, application=application, reason=marks[8])
+        application.status = Status.ASSESSMENT
         EqualityAnswersFactory(application_id=application.id, sex="female")
         storage_name = uploads.new_storage_name(uploads.PDF)
         uploads.save(upload_folder, storage_name, f"%PDF-1.4 CV of {name}, {email}".encode())

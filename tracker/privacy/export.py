@@ -33,7 +33,7 @@ from tracker.notifications.models import Email
 from tracker.offers.models import Offer
 from tracker.partners.models import PartnerFeedback, SharedCandidate
 from tracker.scheduling.models import Booking
-from tracker.screening.models import CandidateNote, Scorecard
+from tracker.screening.models import CandidateNote, IdentityReveal, Scorecard
 
 _SKIP = {"applicant_id", "token_hash"}
 
@@ -101,6 +101,14 @@ def collect(applicant: Applicant) -> dict:
                     {"written_at": _plain(n.created_at), "note": n.text}
                     for n in _all(
                         select(CandidateNote).where(CandidateNote.application_id == application.id)
+                    )
+                ],
+                "identity_revealed_to_staff": [
+                    {"revealed_at": _plain(r.revealed_at), "reason": r.reason}
+                    for r in _all(
+                        select(IdentityReveal).where(
+                            IdentityReveal.application_id == application.id
+                        )
                     )
                 ],
                 "scores": [

@@ -32,6 +32,7 @@ from tracker.notifications import mailbox
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import PartnerFeedback, SharedCandidate
 from tracker.scheduling.models import Booking, Slot
+from tracker.screening import identity
 from tracker.screening.models import CandidateNote, Score, Scorecard
 
 # Whose data retention removes: everyone the campaign did not hire or is not still
@@ -163,6 +164,7 @@ def anonymise_application(application: Application, *, now: datetime) -> None:
     ids = [application.id]
     db.session.execute(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(ids)))
     db.session.execute(delete(CandidateNote).where(CandidateNote.application_id.in_(ids)))
+    identity.forget_reveals(ids)
     db.session.execute(
         update(TimelineEntry)
         .where(TimelineEntry.application_id.in_(ids))
@@ -286,6 +288,7 @@ def erase_applicant(*, actor: User, applicant: Applicant) -> int:
         )
     ids = [a.id for a in applications]
     _forget_emails(applicant.email, ids, redact=False)
+    identity.forget_reveals(ids)
     # A live mentor assignment holds one of the mentor's places: give it back first.
     for assignment in db.session.scalars(
         select(MentorAssignment).where(

@@ -14,13 +14,14 @@ CV under a neutral name, ``cv-<reference>.<ext>``, never the applicant's own fil
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application
 from tracker.applications.states import NAME_BLIND
+from tracker.audit.models import AuditEvent
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
@@ -28,6 +29,10 @@ from tracker.screening.models import IdentityReveal
 
 CV_NONE = "none"
 CV_NEUTRAL_NAME = "neutral-name"
+
+
+REVEAL_ACTION = "application.identity_revealed"
+REASON_REMOVED = "(removed with the applicant's personal data)"
 
 
 class RevealError(ValueError):
@@ -105,7 +110,7 @@ def reveal_identity(*, actor: User, application: Application, reason: str) -> Id
         ) from error
     record_event(
         actor=actor,
-        action="application.identity_revealed",
+        action=REVEAL_ACTION,
         object_type="application",
         object_id=application.id,
         details={
@@ -115,3 +120,20 @@ def reveal_identity(*, actor: User, application: Application, reason: str) -> Id
         },
     )
     return reveal
+
+
+def forget_reveals(application_ids: list[int]) -> None:
+    """Remove what staff wrote about why they revealed these applicants (for anonymisation and
+    erasure); the audit log keeps that a reveal happened, by whom and when, without the reason."""
+    db.session.execute(
+        delete(IdentityReveal).where(IdentityReveal.application_id.in_(application_ids))
+    )
+    events = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == REVEAL_ACTION,
+            AuditEvent.object_type == "application",
+            AuditEvent.object_id.in_([str(i) for i in application_ids]),
+        )
+    )
+    for event in events:
+        event.details = {**(event.details or {}), "reason": REASON_REMOVED}
