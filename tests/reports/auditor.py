@@ -161,9 +161,18 @@ class _Model:
             constraints=self._constraints,
             bounds=Bounds(0, UNBOUNDED),
             integrality=np.ones(len(self.names)),
+            # HiGHS's presolve (scipy 1.17.1) can report a worse optimum than a table that
+            # fits; without it the search is exact, and these programs are small.
+            options={"presolve": False},
         )
         assert result.success, f"No table fits what is published: {result.message}"
-        return np.round(result.x).astype(int)
+        solution = np.round(result.x).astype(int)
+        # A range is only ever widened by tables that truly fit what is published.
+        fitted = self._constraints.A @ solution
+        assert (solution >= 0).all()
+        assert (fitted >= self._constraints.lb - 1e-6).all()
+        assert (fitted <= self._constraints.ub + 1e-6).all()
+        return solution
 
     def extreme(self, variable: int, sign: int) -> np.ndarray:
         objective = np.zeros(len(self.names))

@@ -5,6 +5,9 @@ published works out each hidden count's range by exact integer programming (audi
 
 from __future__ import annotations
 
+import csv
+import io
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +16,7 @@ from tests.reports import auditor, pages
 from tracker.applications.equality import QUESTIONS
 from tracker.applications.states import Status
 from tracker.reports import equality, queries
+from tracker.reports.tables import to_csv
 
 S = Status
 WIDTH = 5
@@ -76,6 +80,30 @@ def test_a_hidden_count_cannot_be_worked_out_from_a_later_stage_and_the_totals(
     assert page.totals == [13, 13, 5, 0, 0, 0]
 
 
+def test_the_auditor_finds_what_the_old_suppression_gave_away():
+    # What the report used to publish for the example above: the Asian and Black counts
+    # hidden at applied and sift, everything else shown.
+    black, asian = "Black, Black British, Caribbean or African", "Asian or Asian British"
+    old = auditor.Published(
+        tables={
+            ETHNICITY: {
+                asian: [None, None, 5, 0, 0, 0],
+                black: [None, None, 0, 0, 0, 0],
+                "White": [7, 7, 0, 0, 0, 0],
+            }
+        },
+        totals=[13, 13, 5, 0, 0, 0],
+    )
+
+    assert auditor.hidden_ranges(old) == {
+        (ETHNICITY, asian, "Applied"): (5, 6),
+        (ETHNICITY, asian, "Sift"): (5, 6),
+        (ETHNICITY, black, "Applied"): (0, 1),
+        (ETHNICITY, black, "Sift"): (0, 1),
+    }
+    assert set(auditor.too_narrow(old, WIDTH)) == set(auditor.hidden_ranges(old))
+
+
 @st.composite
 def people(draw) -> list[equality.Person]:
     """A few groups of people with small counts at each stage, answering two questions."""
@@ -125,3 +153,27 @@ def test_no_hidden_count_can_be_narrowed_below_five_values(
     # Every count from 1 to 4 is hidden, totals included.
     for counts in [page.totals, *(c for rows in page.tables.values() for c in rows.values())]:
         assert not any(count is not None and 1 <= count < WIDTH for count in counts)
+
+
+@st.composite
+def campaigns(draw) -> list[equality.Person]:
+    """Larger campaigns, with answers to several questions, some answers far more common
+    than others: where only part of each table needs hiding."""
+    keys = draw(st.lists(st.sampled_from(equality.EQUALITY_COLUMNS), min_size=1, max_size=4))
+    people = []
+    for _ in range(draw(st.integers(20, 80))):
+        journey = draw(st.sampled_from(JOURNEYS))
+        # People with the same answers come in groups of 1 to 5, so common answers build up.
+        answers = {key: draw(st.sampled_from([*dict(QUESTIONS[key][1]), None])) for key in keys}
+        people += [equality.Person(journey, answers)] * draw(st.integers(1, 5))
+    return people
+
+
+@settings(max_examples=15, deadline=None)
+@given(found=campaigns())
+def test_no_hidden_count_can_be_narrowed_in_larger_campaigns(found):
+    tables = equality.tables(found)
+    text = to_csv(equality.combined_csv_table(tables))
+    published = auditor.from_csv(list(csv.reader(io.StringIO(text.removeprefix("\ufeff")))))
+
+    assert auditor.too_narrow(published, WIDTH) == {}
