@@ -154,14 +154,13 @@ class _Report:
 
     # The changes that leave everything shown as it is -----------------------------------------
 
-    def table_shift(self, t: int, block: _Block, extra: frozenset[Place] = frozenset()):
+    def table_shift(self, t: int, block: _Block, extra: dict[tuple[int, int], int] | None = None):
         """How far table t could take a shift of the block up and down, shared among its rows
-        hidden over the block (with ``extra`` hidden as well)."""
+        hidden over the block (with ``extra``, more stages as bits by (table, row), hidden)."""
         up = down = 0
         for g in self.rows(t):
-            if self.covered(t, g, block) or all(
-                (t, g, s) in self.hidden or (t, g, s) in extra for s in block.stages
-            ):
+            mask = self._masks[t][g] | (extra or {}).get((t, g), 0)
+            if mask & block.mask == block.mask:
                 up += self.gap(t, g, block)
                 down += self.slack(t, g, block)
         return min(up, _UNLIMITED), min(down, _UNLIMITED)
@@ -265,7 +264,10 @@ class _Report:
                         enough += room(t, g, block)
             picks[direction] = cells
         for cells in (picks[0], picks[1], picks[0] | picks[1]):
-            shares = [self.table_shift(t, block, cells) for t in range(len(self.counts))]
+            extra: dict[tuple[int, int], int] = {}
+            for t, g, stage in cells:
+                extra[t, g] = extra.get((t, g), 0) | 1 << stage
+            shares = [self.table_shift(t, block, extra) for t in range(len(self.counts))]
             width = max(up, min(u for u, _ in shares)) + max(down, min(d for _, d in shares))
             yield self.candidate(width, cells, block.stages)
 
