@@ -9,9 +9,11 @@ People, not applications: an applicant is counted once however many of the campa
 they applied for. They reached a stage if any of their applications did, and their answer is
 the latest one they gave.
 
-Counts from 1 to 4 are hidden, and a second count wherever the "All applicants" row would
-let someone work the first out (suppression.py). A percentage is shown only where its count
-and its row's number of applicants are both shown: otherwise it would give them away.
+Counts from 1 to 4 are hidden, and more counts (or totals) wherever what is shown would let
+someone narrow a hidden count down to fewer than 5 values: the "All applicants" row, the
+other tables sharing it, and the stages being nested (stage_suppression.py). A percentage is
+shown only where its count and its row's number of applicants are both shown: otherwise it
+would give them away.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 from tracker.applications.equality import QUESTIONS
 from tracker.applications.forms import YES_NO_NOT_SURE
 from tracker.applications.states import Status
-from tracker.reports import suppression
+from tracker.reports import stage_suppression, suppression
+from tracker.reports.funnel import REQUIRED
 from tracker.reports.tables import HIDDEN, Column, Kind, Table, display, percent
 
 STAGES: tuple[Status, ...] = (
@@ -42,6 +45,12 @@ STAGE_LABELS: dict[Status, str] = {
     Status.OFFER: "Offer",
     Status.HIRED: "Hired",
 }
+# The stage everyone at each stage must have reached first (funnel.REQUIRED): interview can
+# follow sift directly, so assessment and interview both come under sift.
+PARENTS: tuple[int | None, ...] = tuple(
+    max((STAGES.index(s) for s in REQUIRED[stage] if s in STAGES and s != stage), default=None)
+    for stage in STAGES
+)
 NOT_ANSWERED = "Not answered"
 EVERYONE = "All applicants"
 
@@ -155,31 +164,36 @@ def _row(label: str, counts: list[int], hidden: set[int] | frozenset[int]) -> Ro
     return Row(label, tuple(cells))
 
 
-def table_for(measure: Measure, people: Iterable[Person]) -> EqualityTable:
-    labels = [label for _, label in measure.answers] + [NOT_ANSWERED]
+def _counts(measure: Measure, people: Iterable[Person]) -> list[list[int]]:
+    """People reaching each stage, one row per answer and a last row for "Not answered"."""
     index = {code: n for n, (code, _) in enumerate(measure.answers)}
-    counts = [[0] * len(STAGES) for _ in labels]
+    counts = [[0] * len(STAGES) for _ in range(len(measure.answers) + 1)]
     # People alike (the same answer, the same stages) are counted together: few kinds.
     kinds = Counter((person.answers.get(measure.key), person.reached) for person in people)
     for (answer, reached), number in kinds.items():
-        row = counts[index.get(answer, len(labels) - 1)]
+        row = counts[index.get(answer, len(measure.answers))]
         for column, stage in enumerate(STAGES):
             if stage in reached:
                 row[column] += number
-    # Stages are nested (everyone at interview also applied), so a row has no total to add
-    # up to; each stage's total over the answers is shown, in the "All applicants" row.
-    hidden = suppression.suppress(counts, row_totals=False, column_totals=True)
-    rows = tuple(
-        _row(label, counts[r], {c for c in range(len(STAGES)) if hidden.cell(r, c)})
-        for r, label in enumerate(labels)
-    )
-    totals = [sum(row[column] for row in counts) for column in range(len(STAGES))]
-    return EqualityTable(measure, rows, _row(EVERYONE, totals, hidden.column_totals))
+    return counts
 
 
 def tables(people: Iterable[Person]) -> list[EqualityTable]:
+    """Every measure's table. They are hidden together: each splits the same people, so the
+    "All applicants" row is the same in all of them and is hidden alike."""
     everyone = list(people)
-    return [table_for(measure, everyone) for measure in MEASURES]
+    counts = [_counts(measure, everyone) for measure in MEASURES]
+    totals = [sum(1 for person in everyone if stage in person.reached) for stage in STAGES]
+    hidden = stage_suppression.suppress(counts, totals, PARENTS)
+    found = []
+    for t, measure in enumerate(MEASURES):
+        labels = [label for _, label in measure.answers] + [NOT_ANSWERED]
+        rows = tuple(
+            _row(label, counts[t][r], {c for c in range(len(STAGES)) if hidden.cell(t, r, c)})
+            for r, label in enumerate(labels)
+        )
+        found.append(EqualityTable(measure, rows, _row(EVERYONE, totals, hidden.totals)))
+    return found
 
 
 # CSV --------------------------------------------------------------------------------------
