@@ -35,6 +35,7 @@ from tracker.screening.forms import (
     NoteForm,
     scorecard_form,
 )
+from tracker.staff.views import render_application
 
 bp = Blueprint("screening", __name__, url_prefix="/staff")
 
@@ -166,13 +167,14 @@ def move(application_id: int):
             )
         except services.MoveError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            form.event.errors.append(str(error))
+            # The page shows the application as it is now: a second try starts from there.
+            form.version.data = str(application.version)
         else:
             db.session.commit()
             flash(f"{application.reference} is now: {STAFF_LABELS[application.status].lower()}.")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id))
+            return redirect(url_for("staff.application", application_id=application_id))
+    return render_application(application, move_form=form)
 
 
 @bp.post("/applications/<int:application_id>/notes")
@@ -184,9 +186,8 @@ def add_note(application_id: int):
         services.add_note(actor=current_user, application=application, text=form.text.data)
         db.session.commit()
         flash("Note added.")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id) + "#notes")
+        return redirect(url_for("staff.application", application_id=application_id) + "#notes")
+    return render_application(application, note_form=form)
 
 
 @bp.post("/applications/<int:application_id>/scorecard")
@@ -211,9 +212,8 @@ def score(application_id: int):
         else:
             db.session.commit()
             flash("Your scores are submitted. You can now see other reviewers' scores.")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id) + "#scores")
+        return redirect(url_for("staff.application", application_id=application_id) + "#scores")
+    return render_application(application, scores_form=form)
 
 
 @bp.post("/applications/<int:application_id>/conditions/<kind>")
