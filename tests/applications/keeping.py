@@ -14,8 +14,14 @@ _TEXT_INPUTS = {"text", "tel", "email", "number", "search", "url", "date", "time
 
 
 class _Controls(HTMLParser):
-    def __init__(self) -> None:
+    """The controls of the forms that post to ``action`` (a form with no action posts to the
+    page's own address, ``page_path``); all the page's controls if ``action`` is None."""
+
+    def __init__(self, action: str | None = None, page_path: str | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self._action = action
+        self._page_path = page_path
+        self._in_target = action is None
         self.values: dict[str, list[str]] = {}
         self.files: list[str] = []
         # Controls that offer choices: a value that is not one of them cannot be shown back.
@@ -29,6 +35,12 @@ class _Controls(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if tag == "form" and self._action is not None:
+            address = attributes.get("action") or self._page_path or ""
+            action = address.split("#")[0].split("?")[0]
+            self._in_target = action == self._action
+        if not self._in_target:
+            return
         name = attributes.get("name")
         if tag == "input":
             kind = (attributes.get("type") or "").lower()
@@ -54,6 +66,8 @@ class _Controls(HTMLParser):
             self.values[self._textarea][-1] += data
 
     def handle_endtag(self, tag):
+        if tag == "form" and self._action is not None:
+            self._in_target = False
         if tag == "textarea" and self._textarea:
             # HTML drops one newline straight after <textarea>, so a page may start with one.
             text = self.values[self._textarea][-1]
@@ -69,8 +83,8 @@ def shown_values(page: str) -> tuple[dict[str, list[str]], list[str]]:
     return parser.values, parser.files
 
 
-def _read(page: str) -> _Controls:
-    parser = _Controls()
+def _read(page: str, action: str | None = None, page_path: str | None = None) -> _Controls:
+    parser = _Controls(action, page_path)
     parser.feed(page)
     parser.close()
     return parser
@@ -84,14 +98,23 @@ def as_list(value) -> list[str]:
     return [str(value)]
 
 
-def lost_values(page: str, posted: dict, *, invalid: str, skip=frozenset()) -> dict:
+def lost_values(
+    page: str,
+    posted: dict,
+    *,
+    invalid: str,
+    skip=frozenset(),
+    action: str | None = None,
+    page_path: str | None = None,
+) -> dict:
     """The posted values the page does not show back.
 
     The wrong answer is shown back too, so it can be corrected rather than typed again,
     unless it was a choice that is not among the options (which no page can show).
     Radios and checkboxes are compared as sets (their order on the page is the options').
+    Only the form that posts to ``action`` is read, if given (a page may have several).
     """
-    parser = _read(page)
+    parser = _read(page, action, page_path)
     shown = parser.values
     lost = {}
     for name, value in posted.items():

@@ -20,6 +20,7 @@ from tests.applications.journey import ADULT
 from tests.applications.keeping import lost_values, shown_values
 from tests.applications.test_cv import upload
 from tests.factories import (
+    PASSWORD,
     ApplicationFactory,
     PartnerOrganisationFactory,
     RoleFactory,
@@ -31,6 +32,7 @@ from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
 from tracker.extensions import db, limiter
+from tracker.offers import services as offers
 from tracker.partners import fields as share_fields
 from tracker.partners import services as partner_services
 from tracker.screening import scorecards
@@ -460,6 +462,87 @@ STAFF_PAGES += [
     ),
 ]
 
+
+def _open_anonymous(path: str) -> Callable[[dict], str]:
+    return lambda env: path
+
+
+def _open_staff_sign_in(env: dict) -> str:
+    env["staff"] = UserFactory(roles=[StaffRole.HIRING_MANAGER])
+    db.session.commit()
+    return "/staff/sign-in"
+
+
+def _open_data_requests(env: dict) -> str:
+    _signed_in(env, _staff(env, StaffRole.ADMIN))
+    return "/staff/data-requests"
+
+
+def _open_assign_mentor(env: dict) -> str:
+    env["mentor"] = MentorProfileFactory(tracks=[env["role"].track])
+    apprentice = hired(env["role"])
+    # A change of mentor, which asks why.
+    env["current"] = assigned(apprentice, MentorProfileFactory(tracks=[env["role"].track]))
+    _signed_in(env, _staff(env, StaffRole.ADMIN))
+    return f"/staff/apprentices/{apprentice.id}/mentor"
+
+
+def _open_condition(env: dict) -> tuple[str, str]:
+    page, _ = _open_candidate("conditions", Status.PRE_EMPLOYMENT_CHECKS)(env)
+    offers.record_offer(
+        actor=env["staff"],
+        application=env["candidate"],
+        starts_on=clock.today() + timedelta(days=30),
+    )
+    db.session.commit()
+    return page, f"{page}/conditions/references"
+
+
+# Forms of one or two fields: what is kept is the wrong answer itself, or the other field.
+STAFF_PAGES += [
+    Page(
+        "condition",
+        _open_condition,
+        lambda env: {"note": "Two references received <by email>"},
+        lambda env: {"note": "n" * 501},
+    ),
+    Page(
+        "applicant-sign-in",
+        _open_anonymous("/applicant/sign-in"),
+        lambda env: {"email": "new-applicant@example.com"},
+        lambda env: {"email": "new-applicant@example"},
+    ),
+    Page(
+        "staff-sign-in",
+        _open_staff_sign_in,
+        lambda env: {"email": env["staff"].email, "password": PASSWORD},
+        lambda env: {"password": "not the password"},
+        never_shown=frozenset({"password"}),
+    ),
+    Page(
+        "forgotten-password",
+        _open_anonymous("/staff/password/forgotten"),
+        lambda env: {"email": "someone@example.gov.uk"},
+        lambda env: {"email": "someone@"},
+    ),
+    Page(
+        "data-request",
+        _open_data_requests,
+        lambda env: {"email": env["applicant"].email},
+        lambda env: {"email": "applicant@"},
+    ),
+    Page(
+        "assign-mentor",
+        _open_assign_mentor,
+        lambda env: {
+            "mentor": str(env["mentor"].id),
+            "current": str(env["current"].id),
+            "reason": "Works near the apprentice's team",
+        },
+        lambda env: {"mentor": "999999", "reason": "r" * 501},
+    ),
+]
+
 PAGES = {page.name: page for page in [*APPLICANT_PAGES, *STAFF_PAGES]}
 
 
@@ -509,7 +592,15 @@ def test_one_wrong_answer_keeps_everything_else_typed(env, page_name, bad_field)
     html = response.get_data(as_text=True)
     assert response.status_code == 200, (response.status_code, response.location)
     assert "There is a problem" in html
-    assert lost_values(html, posted, invalid=bad_field, skip=page.never_shown) == {}
+    lost = lost_values(
+        html,
+        posted,
+        invalid=bad_field,
+        skip=page.never_shown,
+        action=path,
+        page_path=form_page if form_page == path else path,
+    )
+    assert lost == {}
     # What was typed is shown as text, never as markup.
     assert SCRIPT not in html
 
@@ -570,3 +661,13 @@ def test_a_refused_file_says_it_must_be_chosen_again(client, signed_in, role):
     # Asked to choose a file, having chosen none, there is nothing to choose again.
     skipped = client.get(f"/applications/{application.id}/cv").get_data(as_text=True)
     assert "Choose it again" not in skipped
+
+
+def test_only_the_form_that_was_posted_is_read():
+    page = """<form action="/sign-out" method="post"><input name="note" value="x"></form>
+    <form action="/notes#add" method="post"><input name="note" value="kept"></form>"""
+
+    assert lost_values(page, {"note": "kept"}, invalid="", action="/notes") == {}
+    assert lost_values(page, {"note": "x"}, invalid="", action="/notes") == {
+        "note": {"typed": ["x"], "shown": ["kept"]}
+    }

@@ -241,6 +241,5 @@ def meet_condition(application_id: int, kind: str):
                 if hired
                 else "Condition recorded."
             )
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id) + "#offer")
+        return redirect(url_for("staff.application", application_id=application_id) + "#offer")
+    return render_application(application, condition_form=form, condition_kind=kind)

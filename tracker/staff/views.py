@@ -126,10 +126,23 @@ def application(application_id: int):
     return render_application(_visible_application(application_id))
 
 
-def render_application(found, *, move_form=None, scores_form=None, note_form=None):
+def render_application(
+    found,
+    *,
+    move_form=None,
+    scores_form=None,
+    note_form=None,
+    condition_form=None,
+    condition_kind: str | None = None,
+):
     """The application's page. After a refused form, pass it: the page shows its errors and
-    everything typed in it, so nothing is lost to one mistake."""
-    refused = next((f for f in (move_form, scores_form, note_form) if f is not None), None)
+    everything typed in it, so nothing is lost to one mistake. A condition's form is one of
+    several on the page: ``condition_kind`` says which."""
+    forms = (move_form, scores_form, note_form, condition_form)
+    refused = next((f for f in forms if f is not None), None)
+    if condition_form is not None:
+        # The error summary leads to this condition's own note box.
+        condition_form.note.error_anchor = f"note-{condition_kind}"
     if move_form is None:
         move_form = MoveForm(formdata=None, data={"version": found.version})
     move_form.set_events(events_from(found.status, Actor.STAFF, manual_only=True))
@@ -155,7 +168,8 @@ def render_application(found, *, move_form=None, scores_form=None, note_form=Non
         summary=scorecards.summarise(found),
         scale=scorecards.SCALE,
         offer=offer_for(found),
-        condition_form=ConditionForm(formdata=None),
+        condition_form=condition_form or ConditionForm(formdata=None),
+        refused_condition=condition_kind if condition_form is not None else None,
         note_form=note_form or NoteForm(formdata=None),
         emails=emails,
         stage_labels=STAFF_LABELS,
