@@ -56,6 +56,10 @@ class Page:
     # For fields named by ids made in the test (a question's, a criterion's): names for the
     # bad answers, in the order bad() gives them.
     positions: tuple[str, ...] = ()
+    # A form that asks (GET) rather than changes (POST), such as a search.
+    method: str = "post"
+    # Where the form says it goes, if not where it was submitted (a button's formaction).
+    action: str | None = None
 
 
 # --- Applicant forms ---------------------------------------------------------------------
@@ -498,8 +502,28 @@ def _open_condition(env: dict) -> tuple[str, str]:
     return page, f"{page}/conditions/references"
 
 
+def _open_shortlist(env: dict) -> str:
+    role = env["role"]
+    ApplicationFactory(role=role, submitted=True, status=Status.SIFT)
+    _signed_in(env, _staff(env, StaffRole.HIRING_MANAGER, tracks=[role.track]))
+    return "/staff/exports/shortlist"
+
+
 # Forms of one or two fields: what is kept is the wrong answer itself, or the other field.
 STAFF_PAGES += [
+    Page(
+        "shortlist",
+        _open_shortlist,
+        lambda env: {
+            "role_id": str(env["role"].id),
+            "status": "sift",
+            "columns": ["reference", "stage"],
+            "format": "csv",
+        },
+        lambda env: {"status": "draft", "columns": [], "format": "pdf"},
+        method="get",
+        action="/staff/exports/shortlist/download",
+    ),
     Page(
         "condition",
         _open_condition,
@@ -546,6 +570,13 @@ STAFF_PAGES += [
 PAGES = {page.name: page for page in [*APPLICANT_PAGES, *STAFF_PAGES]}
 
 
+def _submit(client, page: Page, form_page: str, path: str, values: dict):
+    if page.method == "get":
+        return client.get(path, query_string=values)
+    data = {"csrf_token": csrf_token(client, form_page), **values}
+    return client.post(path, data=data, follow_redirects=True)
+
+
 def _paths(opened: str | tuple[str, str]) -> tuple[str, str]:
     return (opened, opened) if isinstance(opened, str) else opened
 
@@ -584,9 +615,7 @@ def test_one_wrong_answer_keeps_everything_else_typed(env, page_name, bad_field)
     posted = {**valid, bad_field: bad[bad_field]}
     client = env["client"]
 
-    response = client.post(
-        path, data={"csrf_token": csrf_token(client, form_page), **posted}, follow_redirects=True
-    )
+    response = _submit(client, page, form_page, path, posted)
     db.session.rollback()
 
     html = response.get_data(as_text=True)
@@ -597,8 +626,8 @@ def test_one_wrong_answer_keeps_everything_else_typed(env, page_name, bad_field)
         posted,
         invalid=bad_field,
         skip=page.never_shown,
-        action=path,
-        page_path=form_page if form_page == path else path,
+        action=page.action or path,
+        page_path=path,
     )
     assert lost == {}
     # What was typed is shown as text, never as markup.
@@ -612,9 +641,7 @@ def test_the_valid_answers_above_are_accepted(env, page_name):
     page = PAGES[page_name]
     form_page, path = _paths(page.open(env))
     client = env["client"]
-    data = {"csrf_token": csrf_token(client, form_page), **page.valid(env)}
-
-    response = client.post(path, data=data, follow_redirects=True)
+    response = _submit(client, page, form_page, path, page.valid(env))
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[:3000]
