@@ -1,6 +1,7 @@
 """In headless Chromium: a hiring manager opens a role's candidates, reads one name-blind,
-moves them on through the form, and sees the timeline; HR reads another name-blind and
-reveals who applied, with a reason; every page passes axe-core."""
+moves them on through the form (after one refused move, which keeps what they typed), and
+sees the timeline; HR reads another name-blind and reveals who applied, with a reason; every
+page passes axe-core."""
 
 from __future__ import annotations
 
@@ -58,6 +59,17 @@ def test_a_manager_moves_a_candidate_on_name_blind(page, sifting):
     expect(page.get_by_text("Robin Candidate")).to_have_count(0)
     assert serious_axe_violations(page) == []
 
+    # A refused move comes back with its error and everything typed.
+    feedback = page.get_by_label("Feedback for the applicant (optional)")
+    page.get_by_label("Mark unsuccessful").check()
+    feedback.fill("Say more about x < y next time")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Select at least one reason")).to_be_visible()
+    expect(feedback).to_have_value("Say more about x < y next time")
+    assert serious_axe_violations(page) == []
+
+    feedback.fill("")
     page.get_by_label("Invite to assessment").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text(f"{reference} is now: assessment")).to_be_visible()

@@ -105,7 +105,8 @@ def test_a_share_of_30_with_3_partner_users_queues_3_emails(
     [
         ({"organisation": 0}, "Select the employer partner"),
         ({"purpose": ""}, "Enter what you are asking the partner to do"),
-        ({"purpose": "<script>x</script>"}, "What you are asking"),
+        # Markup is text, escaped when shown; characters that reorder text are refused.
+        ({"purpose": "Assessment \u202eday"}, "What you are asking must not include hidden"),
         ({"due_on": ["", "", ""]}, "Enter the date feedback is due by"),
         ({"due_on": ["31", "2", "2027"]}, "Due date must be a real date"),
         ({"criteria": ""}, "Enter at least one criterion"),

@@ -62,11 +62,18 @@ def _check_access(access: Access) -> None:
 
 def _apply_access(user: User, access: Access) -> None:
     _check_access(access)
-    user.roles = [UserRole(role=role) for role in sorted(access.roles, key=lambda r: r.value)]
+    # Rows the user keeps are reused: a new row beside the old one would be inserted before
+    # the old one is deleted, and break the unique constraints.
+    kept_roles = {row.role: row for row in user.roles}
+    user.roles = [
+        kept_roles.get(role) or UserRole(role=role)
+        for role in sorted(access.roles, key=lambda r: r.value)
+    ]
     manager = StaffRole.HIRING_MANAGER in access.roles
+    kept_scopes = {(row.track_id, row.role_id): row for row in user.scopes}
     user.scopes = (
-        [ManagerScope(track_id=t) for t in sorted(access.track_ids)]
-        + [ManagerScope(role_id=r) for r in sorted(access.role_ids)]
+        [kept_scopes.get((t, None)) or ManagerScope(track_id=t) for t in sorted(access.track_ids)]
+        + [kept_scopes.get((None, r)) or ManagerScope(role_id=r) for r in sorted(access.role_ids)]
         if manager
         else []
     )

@@ -38,17 +38,35 @@ __all__ = [
     "SafeText",
     "WordLimit",
     "clean_text",
-    "contains_markup",
     "normalise_phone",
     "normalise_postcode",
     "unusual_character",
     "word_count",
 ]
 
-# Control (Cc), formatting (Cf: zero-width and bidi characters, BOM), private-use (Co),
-# surrogate (Cs) and unassigned (Cn) characters have no place in what a person types. They
-# hide or reorder text for staff reading it, and PostgreSQL cannot store NUL at all.
-UNUSUAL_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+# What a person types is accepted as Unicode text: letters and marks in any script, emoji
+# (including the zero-width joiners and variation selectors that join 'woman' and 'laptop'
+# into one picture, and the tag characters in the flags of Wales and Scotland), and '<', '>'
+# and '&'. Markup is harmless because every page and email escapes what it shows. What is
+# refused is what makes the text mean something other than what staff see, or cannot be
+# stored:
+# - control characters (PostgreSQL cannot store NUL; escape sequences drive terminals and
+#   break spreadsheet exports), apart from newline and tab in multiline text;
+# - bidirectional embeddings, overrides and isolates, which display text reordered
+#   ('Trojan Source'); the left-to-right and right-to-left marks are ordinary in Arabic
+#   and Hebrew and are allowed;
+# - the deprecated format characters and interlinear annotations, which hide text;
+# - surrogates (not characters at all) and noncharacters (reserved for software's own use).
+# Unassigned code points are allowed: a phone's keyboard has emoji newer than Python's
+# Unicode tables.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_HIDING_FORMAT = frozenset("\u206a\u206b\u206c\u206d\u206e\u206f\ufff9\ufffa\ufffb")
+
+# Invisible characters that change nothing a reader sees but would make 'Al\u200bex' a
+# different name from 'Alex' to a search: they arrive by copying from web pages and word
+# processors, and are removed in cleaning rather than refused (the applicant cannot see them
+# to take them out). Zero-width space, word joiner, byte order mark and soft hyphen.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 # Line breaks a browser, a paste or another system might send, including Unicode's own.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
@@ -56,15 +74,6 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 # Tabs and every Unicode space separator (Zs: no-break space from word processors,
 # ideographic space from CJK keyboards) become an ordinary space.
 _SPACES = re.compile(r"[\t\u0020\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-
-# What HTML parsers treat as the start of a tag, comment, declaration or processing
-# instruction: '<' followed immediately by a letter, '/', '!' or '?'. '3 < 5' and '<3' are
-# ordinary text. Entities are looked for too, so '&lt;script&gt;' can't sneak past a second
-# unescape somewhere downstream.
-_MARKUP = re.compile(
-    r"<[a-z!/?]|&#[0-9]|&#x[0-9a-f]|&[a-z][a-z0-9]*;",
-    re.IGNORECASE | re.ASCII,
-)
 
 # The Royal Mail format, without the space: outward code (A9, A99, A9A, AA9, AA99, AA9A)
 # then inward code (9AA). Letter restrictions are Royal Mail's: Q, V and X never come first;
@@ -81,6 +90,19 @@ _POSTCODE = re.compile(
 _PHONE_CHARACTERS = re.compile(r"\+?[0-9 ()\-.]+")
 PHONE_MAX_LENGTH = 20
 
+# Ofcom's numbers for TV, film and examples, as national significant numbers: 01632 960xxx,
+# 07700 900xxx, 0808 157 0xxx, 0909 879 0xxx, 0306 999 0xxx and the geographic ranges
+# (020 7946 0xxx, 0113 496 0xxx ...). libphonenumber calls them invalid, yet they are the
+# examples GOV.UK prints, and nobody's real number: an error message suggesting one and then
+# refusing it would be absurd, and suggesting a real number would invite calls to a stranger.
+_OFCOM_DRAMA = re.compile(
+    r"(?:1632960|7700900|8081570|9098790|3069990"
+    r"|2079460|11[3-8]4960|1[2-6]14960|1914980|2920180|2476180|2896496|2392888|2380496)"
+    r"[0-9]{3}"
+)
+# The examples our messages give, in the formats people use.
+PHONE_EXAMPLES = ("01632 960 001", "07700 900 982", "+44 808 157 0192")
+
 # Letters and marks in any script (Zoë, Siobhán, Łukasz, 李), plus the punctuation names use.
 # \u2019 is the apostrophe phones' smart punctuation types.
 _NAME_PUNCTUATION = frozenset(" -'\u2019.")
@@ -96,8 +118,8 @@ class InvalidInput(ValidationError, StopValidation):
 
     It is a ``ValidationError`` (so callers and tests can catch it as one) and a
     ``StopValidation`` (so WTForms runs no later validators). GOV.UK forms show one message
-    per field, and once ``SafeText`` has refused '<b>' there is nothing useful ``PersonName``
-    could add.
+    per field, and once ``SafeText`` has refused a control character there is nothing useful
+    ``PersonName`` could add.
     """
 
 
@@ -107,11 +129,13 @@ class InvalidInput(ValidationError, StopValidation):
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """Normalise what someone typed, without changing what they meant.
 
-    NFC composes accents typed as separate marks (so 'Zoë' is always one form, and lengths
-    match what people see). Single-line text becomes one line with single spaces; multiline
-    text keeps its paragraphs but loses trailing spaces and long runs of blank lines.
+    Invisible zero-width characters are removed (see _INVISIBLE). NFC composes accents
+    typed as separate marks (so 'Zoë' is always one form, and lengths match what people
+    see). Single-line text becomes one line with single spaces; multiline text keeps its
+    paragraphs but loses trailing spaces and long runs of blank lines.
     """
-    value = unicodedata.normalize("NFC", value)
+    # Removed before composing, so that a mark after a removed character composes too.
+    value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
     if not multiline:
         # strip(" ") rather than strip(): the latter would quietly drop some control
         # characters (such as \x1f) at the ends, which should be refused like any other.
@@ -124,7 +148,7 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 
 
 def unusual_character(value: str, *, multiline: bool = False) -> str | None:
-    """Return the first character a person would not mean to type, or None.
+    """Return the first character that is not safe to store and show, or None.
 
     Newlines and tabs are allowed only in multiline text.
     """
@@ -132,14 +156,20 @@ def unusual_character(value: str, *, multiline: bool = False) -> str | None:
     for character in value:
         if character in allowed:
             continue
-        if unicodedata.category(character) in UNUSUAL_CATEGORIES:
+        if _is_unsafe(character):
             return character
     return None
 
 
-def contains_markup(value: str) -> bool:
-    """True if the text contains something that looks like an HTML/XML tag or entity."""
-    return _MARKUP.search(value) is not None
+def _is_unsafe(character: str) -> bool:
+    category = unicodedata.category(character)
+    if category in ("Cc", "Cs"):
+        return True
+    if character in _BIDI_CONTROLS or character in _HIDING_FORMAT:
+        return True
+    code_point = ord(character)
+    # Noncharacters: U+FDD0 to U+FDEF, and the last two code points of every plane.
+    return 0xFDD0 <= code_point <= 0xFDEF or (code_point & 0xFFFE) == 0xFFFE
 
 
 def normalise_postcode(value: str) -> str | None:
@@ -163,8 +193,8 @@ def normalise_phone(value: str) -> str | None:
     UK numbers (including the Channel Islands and Isle of Man, which share +44) come back in
     national format ('07911 123456'); others in international format ('+1 202-555-0143').
 
-    Validity is libphonenumber's: Ofcom's ranges reserved for TV and film (07700 900xxx,
-    01632 960xxx) are not valid numbers, as nobody can be reached on them.
+    Validity is libphonenumber's, plus Ofcom's ranges reserved for drama and examples
+    (07700 900xxx, 01632 960xxx, see _OFCOM_DRAMA), which our own messages suggest.
     """
     value = value.strip()
     if len(value) > PHONE_MAX_LENGTH or not _PHONE_CHARACTERS.fullmatch(value):
@@ -173,7 +203,7 @@ def normalise_phone(value: str) -> str | None:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    if not (phonenumbers.is_valid_number(number) or _is_ofcom_example(number)):
         return None
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
@@ -181,6 +211,12 @@ def normalise_phone(value: str) -> str | None:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+def _is_ofcom_example(number: phonenumbers.PhoneNumber) -> bool:
+    return number.country_code == 44 and bool(
+        _OFCOM_DRAMA.fullmatch(phonenumbers.national_significant_number(number))
+    )
 
 
 def word_count(value: str) -> int:
@@ -208,7 +244,10 @@ def _stop_if_required_and_empty(field: Any) -> None:
 
 
 class SafeText:
-    """Clean a text field, then refuse hidden characters, markup and overlong text.
+    """Clean a text field, then refuse unsafe characters and overlong text.
+
+    Markup is not refused: '<' and '>' are ordinary in what people write ('if (x<y) swap'),
+    and what is stored is escaped wherever it is shown.
 
     Put it first: it replaces ``field.data`` with the cleaned text, so later validators and
     the view see what will be stored. Empty text is allowed; pair it with ``InputRequired``
@@ -221,22 +260,16 @@ class SafeText:
         label: str,
         max_length: int,
         multiline: bool = False,
-        allow_markup: bool = False,
         unusual_message: str | None = None,
-        markup_message: str | None = None,
         too_long_message: str | None = None,
     ) -> None:
         self.max_length = max_length
         self.multiline = multiline
-        self.allow_markup = allow_markup
         # People rarely type these characters; they arrive by copying and pasting, so the
         # message suggests typing instead.
         self.unusual_message = unusual_message or (
             f"{label} must not include hidden or unusual characters \u2013 "
             "try typing it in rather than copying and pasting"
-        )
-        self.markup_message = markup_message or (
-            f"{label} must not include HTML or code, such as < and > around words"
         )
         self.too_long_message = too_long_message or (
             f"{label} must be {max_length} characters or fewer"
@@ -251,8 +284,6 @@ class SafeText:
             return
         if unusual_character(field.data, multiline=self.multiline) is not None:
             raise InvalidInput(self.unusual_message)
-        if not self.allow_markup and contains_markup(field.data):
-            raise InvalidInput(self.markup_message)
         # Code points, as PostgreSQL counts them for VARCHAR(n), so what passes here fits.
         if len(field.data) > self.max_length:
             raise InvalidInput(self.too_long_message)
@@ -310,9 +341,8 @@ class PhoneNumber:
     """Normalise a phone number for display or refuse it. Empty is left alone."""
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or (
-            "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-        )
+        *others, last = PHONE_EXAMPLES
+        self.message = message or f"Enter a phone number, like {', '.join(others)} or {last}"
 
     def __call__(self, form: Any, field: Any) -> None:
         if not isinstance(field.data, str):

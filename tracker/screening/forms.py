@@ -103,7 +103,7 @@ class NoteForm(FlaskForm):
     submit = SubmitField("Add note", widget=GovSubmitInput())
 
 
-def scorecard_form(criteria, *, data=None) -> FlaskForm:
+def scorecard_form(criteria, *, data=None, **kwargs) -> FlaskForm:
     """One score (1 to 4) and an evidence note per criterion of the role."""
     from tracker.screening.scorecards import SCALE
 
@@ -135,7 +135,7 @@ def scorecard_form(criteria, *, data=None) -> FlaskForm:
                 ],
             ),
         )
-    return ScorecardForm(data=data)
+    return ScorecardForm(data=data, **kwargs)
 
 
 class ConditionForm(FlaskForm):

@@ -37,6 +37,7 @@ from tracker.screening.forms import (
     RevealIdentityForm,
     scorecard_form,
 )
+from tracker.staff.views import render_application
 
 bp = Blueprint("screening", __name__, url_prefix="/staff")
 
@@ -168,13 +169,14 @@ def move(application_id: int):
             )
         except services.MoveError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            form.event.errors.append(str(error))
+            # The page shows the application as it is now: a second try starts from there.
+            form.version.data = str(application.version)
         else:
             db.session.commit()
             flash(f"{application.reference} is now: {STAFF_LABELS[application.status].lower()}.")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id))
+            return redirect(url_for("staff.application", application_id=application_id))
+    return render_application(application, move_form=form)
 
 
 @bp.post("/applications/<int:application_id>/notes")
@@ -186,9 +188,8 @@ def add_note(application_id: int):
         services.add_note(actor=current_user, application=application, text=form.text.data)
         db.session.commit()
         flash("Note added.")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id) + "#notes")
+        return redirect(url_for("staff.application", application_id=application_id) + "#notes")
+    return render_application(application, note_form=form)
 
 
 @bp.post("/applications/<int:application_id>/reveal")
@@ -238,9 +239,8 @@ def score(application_id: int):
         else:
             db.session.commit()
             flash("Your scores are submitted. You can now see other reviewers' scores.")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id) + "#scores")
+        return redirect(url_for("staff.application", application_id=application_id) + "#scores")
+    return render_application(application, scores_form=form)
 
 
 @bp.post("/applications/<int:application_id>/conditions/<kind>")
@@ -268,6 +268,5 @@ def meet_condition(application_id: int, kind: str):
                 if hired
                 else "Condition recorded."
             )
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id) + "#offer")
+        return redirect(url_for("staff.application", application_id=application_id) + "#offer")
+    return render_application(application, condition_form=form, condition_kind=kind)

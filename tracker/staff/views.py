@@ -128,31 +128,54 @@ def _visible_application(application_id: int):
 def application(application_id: int):
     """One submitted application, its timeline, emails and the moves open to it. Never shows
     equality monitoring answers."""
-    found = _visible_application(application_id)
-    form = MoveForm(data={"version": found.version})
-    form.set_events(events_from(found.status, Actor.STAFF, manual_only=True))
+    return render_application(_visible_application(application_id))
+
+
+def render_application(
+    found,
+    *,
+    move_form=None,
+    scores_form=None,
+    note_form=None,
+    condition_form=None,
+    condition_kind: str | None = None,
+):
+    """The application's page. After a refused form, pass it: the page shows its errors and
+    everything typed in it, so nothing is lost to one mistake. A condition's form is one of
+    several on the page: ``condition_kind`` says which."""
+    forms = (move_form, scores_form, note_form, condition_form)
+    refused = next((f for f in forms if f is not None), None)
+    if condition_form is not None:
+        # The error summary leads to this condition's own note box.
+        condition_form.note.error_anchor = f"note-{condition_kind}"
+    if move_form is None:
+        move_form = MoveForm(formdata=None, data={"version": found.version})
+    move_form.set_events(events_from(found.status, Actor.STAFF, manual_only=True))
     emails = db.session.scalars(
         select(Email)
         .where(Email.context["application_id"].as_integer() == found.id)
         .order_by(Email.created_at.desc())
     ).all()
     partner_feedback = partner_queries.feedback_for_application(found)
+    criteria = scorecards.criteria_for(found)
     return render_template(
         "staff/application.html",
         application=found,
-        form=form,
+        form=move_form,
+        refused=refused,
         timeline=_timeline(screening_queries.timeline(found), partner_feedback),
         partner_feedback=partner_feedback,
         mentor_panel=mentoring_queries.mentor_panel(found),
         notes=screening_queries.notes(found),
-        scorecard_form=scorecard_form(scorecards.criteria_for(found)),
+        scorecard_form=scores_form or scorecard_form(criteria, formdata=None),
         own_scorecard=scorecards.own_scorecard(found, current_user),
         sees_scores=scorecards.may_see_others(found, current_user),
         summary=scorecards.summarise(found),
         scale=scorecards.SCALE,
         offer=offer_for(found),
-        condition_form=ConditionForm(),
-        note_form=NoteForm(),
+        condition_form=condition_form or ConditionForm(formdata=None),
+        refused_condition=condition_kind if condition_form is not None else None,
+        note_form=note_form or NoteForm(formdata=None),
         emails=emails,
         stage_labels=STAFF_LABELS,
         reason_labels=REJECTION_REASONS,
