@@ -375,6 +375,14 @@ def _open_candidate(suffix: str, status: Status = Status.SIFT) -> Callable:
     return open_page
 
 
+def _open_reveal(env: dict) -> tuple[str, str]:
+    """HR, on a candidate in the sift, asks to see who applied."""
+    env["candidate"] = ApplicationFactory(role=env["role"], submitted=True, status=Status.SIFT)
+    _signed_in(env, _staff(env, StaffRole.ADMIN))
+    page = f"/staff/applications/{env['candidate'].id}"
+    return page, f"{page}/reveal"
+
+
 def _scores(env: dict) -> dict:
     data = {}
     for number, (_, criterion) in enumerate(scorecards.criteria_for(env["candidate"]), 1):
@@ -441,6 +449,12 @@ STAFF_PAGES += [
         _scores,
         _bad_scores,
         positions=("score-5", "evidence-too-long"),
+    ),
+    Page(
+        "reveal-identity",
+        _open_reveal,
+        lambda env: {"reason": "To phone them about <their> right to work"},
+        lambda env: {"reason": "r" * 501},
     ),
     Page(
         "note",

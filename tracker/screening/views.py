@@ -205,16 +205,18 @@ def reveal_identity(application_id: int):
             )
         except identity.RevealError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            form.reason.errors = [str(error)]
         else:
             db.session.commit()
             flash(
                 f"You can now see who applied for {application.reference}. "
                 "This is recorded in the audit log."
             )
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("staff.application", application_id=application_id) + "#identity")
+            return redirect(
+                url_for("staff.application", application_id=application_id) + "#identity"
+            )
+    # The page again, with the error beside the reason and what was typed kept.
+    return render_application(application, reveal_form=form)
 
 
 @bp.post("/applications/<int:application_id>/scorecard")

@@ -139,11 +139,12 @@ def render_application(
     note_form=None,
     condition_form=None,
     condition_kind: str | None = None,
+    reveal_form=None,
 ):
     """The application's page. After a refused form, pass it: the page shows its errors and
     everything typed in it, so nothing is lost to one mistake. A condition's form is one of
     several on the page: ``condition_kind`` says which."""
-    forms = (move_form, scores_form, note_form, condition_form)
+    forms = (move_form, scores_form, note_form, condition_form, reveal_form)
     refused = next((f for f in forms if f is not None), None)
     if condition_form is not None:
         # The error summary leads to this condition's own note box.
@@ -187,7 +188,7 @@ def render_application(
         if identity.may_reveal(current_user)
         else None,
         may_reveal=identity.may_reveal(current_user),
-        reveal_form=RevealIdentityForm(),
+        reveal_form=reveal_form or RevealIdentityForm(formdata=None),
         cv_available=identity.may_download_cv(current_user, found),
         guaranteed=screening_services.is_guaranteed(found),
     )
