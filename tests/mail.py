@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -126,13 +127,22 @@ class Worker:
     """A real Celery worker process running the app's tasks."""
 
     def __init__(
-        self, env: dict, log: Path, *, pool: str = "solo", concurrency: int = 1, name: str = ""
+        self,
+        env: dict,
+        log: Path,
+        *,
+        pool: str = "solo",
+        concurrency: int = 1,
+        name: str = "",
+        own_process_group: bool = False,
     ):
         self.name = name or f"worker-{free_port()}@localhost"
         self.env = env
         self.log = log
         self.pool = pool
         self.concurrency = concurrency
+        # In a process group of its own, it can be killed whole, as a crashed container would be.
+        self.own_process_group = own_process_group
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Worker:
@@ -158,6 +168,7 @@ class Worker:
                 env={**os.environ, **self.env},
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=self.own_process_group,
             )
         start = self.log.read_text().count("ready.")
         wait_for(
@@ -172,6 +183,13 @@ class Worker:
         """SIGKILL: no chance to finish, acknowledge or clean up."""
         if self.process and self.process.poll() is None:
             self.process.kill()
+            self.process.wait(timeout=10)
+
+    def kill_process_group(self) -> None:
+        """SIGKILL the worker and every process it started, all at the same instant."""
+        assert self.own_process_group, "start the worker with own_process_group=True"
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
