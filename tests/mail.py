@@ -46,6 +46,8 @@ class SmtpRecorder:
     refuse_always: bool = False
     rcpt_delay: float = 0.0
     rcpt_started: threading.Event = field(default_factory=threading.Event)
+    quit_delay: float = 0.0
+    quit_started: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_started.set()
@@ -63,6 +65,12 @@ class SmtpRecorder:
             return "451 4.3.0 Try again later"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        self.quit_started.set()
+        if self.quit_delay:
+            await asyncio.sleep(self.quit_delay)
+        return "221 Bye"
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]

@@ -190,6 +190,30 @@ def test_a_worker_killed_mid_send_loses_nothing(mail_app, worker, smtp_server, m
     assert email.uncertain_since is not None
 
 
+def test_a_worker_killed_after_the_server_accepted_the_email_does_not_send_it_again(
+    mail_app, worker, smtp_server, mail_env, tmp_path
+):
+    # The server holds its reply to QUIT: the worker is stuck after the 250, as long as we like.
+    smtp_server.recorder.quit_delay = 30
+    email_id = _queue(mail_app, "barbara@example.com")
+    wait_for(smtp_server.recorder.quit_started.is_set, timeout=20, what="the worker's QUIT")
+
+    worker.kill()
+    smtp_server.recorder.quit_delay = 0
+    replacement = Worker(mail_env, tmp_path / "replacement.log").start()
+    try:
+        time.sleep(2.2)  # past EMAIL_CLAIM_TIMEOUT_SECONDS
+        with mail_app.app_context():
+            assert sweep_outbox()["freed"] == 0  # it was recorded before QUIT: nothing to free
+        _settle()
+    finally:
+        replacement.stop()
+
+    email = _email(mail_app, email_id)
+    assert len(smtp_server.recorder.to("barbara@example.com")) == 1
+    assert (email.status, email.attempts, email.uncertain_since) == (EmailStatus.SENT, 1, None)
+
+
 def test_a_thousand_pending_emails_drain_without_error(mail_app, worker, smtp_server):
     with mail_app.app_context():
         ids = [

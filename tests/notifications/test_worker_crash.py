@@ -1,21 +1,25 @@
 """A worker SIGKILLed mid-drain, again and again: nothing is lost, and (almost) nothing is doubled.
 
-SMTP cannot be exactly-once: between the server's 250 reply to DATA and our commit of `sent`
-there is always a moment in which a crash leaves an email sent but not recorded. The outbox
-makes that moment as short as SMTP allows (the commit is the first thing after the 250) and
-shows every email caught in it to the operator. This test kills a worker's whole process group
-at random moments while it drains 300 emails, ten times over, and counts what arrives.
+SMTP cannot be exactly-once: from the moment the worker sends the last line of DATA until it
+commits `sent`, a crash leaves an email the server will keep but the outbox does not know was
+sent. That window is the server's time to accept the message plus our commit, which is the
+first thing the worker does after the 250. Every email caught in it is shown to the operator.
+This test kills a worker's whole process group at random moments while it drains 300 emails,
+ten times over, and counts what arrives at the server, by Message-ID.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 
+import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from tests.mail import Worker, wait_for
+from tests.mail import Worker, free_port, wait_for
 from tracker.extensions import db
 from tracker.notifications import queries, services
 from tracker.notifications.models import Email, EmailStatus
@@ -23,6 +27,41 @@ from tracker.notifications.tasks import sweep_outbox
 
 RUNS = 10
 EMAILS_PER_RUN = 300
+MESSAGE_ID = re.compile(rb"^Message-ID: *(\S+)", re.MULTILINE | re.IGNORECASE)
+
+
+class MessageIdSink:
+    """An SMTP server that notes each message's Message-ID, and does nothing else, before its 250.
+
+    The server's own work before it replies is part of the window measured here. The recorder
+    in tests/mail.py parses each whole message first (some 2 ms on a test machine, ten times
+    our commit), which would measure that parser rather than the outbox. In production the
+    mail server's time to accept is part of the window too (see docs/deployment.md).
+    """
+
+    def __init__(self):
+        self.message_ids: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        found = MESSAGE_ID.search(envelope.content)
+        self.message_ids.append(found.group(1).decode() if found else "")
+        return "250 Message accepted for delivery"
+
+
+class SinkServer:
+    def __init__(self):
+        self.recorder = MessageIdSink()
+        self.port = free_port()
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+
+
+@pytest.fixture
+def smtp_server():
+    """Replaces the recording server of conftest.py for this module (mail_env uses its port)."""
+    server = SinkServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
 
 
 def _queue_run(app, run: int) -> list[int]:
@@ -78,7 +117,7 @@ def test_workers_killed_at_random_moments_lose_nothing_and_double_at_most_one_em
     rng = random.Random()
     seed = rng.randrange(1_000_000)
     rng.seed(seed)
-    received = smtp_server.recorder.messages
+    received = smtp_server.recorder.message_ids
     all_ids: list[int] = []
     worker = Worker(mail_env, tmp_path / "worker-0.log", own_process_group=True).start()
     try:
@@ -106,7 +145,7 @@ def test_workers_killed_at_random_moments_lose_nothing_and_double_at_most_one_em
     finally:
         worker.stop()
 
-    deliveries = Counter(message["Message-ID"] for message in received)
+    deliveries = Counter(received)
     with mail_app.app_context():
         expected = {f"<tracker-email-{email_id}@127.0.0.1>": email_id for email_id in all_ids}
         lost = [email_id for message_id, email_id in expected.items() if not deliveries[message_id]]
