@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -45,6 +46,8 @@ class SmtpRecorder:
     refuse_always: bool = False
     rcpt_delay: float = 0.0
     rcpt_started: threading.Event = field(default_factory=threading.Event)
+    quit_delay: float = 0.0
+    quit_started: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_started.set()
@@ -62,6 +65,12 @@ class SmtpRecorder:
             return "451 4.3.0 Try again later"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        self.quit_started.set()
+        if self.quit_delay:
+            await asyncio.sleep(self.quit_delay)
+        return "221 Bye"
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
@@ -126,13 +135,22 @@ class Worker:
     """A real Celery worker process running the app's tasks."""
 
     def __init__(
-        self, env: dict, log: Path, *, pool: str = "solo", concurrency: int = 1, name: str = ""
+        self,
+        env: dict,
+        log: Path,
+        *,
+        pool: str = "solo",
+        concurrency: int = 1,
+        name: str = "",
+        own_process_group: bool = False,
     ):
         self.name = name or f"worker-{free_port()}@localhost"
         self.env = env
         self.log = log
         self.pool = pool
         self.concurrency = concurrency
+        # In a process group of its own, it can be killed whole, as a crashed container would be.
+        self.own_process_group = own_process_group
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Worker:
@@ -158,6 +176,7 @@ class Worker:
                 env={**os.environ, **self.env},
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=self.own_process_group,
             )
         start = self.log.read_text().count("ready.")
         wait_for(
@@ -172,6 +191,13 @@ class Worker:
         """SIGKILL: no chance to finish, acknowledge or clean up."""
         if self.process and self.process.poll() is None:
             self.process.kill()
+            self.process.wait(timeout=10)
+
+    def kill_process_group(self) -> None:
+        """SIGKILL the worker and every process it started, all at the same instant."""
+        assert self.own_process_group, "start the worker with own_process_group=True"
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
     def stop(self) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from http.server import ThreadingHTTPServer
 
 import pytest
 from flask_migrate import upgrade
@@ -10,6 +12,7 @@ from sqlalchemy import text
 
 from tests import services
 from tests.mail import RedisServer, SmtpServer, Worker
+from tests.notifications.fake_notify import FakeNotify
 from tracker import create_app
 from tracker.extensions import db
 
@@ -83,3 +86,14 @@ def worker(mail_env, mail_app, tmp_path):
     process = Worker(mail_env, tmp_path / "worker.log").start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def notify_server():
+    FakeNotify.requests, FakeNotify.status, FakeNotify.accepted = [], 201, []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNotify)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import threading
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
-
-import jwt
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.mail import SmtpRecorder, free_port
+from tests.notifications.fake_notify import API_KEY, SERVICE_ID, FakeNotify
 from tracker.notifications.backends import (
     DeliveryError,
     LocalMailbox,
@@ -29,48 +23,12 @@ OUTGOING = Outgoing(
     message_id="<tracker-email-1@tracker.test>",
     reference="application:1:submitted",
 )
-SERVICE_ID = str(uuid.uuid4())
-SECRET = str(uuid.uuid4())
-
-
-class _FakeNotify(BaseHTTPRequestHandler):
-    requests: ClassVar[list] = []
-    status = 201
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        token = self.headers["Authorization"].removeprefix("Bearer ")
-        claims = jwt.decode(token, SECRET, algorithms=["HS256"])
-        type(self).requests.append({"path": self.path, "body": body, "iss": claims["iss"]})
-        self.send_response(type(self).status)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        if type(self).status == 201:
-            self.wfile.write(
-                json.dumps({"id": "notify-123", "reference": body["reference"]}).encode()
-            )
-        else:
-            self.wfile.write(b'{"errors": [{"error": "BadRequestError", "message": "Bad"}]}')
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def notify_server():
-    _FakeNotify.requests, _FakeNotify.status = [], 201
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeNotify)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def _notify(server):
     return NotifyBackend(
         {
-            "NOTIFY_API_KEY": f"tracker_test-{SERVICE_ID}-{SECRET}",
+            "NOTIFY_API_KEY": API_KEY,
             "NOTIFY_TEMPLATE_ID": "template-1",
             "NOTIFY_BASE_URL": f"http://127.0.0.1:{server.server_port}",
         }
@@ -80,7 +38,7 @@ def _notify(server):
 def test_notify_gets_the_rendered_email_as_personalisation_with_our_reference(notify_server):
     reference = _notify(notify_server).send(OUTGOING)
 
-    [request] = _FakeNotify.requests
+    [request] = FakeNotify.requests
     assert reference == "notify-123"
     assert request["path"] == "/v2/notifications/email"
     assert request["iss"] == SERVICE_ID
@@ -93,10 +51,31 @@ def test_notify_gets_the_rendered_email_as_personalisation_with_our_reference(no
 
 
 def test_notify_refusing_is_a_delivery_error(notify_server):
-    _FakeNotify.status = 400
+    FakeNotify.status = 400
 
     with pytest.raises(DeliveryError, match="Notify"):
         _notify(notify_server).send(OUTGOING)
+
+
+def test_notify_reports_the_acceptance_with_its_own_id(notify_server):
+    told = []
+
+    _notify(notify_server).send(OUTGOING, on_accepted=told.append)
+
+    assert told == ["notify-123"]
+
+
+def test_notify_is_asked_by_our_reference_whether_it_already_has_an_email(notify_server):
+    backend = _notify(notify_server)
+    assert backend.find_accepted(OUTGOING) is None
+
+    FakeNotify.accepted = [("notify-earlier", "application:1:submitted")]
+
+    assert backend.find_accepted(OUTGOING) == "notify-earlier"
+    assert FakeNotify.requests[-1]["query"] == {
+        "template_type": ["email"],
+        "reference": ["application:1:submitted"],
+    }
 
 
 # The test server takes AUTH without TLS: its own warning about that is expected here.
@@ -158,6 +137,83 @@ def test_an_unreachable_smtp_server_is_a_delivery_error():
 
     with pytest.raises(DeliveryError, match="ConnectionRefusedError"):
         SmtpBackend(config).send(OUTGOING)
+
+
+class _QuitRecorder(SmtpRecorder):
+    """Notes when the server accepts the email and when the client says QUIT."""
+
+    def __init__(self, events: list[str], quit_reply: str = "221 Bye"):
+        super().__init__()
+        self.events = events
+        self.quit_reply = quit_reply
+
+    async def handle_DATA(self, server, session, envelope):
+        reply = await super().handle_DATA(server, session, envelope)
+        self.events.append(f"server replied {reply[:3]} to DATA")
+        return reply
+
+    async def handle_QUIT(self, server, session, envelope):
+        self.events.append("client said QUIT")
+        return self.quit_reply
+
+
+@pytest.fixture
+def quit_server():
+    from aiosmtpd.controller import Controller
+
+    events: list[str] = []
+    recorder = _QuitRecorder(events)
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield (
+        recorder,
+        {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "MAIL_TIMEOUT": 2,
+            "MAIL_USE_SSL": False,
+            "MAIL_USE_TLS": False,
+            "MAIL_FROM": "jobs@example.gov.uk",
+            "MAIL_USERNAME": None,
+            "MAIL_PASSWORD": None,
+        },
+    )
+    controller.stop()
+
+
+def test_smtp_reports_the_acceptance_before_it_says_quit(quit_server):
+    recorder, config = quit_server
+
+    reference = SmtpBackend(config).send(
+        OUTGOING, on_accepted=lambda ref: recorder.events.append(f"recorded {ref}")
+    )
+
+    assert reference == OUTGOING.message_id
+    assert recorder.events == [
+        "server replied 250 to DATA",
+        f"recorded {OUTGOING.message_id}",
+        "client said QUIT",
+    ]
+
+
+def test_smtp_refusing_the_data_reports_no_acceptance(quit_server):
+    recorder, config = quit_server
+    recorder.refuse_always = True
+
+    with pytest.raises(DeliveryError, match="554"):
+        SmtpBackend(config).send(OUTGOING, on_accepted=recorder.events.append)
+
+    assert recorder.events == ["server replied 554 to DATA", "client said QUIT"]
+
+
+def test_a_bad_reply_to_quit_after_the_250_does_not_undo_the_delivery(quit_server):
+    # Treating it as a failure would send the email again: a certain duplicate.
+    recorder, config = quit_server
+    recorder.quit_reply = "421 Closing for maintenance"
+
+    assert SmtpBackend(config).send(OUTGOING) == OUTGOING.message_id
+    assert len(recorder.messages) == 1
 
 
 def test_the_local_mailbox_keeps_each_email_as_a_file(tmp_path):

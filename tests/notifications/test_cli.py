@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.notifications import services
 from tracker.notifications.models import Email, EmailStatus
 
 
@@ -47,3 +50,23 @@ def test_retry_explains_what_it_cannot_do(runner):
 
     assert result.exit_code != 0
     assert "only failed emails can be retried; this one is pending" in result.output
+
+
+def test_status_counts_and_lists_the_emails_that_may_have_been_sent_twice(runner):
+    assert "may have been sent twice: 0" in runner.invoke(args=["emails", "status"]).output
+    runner.invoke(args=["emails", "send-test", "a@example.com"])
+    email = db.session.scalars(select(Email)).one()
+    services.claim_email(email_id=email.id)
+    email.claimed_at = utcnow() - timedelta(hours=1)  # its worker died an hour ago
+    db.session.flush()
+    services.free_abandoned_claims(claim_timeout=300, max_attempts=8)
+
+    result = runner.invoke(args=["emails", "status"])
+
+    assert result.exit_code == 0, result.output
+    assert "may have been sent twice: 1" in result.output
+    assert "nobody can tell whether the mail server already had them" in result.output
+    assert (
+        f"uncertain {email.id} to a@example.com (test_email), now pending: its worker stopped"
+        f" mid-send at {email.uncertain_since:%Y-%m-%d %H:%M:%S} UTC"
+    ) in result.output

@@ -6,7 +6,8 @@ import time
 
 from sqlalchemy import func, select
 
-from tests.mail import wait_for
+from tests.mail import Worker, wait_for
+from tests.notifications.fake_notify import API_KEY, FakeNotify
 from tracker.extensions import csrf, db
 from tracker.notifications import services
 from tracker.notifications.models import Email, EmailStatus
@@ -165,8 +166,6 @@ def test_smtp_refusing_for_good_ends_failed_with_the_error(mail_app, worker, smt
 
 
 def test_a_worker_killed_mid_send_loses_nothing(mail_app, worker, smtp_server, mail_env, tmp_path):
-    from tests.mail import Worker
-
     smtp_server.recorder.rcpt_delay = 30  # the worker will be stuck talking to the server
     email_id = _queue(mail_app, "radia@example.com")
     wait_for(smtp_server.recorder.rcpt_started.is_set, timeout=20, what="the send to start")
@@ -187,6 +186,32 @@ def test_a_worker_killed_mid_send_loses_nothing(mail_app, worker, smtp_server, m
     email = _email(mail_app, email_id)
     assert len(smtp_server.recorder.to("radia@example.com")) == 1
     assert (email.status, email.attempts) == (EmailStatus.SENT, 2)
+    # Nobody could know the server had not taken it: staff are told it may have gone twice.
+    assert email.uncertain_since is not None
+
+
+def test_a_worker_killed_after_the_server_accepted_the_email_does_not_send_it_again(
+    mail_app, worker, smtp_server, mail_env, tmp_path
+):
+    # The server holds its reply to QUIT: the worker is stuck after the 250, as long as we like.
+    smtp_server.recorder.quit_delay = 30
+    email_id = _queue(mail_app, "barbara@example.com")
+    wait_for(smtp_server.recorder.quit_started.is_set, timeout=20, what="the worker's QUIT")
+
+    worker.kill()
+    smtp_server.recorder.quit_delay = 0
+    replacement = Worker(mail_env, tmp_path / "replacement.log").start()
+    try:
+        time.sleep(2.2)  # past EMAIL_CLAIM_TIMEOUT_SECONDS
+        with mail_app.app_context():
+            assert sweep_outbox()["freed"] == 0  # it was recorded before QUIT: nothing to free
+        _settle()
+    finally:
+        replacement.stop()
+
+    email = _email(mail_app, email_id)
+    assert len(smtp_server.recorder.to("barbara@example.com")) == 1
+    assert (email.status, email.attempts, email.uncertain_since) == (EmailStatus.SENT, 1, None)
 
 
 def test_a_thousand_pending_emails_drain_without_error(mail_app, worker, smtp_server):
@@ -245,3 +270,51 @@ def test_emails_queued_in_one_transaction_are_enqueued_only_when_it_commits(
         "alan@example.com",
         "joan@example.com",
     ]
+
+
+def test_after_a_worker_died_notify_is_asked_before_an_email_is_sent_again(
+    mail_app, mail_env, notify_server, tmp_path
+):
+    found_id = _queue(mail_app, "ada@example.com")
+    lost_id = _queue(mail_app, "grace@example.com")
+    with mail_app.app_context():
+        # Workers claimed both and died mid-send; the sweeper freed them, unsure of each.
+        for email_id in (found_id, lost_id):
+            services.claim_email(email_id=email_id)
+        db.session.commit()
+        time.sleep(0.01)
+        assert services.free_abandoned_claims(claim_timeout=0, max_attempts=5) == [
+            found_id,
+            lost_id,
+        ]
+        db.session.commit()
+    # The first had reached Notify, which keeps our idempotency key as its reference.
+    FakeNotify.accepted = [("notify-earlier", "test:ada@example.com")]
+    notify = {
+        "EMAIL_BACKEND": "notify",
+        "NOTIFY_API_KEY": API_KEY,
+        "NOTIFY_TEMPLATE_ID": "template-1",
+        "NOTIFY_BASE_URL": f"http://127.0.0.1:{notify_server.server_port}",
+    }
+    replacement = Worker(mail_env | notify, tmp_path / "notify.log").start()
+    try:
+        with mail_app.app_context():
+            enqueue_send(found_id)
+            enqueue_send(lost_id)
+        wait_for(
+            lambda: all(
+                _email(mail_app, i).status is EmailStatus.SENT for i in (found_id, lost_id)
+            ),
+            timeout=30,
+            what="both emails to be settled",
+        )
+        _settle()
+    finally:
+        replacement.stop()
+
+    posted = [r["body"]["reference"] for r in FakeNotify.requests if "body" in r]
+    assert posted == ["test:grace@example.com"]  # sent once; the other is not sent again
+    found, lost = _email(mail_app, found_id), _email(mail_app, lost_id)
+    assert (found.provider_reference, found.uncertain_since) == ("notify-earlier", None)
+    # Notify had no copy of the other, so the one it has now is the only one.
+    assert (lost.provider_reference, lost.uncertain_since) == ("notify-123", None)

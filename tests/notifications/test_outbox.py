@@ -126,3 +126,82 @@ def test_the_database_refuses_a_sent_email_without_a_sent_time():
     email.status = EmailStatus.SENT
     with pytest.raises(IntegrityError, match="ck_email_sent_has_sent_at"):
         db.session.flush()
+
+
+def _abandon(email: Email, *, max_attempts: int = 8) -> list[int]:
+    """A worker claims the email and dies; later the sweeper finds the claim expired."""
+    services.claim_email(email_id=email.id)
+    email.claimed_at = utcnow() - timedelta(minutes=10)
+    db.session.flush()
+    return services.free_abandoned_claims(claim_timeout=300, max_attempts=max_attempts)
+
+
+def test_an_email_freed_from_a_dead_workers_claim_is_marked_as_possibly_sent_twice():
+    email = _queue()
+    _queue(key="k2")  # pending, never claimed: nothing uncertain about it
+
+    assert _abandon(email) == [email.id]
+
+    assert (email.status, email.claimed_at) == (EmailStatus.PENDING, None)
+    assert email.uncertain_since is not None
+    assert email.last_error == (
+        "The worker stopped while sending this email, so it may have been sent already; "
+        "it is being sent again and may arrive twice."
+    )
+    assert [e.id for e in queries.uncertain_emails()] == [email.id]
+    assert queries.count_uncertain() == 1
+
+
+def test_the_doubt_outlives_the_resend_and_a_second_crash_keeps_the_first_time():
+    email = _queue()
+    _abandon(email)
+    first = email.uncertain_since
+    _abandon(email)
+    claimed = services.claim_email(email_id=email.id)
+
+    assert services.stage_sent(
+        email=email, claimed_at=claimed.claimed_at, subject="S", reference="<r>", hold_for=300
+    )
+    db.session.refresh(email)
+
+    assert (email.status, email.attempts, email.uncertain_since) == (EmailStatus.SENT, 3, first)
+    assert email.last_error is None
+    assert queries.count_uncertain() == 1
+
+
+def test_a_dead_worker_on_the_last_attempt_leaves_a_failed_email_that_may_have_gone():
+    email = _queue()
+
+    assert _abandon(email, max_attempts=1) == []
+
+    assert email.status is EmailStatus.FAILED and email.uncertain_since is not None
+    assert "may or may not have been sent" in email.last_error
+
+
+def test_a_send_is_staged_only_while_the_worker_still_holds_its_claim():
+    email = _queue()
+    claimed_at = services.claim_email(email_id=email.id).claimed_at
+
+    lapsed = claimed_at - timedelta(seconds=1)
+    assert not services.stage_sent(
+        email=email, claimed_at=lapsed, subject="S", reference="<r>", hold_for=300
+    )
+    assert services.stage_sent(
+        email=email, claimed_at=claimed_at, subject="Hello", reference="<r>", hold_for=300
+    )
+    db.session.refresh(email)
+    assert (email.status, email.subject, email.provider_reference) == (
+        EmailStatus.SENT,
+        "Hello",
+        "<r>",
+    )
+    assert email.sent_at is not None
+
+
+def test_the_database_refuses_doubt_about_an_email_never_tried():
+    from sqlalchemy.exc import IntegrityError
+
+    email = _queue()
+    email.uncertain_since = utcnow()
+    with pytest.raises(IntegrityError, match="ck_email_uncertain_was_tried"):
+        db.session.flush()

@@ -210,6 +210,8 @@ def emails():
         "admin/emails.html",
         counts=email_queries.count_by_status(),
         failed=email_queries.failed_emails(),
+        uncertain=email_queries.uncertain_emails(),
+        uncertain_count=email_queries.count_uncertain(),
         address=address,
         sent_to=email_queries.emails_to(address) if address else None,
         confirm=ConfirmForm(),

@@ -1,13 +1,16 @@
 """Delivery backends: SMTP, GOV.UK Notify, and a local mailbox for development.
 
 A backend sends one rendered email and returns the provider's reference, or raises
-DeliveryError; the outbox decides whether to try again.
+DeliveryError; the outbox decides whether to try again. `deliver` is how the outbox calls
+them: it hears of the acceptance the moment the provider gives it, before the backend does
+anything else (SMTP's QUIT, say), so that a crash loses as little as possible.
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -36,6 +39,10 @@ class Outgoing:
 
 class Backend(Protocol):
     def send(self, email: Outgoing) -> str: ...
+
+
+# Told the provider's reference the moment the provider has accepted an email.
+OnAccepted = Callable[[str], None]
 
 
 def build_message(email: Outgoing, sender: str, sent_at) -> EmailMessage:
@@ -67,16 +74,37 @@ class SmtpBackend:
             smtp.starttls(context=ssl.create_default_context())
         return smtp
 
-    def send(self, email: Outgoing) -> str:
+    def send(self, email: Outgoing, on_accepted: OnAccepted | None = None) -> str:
+        """Send one email on a connection of its own.
+
+        on_accepted runs as soon as the server has replied 250 to DATA, before QUIT: from that
+        reply on the email is the server's, and a QUIT that fails changes nothing.
+        """
         message = build_message(email, self.config["MAIL_FROM"], utcnow())
         try:
-            with self._connect() as smtp:
+            smtp = self._connect()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from exc
+        try:
+            try:
                 if self.config["MAIL_USERNAME"]:
                     smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"] or "")
                 smtp.send_message(message)
-        except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from exc
+            except (smtplib.SMTPException, OSError) as exc:
+                raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from exc
+            if on_accepted is not None:
+                on_accepted(email.message_id)
+        finally:
+            _quit(smtp)
         return email.message_id
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    """Say goodbye if the server is still listening; the email's fate is already settled."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 class NotifyBackend:
@@ -90,7 +118,8 @@ class NotifyBackend:
             config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"], timeout=30
         )
 
-    def send(self, email: Outgoing) -> str:
+    def send(self, email: Outgoing, on_accepted: OnAccepted | None = None) -> str:
+        """Send one email; the reference Notify keeps with it is the outbox's idempotency key."""
         from notifications_python_client.errors import APIError
         from requests import RequestException
 
@@ -103,7 +132,28 @@ class NotifyBackend:
             )
         except (APIError, RequestException) as exc:
             raise DeliveryError(f"Notify: {exc}") from exc
-        return str(response["id"])
+        notification_id = str(response["id"])
+        if on_accepted is not None:
+            on_accepted(notification_id)
+        return notification_id
+
+    def find_accepted(self, email: Outgoing) -> str | None:
+        """Notify's id for this email if an earlier attempt reached Notify, else None.
+
+        Notify keeps our reference with each notification (for 7 days), so an attempt whose
+        outcome was lost when its worker died can be looked up instead of sent again.
+        """
+        from notifications_python_client.errors import APIError
+        from requests import RequestException
+
+        try:
+            found = self.client.get_all_notifications(
+                template_type="email", reference=email.reference
+            )
+        except (APIError, RequestException) as exc:
+            raise DeliveryError(f"Notify: could not look for an earlier attempt: {exc}") from exc
+        notifications = found.get("notifications") or []
+        return str(notifications[0]["id"]) if notifications else None
 
 
 class LocalMailbox:
@@ -119,6 +169,29 @@ class LocalMailbox:
         name = f"{now:%Y%m%dT%H%M%S%f}-{email.reference.replace(':', '-')[:80]}.eml"
         (self.folder / name).write_bytes(bytes(build_message(email, self.sender, now)))
         return name
+
+
+def deliver(backend: Backend, email: Outgoing, on_accepted: OnAccepted) -> None:
+    """Send EMAIL, and call on_accepted(reference) the moment the provider accepts it.
+
+    SMTP and Notify call it themselves, before anything else; the development mailbox has
+    nothing left to do once it returns, so it is told then.
+    """
+    if isinstance(backend, SmtpBackend | NotifyBackend):
+        backend.send(email, on_accepted=on_accepted)
+    else:
+        on_accepted(backend.send(email))
+
+
+def look_up_earlier_attempt(backend: Backend, email: Outgoing) -> tuple[bool, str | None]:
+    """Whether the provider could be asked about an earlier attempt of EMAIL, and if so its
+    reference for the email when it has one (it accepted the attempt) or None (it did not).
+
+    Only Notify can be asked; an SMTP server keeps no record we could read.
+    """
+    if isinstance(backend, NotifyBackend):
+        return True, backend.find_accepted(email)
+    return False, None
 
 
 def mailbox_folder() -> Path:

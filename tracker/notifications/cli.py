@@ -30,11 +30,24 @@ def send_test(address: str) -> None:
 
 @emails_cli.command("status")
 def status() -> None:
-    """Count emails by status, and list those that failed."""
+    """Count emails by status, list those that failed and those that may have gone twice."""
     for state, count in queries.count_by_status().items():
         click.echo(f"{state.value:>8}: {count}")
     for email in queries.failed_emails():
         click.echo(f"failed {email.id} to {email.recipient} ({email.template}): {email.last_error}")
+    uncertain = queries.count_uncertain()
+    click.echo(f"may have been sent twice: {uncertain}")
+    if uncertain:
+        click.echo(
+            "  A worker stopped while sending these, so nobody can tell whether the mail server"
+            " already had them; each was sent again."
+        )
+    for email in queries.uncertain_emails():
+        click.echo(
+            f"uncertain {email.id} to {email.recipient} ({email.template}), now"
+            f" {email.status.value}: its worker stopped mid-send at"
+            f" {email.uncertain_since:%Y-%m-%d %H:%M:%S} UTC"
+        )
 
 
 @emails_cli.command("retry")

@@ -28,6 +28,8 @@ class Email(db.Model):
         ),
         CheckConstraint("status != 'failed' OR last_error IS NOT NULL", name="failed_has_error"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # Only a send that was attempted can have an uncertain outcome.
+        CheckConstraint("uncertain_since IS NULL OR attempts > 0", name="uncertain_was_tried"),
         # The sweeper's question: what is due and not yet sent?
         Index("ix_email_status_next_attempt_at", "status", "next_attempt_at"),
     )
@@ -54,6 +56,10 @@ class Email(db.Model):
     # What went out, kept for the staff email log.
     subject: Mapped[str | None] = mapped_column(Text)
     provider_reference: Mapped[str | None] = mapped_column(String(200))
+    # When the sweeper found this email claimed by a worker that had stopped mid-send. Nobody
+    # can tell whether that worker's mail server accepted it, and it was sent again, so the
+    # recipient may have it twice. Kept once set: staff see it on the emails page.
+    uncertain_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     def __repr__(self) -> str:
         return f"<Email {self.id} {self.template} {self.status.value}>"

@@ -33,3 +33,21 @@ def failed_emails(limit: int = 100) -> list[Email]:
 def count_by_status() -> dict[EmailStatus, int]:
     rows = db.session.execute(select(Email.status, func.count()).group_by(Email.status)).all()
     return dict.fromkeys(EmailStatus, 0) | dict(rows)
+
+
+def uncertain_emails(limit: int = 100) -> list[Email]:
+    """Emails whose worker stopped mid-send, newest first: each may have arrived twice."""
+    return list(
+        db.session.scalars(
+            select(Email)
+            .where(Email.uncertain_since.is_not(None))
+            .order_by(Email.uncertain_since.desc(), Email.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def count_uncertain() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Email).where(Email.uncertain_since.is_not(None))
+    )

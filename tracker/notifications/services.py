@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.clock import utcnow
@@ -25,6 +25,16 @@ class UnknownTemplate(ValueError):
 
 class NotRetryable(ValueError):
     pass
+
+
+UNCERTAIN_ERROR = (
+    "The worker stopped while sending this email, so it may have been sent already; "
+    "it is being sent again and may arrive twice."
+)
+UNCERTAIN_LAST_ERROR = (
+    "The worker stopped while making the last attempt to send this email, so it may or may "
+    "not have been sent."
+)
 
 
 def queue_email(
@@ -94,23 +104,83 @@ def claim_email(*, email_id: int) -> Email | None:
     return db.session.get(Email, email_id, populate_existing=True)
 
 
-def still_claimed(email: Email, claimed_at, *, sent: bool = False) -> bool:
-    """Whether this worker may record the outcome: the sweeper may have freed a slow send.
-
-    A finished send is still recorded if the row was freed but not yet taken by another
-    worker, which stops the sweeper sending it a second time.
-    """
+def still_claimed(email: Email, claimed_at) -> bool:
+    """Whether this worker may record a failure: the sweeper may have freed a slow send."""
     db.session.refresh(email, with_for_update=True)
-    ours = email.status is EmailStatus.SENDING and email.claimed_at == claimed_at
-    return ours or (sent and email.status is EmailStatus.PENDING)
+    return email.status is EmailStatus.SENDING and email.claimed_at == claimed_at
 
 
-def record_sent(*, email: Email, subject: str, reference: str) -> None:
+def stage_sent(
+    *,
+    email: Email,
+    claimed_at,
+    subject: str,
+    reference: str,
+    hold_for: float,
+    doubt_settled: bool = False,
+) -> bool:
+    """Write `sent` ahead of the send, uncommitted; False if this worker's claim has lapsed.
+
+    The caller commits the moment the provider accepts the email, so that a crash then loses
+    as little as possible: between acceptance and the record there is one COMMIT and nothing
+    else. If the provider refuses, or the worker dies, the write is rolled back (PostgreSQL
+    does that when the connection drops) and the email is `sending` again, for the sweeper.
+
+    The UPDATE also locks the row until then, and the sweeper skips locked rows, so it cannot
+    free (and so send again) an email whose send is under way. `hold_for` (the claim timeout)
+    bounds that lock: if this worker's machine vanishes, PostgreSQL ends its session after
+    that long idle in the transaction, rather than when TCP notices, hours later.
+
+    doubt_settled: the provider said it never got an earlier attempt, so once this one is
+    accepted the email has gone exactly once, and is no longer shown as perhaps doubled.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(
+                func.set_config(
+                    "idle_in_transaction_session_timeout", str(max(1, int(hold_for * 1000))), True
+                )
+            )
+        )
+    staged = db.session.execute(
+        update(Email)
+        .where(
+            Email.id == email.id,
+            Email.status == EmailStatus.SENDING,
+            Email.claimed_at == claimed_at,
+        )
+        .values(
+            status=EmailStatus.SENT,
+            sent_at=utcnow(),
+            subject=subject,
+            provider_reference=reference,
+            last_error=None,
+            **({"uncertain_since": None} if doubt_settled else {}),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(staged)
+
+
+def set_provider_reference(*, email_id: int, reference: str) -> None:
+    """The provider's own id for a staged send, once it has given one (Notify does)."""
+    db.session.execute(
+        update(Email)
+        .where(Email.id == email_id)
+        .values(provider_reference=reference[:200])
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_found_sent(*, email: Email, subject: str, reference: str) -> None:
+    """The provider already has this email from an attempt whose outcome was lost: it went
+    once after all, so it is sent, and no longer in doubt."""
     email.status = EmailStatus.SENT
     email.sent_at = utcnow()
     email.subject = subject
-    email.provider_reference = reference
+    email.provider_reference = reference[:200]
     email.last_error = None
+    email.uncertain_since = None
     db.session.flush()
 
 
@@ -138,6 +208,8 @@ def record_failure(*, email: Email, error: str, max_attempts: int, base: float, 
 def free_abandoned_claims(*, claim_timeout: float, max_attempts: int) -> list[int]:
     """Emails a worker claimed and never finished (it died): back to pending, or failed.
 
+    Nobody knows how far that worker got: if its mail server had accepted the email, sending
+    it again delivers it twice. So each one is marked uncertain, for staff to see.
     Returns the ids put back to pending, for the caller to enqueue once this commits.
     """
     cutoff = utcnow() - timedelta(seconds=claim_timeout)
@@ -146,15 +218,18 @@ def free_abandoned_claims(*, claim_timeout: float, max_attempts: int) -> list[in
         .where(Email.status == EmailStatus.SENDING, Email.claimed_at < cutoff)
         .with_for_update(skip_locked=True)
     ).all()
+    now = utcnow()
     for email in abandoned:
         email.claimed_at = None
-        email.last_error = "The worker stopped while sending; trying again."
+        email.uncertain_since = email.uncertain_since or now
         if email.attempts >= max_attempts:
             email.status = EmailStatus.FAILED
-            email.failed_at = utcnow()
+            email.failed_at = now
+            email.last_error = UNCERTAIN_LAST_ERROR
         else:
             email.status = EmailStatus.PENDING
-            email.next_attempt_at = utcnow()
+            email.next_attempt_at = now
+            email.last_error = UNCERTAIN_ERROR
     db.session.flush()
     return [e.id for e in abandoned if e.status is EmailStatus.PENDING]
 

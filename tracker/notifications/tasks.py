@@ -10,7 +10,14 @@ from jinja2 import TemplateError
 
 from tracker.extensions import db
 from tracker.notifications import services
-from tracker.notifications.backends import DeliveryError, Outgoing, get_backend, message_id_for
+from tracker.notifications.backends import (
+    DeliveryError,
+    Outgoing,
+    deliver,
+    get_backend,
+    look_up_earlier_attempt,
+    message_id_for,
+)
 from tracker.notifications.outbox import enqueue_send
 from tracker.notifications.rendering import render_email
 
@@ -19,52 +26,93 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="tracker.notifications.tasks.send_email")
 def send_email(email_id: int) -> str:
-    """Send one outbox email, at most once however often this job runs."""
+    """Send one outbox email, at most once however often this job runs.
+
+    The one exception is a worker that dies in the instant between its provider accepting
+    the email and the commit that records it: then the sweeper sends it again, and marks it
+    as possibly sent twice. That instant is kept to a single COMMIT (see stage_sent).
+    """
     email = services.claim_email(email_id=email_id)
     db.session.commit()  # the claim is visible to every other worker before we send
     if email is None:
         return "skipped"
     config = current_app.config
     claimed_at = email.claimed_at
+    accepted = False
+
+    def record_acceptance(reference: str) -> None:
+        nonlocal accepted
+        accepted = True
+        if reference != outgoing.message_id:
+            services.set_provider_reference(email_id=email_id, reference=reference)
+        db.session.commit()  # first, before QUIT, logging, or anything else
+
     try:
+        backend = get_backend()
         rendered = render_email(email.template, email.context)
-        reference = get_backend().send(
-            Outgoing(
-                recipient=email.recipient,
-                rendered=rendered,
-                message_id=message_id_for(email.id),
-                reference=email.idempotency_key,
-            )
+        outgoing = Outgoing(
+            recipient=email.recipient,
+            rendered=rendered,
+            message_id=message_id_for(email.id),
+            reference=email.idempotency_key,
         )
-    except Exception as exc:
-        # A template error will not mend itself: give up at once rather than retry.
-        permanent = isinstance(exc, TemplateError | KeyError)
-        if not services.still_claimed(email, claimed_at):
-            db.session.commit()
-            return "abandoned"
-        delay = services.record_failure(
+        doubt_settled = False
+        if email.uncertain_since is not None:
+            # A worker died sending this. If the provider can tell us whether it got the email,
+            # ask, rather than risk sending it twice.
+            asked, found = look_up_earlier_attempt(backend, outgoing)
+            if found:
+                services.record_found_sent(email=email, subject=rendered.subject, reference=found)
+                db.session.commit()
+                log.info("Email %s had reached the provider before its worker stopped", email_id)
+                return "found"
+            doubt_settled = asked  # the provider has no copy: this send will be the only one
+        staged = services.stage_sent(
             email=email,
-            error=str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}",
-            max_attempts=email.attempts if permanent else config["EMAIL_MAX_ATTEMPTS"],
-            base=config["EMAIL_RETRY_BASE_SECONDS"],
-            ceiling=config["EMAIL_RETRY_MAX_SECONDS"],
+            claimed_at=claimed_at,
+            subject=rendered.subject,
+            reference=outgoing.message_id,
+            hold_for=config["EMAIL_CLAIM_TIMEOUT_SECONDS"],
+            doubt_settled=doubt_settled,
         )
-        db.session.commit()
-        if delay is None:
-            # By id only: the server's error text can hold the address, and logs must hold no
-            # personal data that erasure could not reach. The error is on the row (and HR's page).
-            log.error("Email %s failed for good after %s attempts", email.id, email.attempts)
-            return "failed"
-        enqueue_send(email.id, countdown=delay)
-        return "retrying"
-    if not services.still_claimed(email, claimed_at, sent=True):
-        # Another worker took this row after the sweeper freed it: it may arrive twice.
-        log.warning("Email %s was sent after its claim expired; it may arrive twice", email.id)
-        db.session.commit()
-        return "late"
-    services.record_sent(email=email, subject=rendered.subject, reference=reference)
-    db.session.commit()
+        if not staged:
+            # The sweeper freed this slow claim, and another job will send it: not us.
+            db.session.rollback()
+            return "abandoned"
+        deliver(backend, outgoing, on_accepted=record_acceptance)
+    except Exception as exc:
+        db.session.rollback()  # the staged `sent` did not come true
+        if accepted:
+            # The provider has the email but the commit failed (the database went away).
+            # The row is `sending` again; the sweeper will send it again, marked uncertain.
+            log.exception("Email %s was accepted but could not be recorded as sent", email_id)
+            raise
+        return _record_failure(email, claimed_at, exc)
     return "sent"
+
+
+def _record_failure(email, claimed_at, exc: Exception) -> str:
+    config = current_app.config
+    # A template error will not mend itself: give up at once rather than retry.
+    permanent = isinstance(exc, TemplateError | KeyError)
+    if not services.still_claimed(email, claimed_at):
+        db.session.commit()
+        return "abandoned"
+    delay = services.record_failure(
+        email=email,
+        error=str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}",
+        max_attempts=email.attempts if permanent else config["EMAIL_MAX_ATTEMPTS"],
+        base=config["EMAIL_RETRY_BASE_SECONDS"],
+        ceiling=config["EMAIL_RETRY_MAX_SECONDS"],
+    )
+    db.session.commit()
+    if delay is None:
+        # By id only: the server's error text can hold the address, and logs must hold no
+        # personal data that erasure could not reach. The error is on the row (and HR's page).
+        log.error("Email %s failed for good after %s attempts", email.id, email.attempts)
+        return "failed"
+    enqueue_send(email.id, countdown=delay)
+    return "retrying"
 
 
 @shared_task(name="tracker.notifications.tasks.sweep_outbox")
