@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from tracker.clock import utcnow
@@ -30,11 +31,22 @@ def send_test(address: str) -> None:
 
 @emails_cli.command("status")
 def status() -> None:
-    """Count emails by status, and list those that failed."""
+    """Count emails by status, list those that failed, and fail if nothing is sending."""
     for state, count in queries.count_by_status().items():
         click.echo(f"{state.value:>8}: {count}")
     for email in queries.failed_emails():
         click.echo(f"failed {email.id} to {email.recipient} ({email.template}): {email.last_error}")
+    config = current_app.config
+    # Two sweeps past the point where the sweeper re-enqueues: no worker is draining the outbox.
+    grace = config["EMAIL_SWEEP_AFTER_SECONDS"] + 2 * config["EMAIL_SWEEP_INTERVAL_SECONDS"]
+    stalled, oldest = queries.stalled_pending(grace_seconds=grace)
+    if stalled:
+        minutes = max(1, round((utcnow() - oldest).total_seconds() / 60))
+        raise click.ClickException(
+            f"{stalled} pending emails are overdue, the oldest by {minutes} minutes: nothing is "
+            "sending email. Check that a Celery worker with beat is running and can reach the "
+            "broker (its log says why it stopped; `make run` restarts it)."
+        )
 
 
 @emails_cli.command("retry")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 
+from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 
@@ -33,3 +36,18 @@ def failed_emails(limit: int = 100) -> list[Email]:
 def count_by_status() -> dict[EmailStatus, int]:
     rows = db.session.execute(select(Email.status, func.count()).group_by(Email.status)).all()
     return dict.fromkeys(EmailStatus, 0) | dict(rows)
+
+
+def stalled_pending(*, grace_seconds: float) -> tuple[int, datetime | None]:
+    """Pending emails due more than ``grace_seconds`` ago, and the oldest one's due time.
+
+    A running worker sends an email when it is due, and its beat re-enqueues any the broker
+    lost within a sweep or two; emails waiting longer mean nothing is draining the outbox.
+    """
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(Email.next_attempt_at)).where(
+            Email.status == EmailStatus.PENDING, Email.next_attempt_at < cutoff
+        )
+    ).one()
+    return count, oldest
