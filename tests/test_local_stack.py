@@ -33,9 +33,11 @@ from tracker.local_broker import LocalBroker
 from tracker.local_stack import Child, Supervisor, spawn, worker_command
 from tracker.notifications.models import Email, EmailStatus
 
+# Each round is posted as fast as the web processes can (500 in 14 to 33 s on the shared
+# 2-core development machine at load 10; the reported failure needed only 5 in 2 s); the
+# worker drains while they post and stays up, warm, from the first round to the last.
 ROUNDS = 20
 EMAILS_PER_ROUND = 500
-QUEUEING_SECONDS = 5
 PRODUCERS = 4  # web app processes queueing at once, as gunicorn workers would
 
 
@@ -108,7 +110,8 @@ class LocalStack:
 
     def stop(self) -> None:
         self.supervisor.stopping = True
-        self.watching.join(timeout=60)
+        if self.watching.is_alive():
+            self.watching.join(timeout=60)
         with self.web.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -124,10 +127,12 @@ def smtp():
 @pytest.fixture
 def stack(tmp_path, smtp):
     data = shared_memory_folder(tmp_path)
-    stack = LocalStack(tmp_path, data, smtp).start()
-    yield stack
-    stack.stop()
-    shutil.rmtree(data, ignore_errors=True)
+    stack = LocalStack(tmp_path, data, smtp)
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def ask_for_links(web, addresses: list[str]) -> None:
