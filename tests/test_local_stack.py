@@ -83,8 +83,9 @@ class LocalStack:
             upgrade()
         self.worker = Child("Celery worker", self._start_worker)
         broker = LocalBroker(self.socket)
+        self.broker = Child("embedded broker", lambda: broker.start().process)
         self.supervisor = Supervisor(
-            [Child("embedded broker", lambda: broker.start().process), self.worker],
+            [self.broker, self.worker],
             poll_interval=0.2,
         )
         self.watching = threading.Thread(target=self.supervisor.run, daemon=True)
@@ -241,6 +242,20 @@ def test_a_killed_worker_is_restarted_and_sends_what_was_queued_meanwhile(stack,
         what="the restarted worker to send the email",
     )
     assert len(stack.worker.restarts) == 1
+
+
+def test_a_killed_broker_is_restarted_and_the_worker_carries_on(stack, smtp):
+    worker, first = stack.worker.process, stack.broker.process
+    os.kill(first.pid, signal.SIGKILL)
+    wait_for(lambda: stack.broker.process is not first, timeout=10, what="a restart")
+    ask_for_links(stack.web, ["after-the-broker-crash@example.com"])
+
+    wait_for(
+        lambda: smtp.recorder.to("after-the-broker-crash@example.com"),
+        timeout=90,
+        what="the worker to reconnect and send the email",
+    )
+    assert stack.worker.process is worker and worker.poll() is None
 
 
 def sleeper() -> list[str]:
