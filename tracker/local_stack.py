@@ -69,6 +69,7 @@ class Child:
     name: str
     start: Callable[[], subprocess.Popen]
     restartable: bool = True
+    log: str = "above"  # where its output goes, for the message when it dies
     process: subprocess.Popen | None = None
     restarts: deque[float] = field(default_factory=deque)
 
@@ -94,8 +95,9 @@ class Supervisor:
     def run(self) -> int:
         """Start every child and watch them; the exit status for the whole stack."""
         # Signal handlers can only be set from the main thread (tests watch from another).
+        # SIGHUP too: children in their own sessions miss a closed terminal's hangup.
         handled = (
-            (signal.SIGINT, signal.SIGTERM)
+            (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
             if threading.current_thread() is threading.main_thread()
             else ()
         )
@@ -131,7 +133,7 @@ class Supervisor:
                     f"The {child.name} died {len(child.restarts) + 1} times in "
                     f"{self.window / 60:.0f} minutes (last exit code {code}).",
                     "Stopping everything: a web app without it would queue emails that",
-                    "nobody sends. Its log is above; fix the cause and run `make run` again.",
+                    f"nobody sends. Its log is {child.log}; fix the cause, then `make run` again.",
                 )
                 return 1
             child.restarts.append(now)
@@ -173,7 +175,7 @@ def local_stack(host: str, port: str) -> Supervisor:
         def start_broker() -> subprocess.Popen:
             return broker.start().process
 
-        children.append(Child("embedded broker", start_broker))
+        children.append(Child("embedded broker", start_broker, log=str(broker.log)))
     children.append(
         Child("Celery worker", lambda: spawn(worker_command(instance / "celerybeat-schedule")))
     )
