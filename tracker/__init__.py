@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             app.config["REDIS_URL"],
             Path(app.instance_path),
             sweep_interval=app.config["EMAIL_SWEEP_INTERVAL_SECONDS"],
+            local_broker_socket=app.config["LOCAL_BROKER_SOCKET"],
         )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_FIX_HOPS"]:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 
+from tracker import local_broker
 from tracker.colours import MINIMUM_CONTRAST, is_legible_background
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -67,38 +68,35 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
+def _redis_broker(url: str) -> dict:
+    return {
+        "broker_url": url,
+        # Fail fast when Redis is down instead of hanging the request that enqueues.
+        "broker_connection_timeout": 2,
+        "broker_transport_options": {
+            "visibility_timeout": 3600,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+            # When publishing, kombu retries a failed connection for up to the connection
+            # timeout; the outbox would rather fail at once and leave it to the sweeper.
+            "max_retries": 0,
+        },
+    }
+
+
 def celery_settings(
-    redis_url: str | None, instance_path: Path, *, sweep_interval: float = 60
+    redis_url: str | None,
+    instance_path: Path,
+    *,
+    sweep_interval: float = 60,
+    local_broker_socket: str | None = None,
 ) -> dict:
-    """Celery's settings: Redis when REDIS_URL is set, else the embedded file broker."""
-    if redis_url:
-        broker = {
-            "broker_url": redis_url,
-            # Fail fast when Redis is down instead of hanging the request that enqueues.
-            "broker_connection_timeout": 2,
-            "broker_transport_options": {
-                "visibility_timeout": 3600,
-                "socket_connect_timeout": 2,
-                "socket_timeout": 5,
-                # When publishing, kombu retries a failed connection for up to the connection
-                # timeout; the outbox would rather fail at once and leave it to the sweeper.
-                "max_retries": 0,
-            },
-        }
-    else:
-        # The embedded broker: plain files under instance/, shared by the web app and the
-        # worker, so `make run` needs no Redis.
-        queue_dir = instance_path / "broker"
-        broker = {
-            "broker_url": "filesystem://",
-            "broker_transport_options": {
-                "data_folder_in": str(queue_dir / "queue"),
-                "data_folder_out": str(queue_dir / "queue"),
-                "processed_folder": str(queue_dir / "processed"),
-                "control_folder": str(queue_dir / "control"),
-                "store_processed": False,
-            },
-        }
+    """Celery's settings: Redis at REDIS_URL when set, else the embedded Redis of `make run`."""
+    # The embedded broker (tracker/local_broker.py) is a Redis server on a Unix socket,
+    # instance/broker/redis.sock by default, started by `make run`; the web app, the worker
+    # and any `flask` command find it from their settings, so `make run` needs no Redis.
+    socket = Path(local_broker_socket or local_broker.default_socket(instance_path))
+    broker = _redis_broker(redis_url or local_broker.broker_url(socket))
     return {
         **broker,
         "task_ignore_result": True,
@@ -381,6 +379,10 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Where `make run`'s embedded broker listens when REDIS_URL is unset.
+        "LOCAL_BROKER_SOCKET": _get(
+            env, "LOCAL_BROKER_SOCKET", str(local_broker.default_socket(instance_path))
+        ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CATALOGUE_FILE": _get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from tracker.clock import utcnow
@@ -30,7 +31,8 @@ def send_test(address: str) -> None:
 
 @emails_cli.command("status")
 def status() -> None:
-    """Count emails by status, list those that failed and those that may have gone twice."""
+    """Count emails by status, list those that failed and those that may have gone twice, and
+    fail if nothing is sending."""
     for state, count in queries.count_by_status().items():
         click.echo(f"{state.value:>8}: {count}")
     for email in queries.failed_emails():
@@ -47,6 +49,17 @@ def status() -> None:
             f"uncertain {email.id} to {email.recipient} ({email.template}), now"
             f" {email.status.value}: its worker stopped mid-send at"
             f" {email.uncertain_since:%Y-%m-%d %H:%M:%S} UTC"
+        )
+    config = current_app.config
+    # Two sweeps past the point where the sweeper re-enqueues: no worker is draining the outbox.
+    grace = config["EMAIL_SWEEP_AFTER_SECONDS"] + 2 * config["EMAIL_SWEEP_INTERVAL_SECONDS"]
+    stalled, oldest = queries.stalled_pending(grace_seconds=grace)
+    if stalled:
+        minutes = max(1, round((utcnow() - oldest).total_seconds() / 60))
+        raise click.ClickException(
+            f"{stalled} pending emails are overdue, the oldest by {minutes} minutes: nothing is "
+            "sending email. Check that a Celery worker with beat is running and can reach the "
+            "broker (its log says why it stopped; `make run` restarts it)."
         )
 
 

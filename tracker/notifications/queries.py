@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 
+from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 
@@ -51,3 +54,18 @@ def count_uncertain() -> int:
     return db.session.scalar(
         select(func.count()).select_from(Email).where(Email.uncertain_since.is_not(None))
     )
+
+
+def stalled_pending(*, grace_seconds: float) -> tuple[int, datetime | None]:
+    """Pending emails due more than ``grace_seconds`` ago, and the oldest one's due time.
+
+    A running worker sends an email when it is due, and its beat re-enqueues any the broker
+    lost within a sweep or two; emails waiting longer mean nothing is draining the outbox.
+    """
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(Email.next_attempt_at)).where(
+            Email.status == EmailStatus.PENDING, Email.next_attempt_at < cutoff
+        )
+    ).one()
+    return count, oldest
