@@ -50,3 +50,22 @@ def test_with_no_doubtful_emails_the_page_says_so(client, sign_in):
     page = client.get("/admin/emails").get_data(as_text=True)
 
     assert "None. An email appears here if a worker stops while sending it" in page
+
+
+def test_the_emails_page_warns_when_nothing_is_sending(client, sign_in):
+    sign_in(UserFactory(roles=[StaffRole.ADMIN]))
+    fresh = _queue("fresh@example.com", "fresh")
+    stuck = _queue("stuck@example.com", "stuck")
+    db.session.flush()
+    # Due an hour ago and still pending: no worker or beat has taken it since.
+    stuck.next_attempt_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+
+    page = client.get("/admin/emails").get_data(as_text=True)
+
+    assert "1 email is overdue" in page
+    assert "nothing is sending email" in page
+
+    stuck.next_attempt_at = fresh.next_attempt_at
+    db.session.commit()
+    assert "nothing is sending email" not in client.get("/admin/emails").get_data(as_text=True)

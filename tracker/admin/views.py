@@ -212,6 +212,7 @@ def emails():
         failed=email_queries.failed_emails(),
         uncertain=email_queries.uncertain_emails(),
         uncertain_count=email_queries.count_uncertain(),
+        stalled=email_queries.stalled_pending(),
         address=address,
         sent_to=email_queries.emails_to(address) if address else None,
         confirm=ConfirmForm(),

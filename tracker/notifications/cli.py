@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from tracker.clock import utcnow
@@ -50,10 +49,7 @@ def status() -> None:
             f" {email.status.value}: its worker stopped mid-send at"
             f" {email.uncertain_since:%Y-%m-%d %H:%M:%S} UTC"
         )
-    config = current_app.config
-    # Two sweeps past the point where the sweeper re-enqueues: no worker is draining the outbox.
-    grace = config["EMAIL_SWEEP_AFTER_SECONDS"] + 2 * config["EMAIL_SWEEP_INTERVAL_SECONDS"]
-    stalled, oldest = queries.stalled_pending(grace_seconds=grace)
+    stalled, oldest = queries.stalled_pending()
     if stalled:
         minutes = max(1, round((utcnow() - oldest).total_seconds() / 60))
         raise click.ClickException(

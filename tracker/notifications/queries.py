@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from tracker.clock import utcnow
@@ -56,12 +57,18 @@ def count_uncertain() -> int:
     )
 
 
-def stalled_pending(*, grace_seconds: float) -> tuple[int, datetime | None]:
+def stalled_pending(*, grace_seconds: float | None = None) -> tuple[int, datetime | None]:
     """Pending emails due more than ``grace_seconds`` ago, and the oldest one's due time.
 
     A running worker sends an email when it is due, and its beat re-enqueues any the broker
-    lost within a sweep or two; emails waiting longer mean nothing is draining the outbox.
+    lost within a sweep or two; emails waiting longer mean nothing is draining the outbox. The
+    default grace is two sweeps past the point where the sweeper re-enqueues.
     """
+    if grace_seconds is None:
+        config = current_app.config
+        grace_seconds = (
+            config["EMAIL_SWEEP_AFTER_SECONDS"] + 2 * config["EMAIL_SWEEP_INTERVAL_SECONDS"]
+        )
     cutoff = utcnow() - timedelta(seconds=grace_seconds)
     count, oldest = db.session.execute(
         select(func.count(), func.min(Email.next_attempt_at)).where(
