@@ -5,6 +5,8 @@ page passes axe-core."""
 
 from __future__ import annotations
 
+import re
+
 import pyotp
 import pytest
 from playwright.sync_api import expect
@@ -113,12 +115,16 @@ def test_hr_reads_a_candidate_name_blind_and_reveals_them_with_a_reason(page, hr
     page.get_by_text("Show name and contact details").first.click()
     assert serious_axe_violations(page) == []
     page.get_by_role("button", name="Show name and contact details").click()
-    expect(
-        page.get_by_text("Enter why you need the candidate's name and contact details")
-    ).to_be_visible()
+    # The page again, as every staff form does after a mistake: the error summary links to
+    # the reason, which is open and visible beside its error.
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    message = "Enter why you need the candidate's name and contact details"
+    expect(page.get_by_role("link", name=message)).to_be_visible()
+    expect(page.locator("#reason-error")).to_contain_text(message)
+    expect(page.get_by_label("Why do you need them?")).to_be_visible()
     expect(page.get_by_text("Revealington")).to_have_count(0)
+    assert serious_axe_violations(page) == []
 
-    page.get_by_text("Show name and contact details").first.click()
     page.get_by_label("Why do you need them?").fill("To phone them about their right to work")
     page.get_by_role("button", name="Show name and contact details").click()
     expect(page.get_by_text(f"You can now see who applied for {reference}")).to_be_visible()
