@@ -7,11 +7,14 @@ import threading
 import uuid
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask_migrate import upgrade
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests import services
+from tests.factories import PASSWORD
 from tracker import clock, create_app
 from tracker.catalogue.schema import parse_catalogue
 from tracker.catalogue.services import load_catalogue
@@ -89,6 +92,19 @@ def page_without_javascript(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in_staff(page, email: str, totp_secret: str | None = None) -> None:
+    """Sign a member of staff in through the form (with a security code when they have one)
+    and wait for their home page."""
+    page.goto("/staff/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if totp_secret:
+        page.get_by_label("Security code").fill(pyotp.TOTP(totp_secret).now())
+        page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
 
 
 def serious_axe_violations(page) -> list[str]:

@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import serious_axe_violations
+from tests.browser.conftest import serious_axe_violations, sign_in_staff
 from tests.browser.test_csp import RECORD_VIOLATIONS
-from tests.factories import PASSWORD, ApplicationFactory, EqualityAnswersFactory, UserFactory
+from tests.factories import ApplicationFactory, EqualityAnswersFactory, UserFactory
 from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
 from tracker.catalogue.models import Role
@@ -64,13 +64,7 @@ def strict_page(browser, live_server):
 def test_hr_reads_every_report_accessibly_under_the_csp(strict_page, reporting):
     page = strict_page
     email, secret = reporting
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
+    sign_in_staff(page, email, secret)
 
     for path, heading in PAGES:
         page.goto(path)

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import serious_axe_violations
-from tests.factories import PASSWORD, ApplicantFactory, ApplicationFactory, UserFactory
+from tests.browser.conftest import serious_axe_violations, sign_in_staff
+from tests.factories import ApplicantFactory, ApplicationFactory, UserFactory
 from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
 from tracker.catalogue.models import Role
@@ -45,11 +44,7 @@ def sifting(live_app):
 
 def test_a_manager_moves_a_candidate_on_name_blind(page, sifting):
     email, role_id, _application_id, reference = sifting
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
+    sign_in_staff(page, email)
     assert serious_axe_violations(page) == []
 
     page.goto(f"/staff/roles/{role_id}/candidates")
@@ -99,13 +94,7 @@ def hr_sifting(live_app):
 
 def test_hr_reads_a_candidate_name_blind_and_reveals_them_with_a_reason(page, hr_sifting):
     email, secret, application_id, reference = hr_sifting
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
+    sign_in_staff(page, email, secret)
 
     page.goto(f"/staff/applications/{application_id}")
     expect(page.get_by_role("heading", name=f"Application {reference}")).to_be_visible()
