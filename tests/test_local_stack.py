@@ -295,9 +295,9 @@ def test_every_email_queued_in_bursts_is_delivered_once_and_the_worker_lives(sta
     125 candidates each to assessment at the same moment, 500 emails through the outbox and
     the embedded broker, the worker sending as each request commits. The printed time per round is
     from the four POSTs' start to the last answer, every email's row committed and its job
-    published: 1.9 to 5.5 s, most rounds about 3 s, on the 2-core development machine beside
-    another full test run (not asserted: speed never is here). The four requests' SQLite
-    transactions take turns, so a round costs about what one request for 500 would."""
+    published: 1.7 to 5.5 s, most rounds 2 to 3.5 s, on the 2-core development machine with
+    or without another test run beside it (not asserted: speed never is here). The four
+    requests' SQLite transactions take turns, so a round costs what one request for 500 would."""
     seeding = time.monotonic()
     managers, addresses = seed_candidates_in_sift(stack.web)
     print(f"seeding {ROUNDS * EMAILS_PER_ROUND} candidates took {time.monotonic() - seeding:.1f}s")
