@@ -17,7 +17,7 @@ _TEMPLATES = {
 }
 
 
-def _record_denied(error: HTTPException) -> None:
+def record_denied(reason: str) -> None:
     """Refused access is audited, in its own transaction: the request's work is not kept."""
     from flask_login import current_user
 
@@ -30,7 +30,7 @@ def _record_denied(error: HTTPException) -> None:
         action="access.denied",
         object_type="path",
         object_id=request.path[:100],
-        details={"method": request.method, "reason": error.description or ""},
+        details={"method": request.method, "reason": reason},
     )
     db.session.commit()
 
@@ -53,7 +53,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 403:
-            _record_denied(error)
+            record_denied(error.description or "")
         template = _TEMPLATES.get(error.code or 500, "errors/generic.html")
         return render_template(template, error=error), error.code
 

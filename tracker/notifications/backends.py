@@ -37,12 +37,14 @@ class Outgoing:
     reference: str
 
 
-class Backend(Protocol):
-    def send(self, email: Outgoing) -> str: ...
-
-
 # Told the provider's reference the moment the provider has accepted an email.
 OnAccepted = Callable[[str], None]
+
+
+class Backend(Protocol):
+    def send(self, email: Outgoing, on_accepted: OnAccepted | None = None) -> str:
+        """Send EMAIL and return the provider's reference; call on_accepted(reference) the
+        moment the provider has accepted it, before anything else (QUIT, logging)."""
 
 
 def build_message(email: Outgoing, sender: str, sent_at) -> EmailMessage:
@@ -163,24 +165,14 @@ class LocalMailbox:
         self.folder = folder
         self.sender = sender
 
-    def send(self, email: Outgoing) -> str:
+    def send(self, email: Outgoing, on_accepted: OnAccepted | None = None) -> str:
         now = utcnow()
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{now:%Y%m%dT%H%M%S%f}-{email.reference.replace(':', '-')[:80]}.eml"
         (self.folder / name).write_bytes(bytes(build_message(email, self.sender, now)))
+        if on_accepted is not None:
+            on_accepted(name)
         return name
-
-
-def deliver(backend: Backend, email: Outgoing, on_accepted: OnAccepted) -> None:
-    """Send EMAIL, and call on_accepted(reference) the moment the provider accepts it.
-
-    SMTP and Notify call it themselves, before anything else; the development mailbox has
-    nothing left to do once it returns, so it is told then.
-    """
-    if isinstance(backend, SmtpBackend | NotifyBackend):
-        backend.send(email, on_accepted=on_accepted)
-    else:
-        on_accepted(backend.send(email))
 
 
 def look_up_earlier_attempt(backend: Backend, email: Outgoing) -> tuple[bool, str | None]:

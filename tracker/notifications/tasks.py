@@ -13,7 +13,6 @@ from tracker.notifications import services
 from tracker.notifications.backends import (
     DeliveryError,
     Outgoing,
-    deliver,
     get_backend,
     look_up_earlier_attempt,
     message_id_for,
@@ -79,7 +78,7 @@ def send_email(email_id: int) -> str:
             # The sweeper freed this slow claim, and another job will send it: not us.
             db.session.rollback()
             return "abandoned"
-        deliver(backend, outgoing, on_accepted=record_acceptance)
+        backend.send(outgoing, on_accepted=record_acceptance)
     except Exception as exc:
         db.session.rollback()  # the staged `sent` did not come true
         if accepted:

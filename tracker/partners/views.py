@@ -23,6 +23,7 @@ from tracker.partners import fields as shareable
 from tracker.partners import queries, services
 from tracker.partners.forms import ConfirmForm, ShareForm, feedback_form
 from tracker.partners.models import Recommendation, Share, SharedCandidate
+from tracker.routing import is_id
 from tracker.screening.scorecards import SCALE
 
 bp = Blueprint("partners", __name__)
@@ -69,7 +70,7 @@ def _suggested_criteria(applications: list[Application]) -> str:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [int(v) for v in values if is_id(v)]
 
 
 @bp.route("/staff/shares/new", methods=["GET", "POST"])

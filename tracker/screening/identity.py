@@ -73,6 +73,22 @@ def may_download_cv(user: User, application: Application) -> bool:
     return shows_identity(user, application)
 
 
+def page_context(user: User, application: Application) -> dict:
+    """What the candidate's page shows of who applied, with one look-up of the user's reveal:
+    as shows_identity and may_download_cv answer, for the template."""
+    blind = is_name_blind(application)
+    hr = may_reveal(user)
+    reveal = reveal_for(user, application) if hr else None
+    shown = not blind or reveal is not None
+    return {
+        "name_blind": blind,
+        "may_reveal": hr,
+        "reveal": reveal,
+        "show_identity": shown,
+        "cv_available": shown or current_app.config["SIFT_CV_ACCESS"] == CV_NEUTRAL_NAME,
+    }
+
+
 def cv_download_name(application: Application) -> str:
     """``cv-<reference>.<ext>``: the stored file's type, never the applicant's file name."""
     extension = application.cv.storage_name.rsplit(".", 1)[-1].lower()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,6 +20,7 @@ from tracker.applications.states import (
 from tracker.applications.views import send_cv
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
+from tracker.errors import record_denied
 from tracker.extensions import db
 from tracker.mentoring import queries as mentoring_queries
 from tracker.notifications.models import Email
@@ -158,7 +159,6 @@ def render_application(
         .order_by(Email.created_at.desc())
     ).all()
     partner_feedback = partner_queries.feedback_for_application(found)
-    criteria = scorecards.criteria_for(found)
     return render_template(
         "staff/application.html",
         application=found,
@@ -168,7 +168,7 @@ def render_application(
         partner_feedback=partner_feedback,
         mentor_panel=mentoring_queries.mentor_panel(found),
         notes=screening_queries.notes(found),
-        scorecard_form=scores_form or scorecard_form(criteria, formdata=None),
+        scorecard_form=scores_form or scorecard_form(scorecards.criteria_for(found), formdata=None),
         own_scorecard=scorecards.own_scorecard(found, current_user),
         sees_scores=scorecards.may_see_others(found, current_user),
         summary=scorecards.summarise(found),
@@ -182,14 +182,8 @@ def render_application(
         reason_labels=REJECTION_REASONS,
         # Name-blind review (tracker/screening/identity.py): nobody sees who applied during
         # the sift, HR included, unless this HR user revealed it for this application.
-        show_identity=identity.shows_identity(current_user, found),
-        name_blind=identity.is_name_blind(found),
-        reveal=identity.reveal_for(current_user, found)
-        if identity.may_reveal(current_user)
-        else None,
-        may_reveal=identity.may_reveal(current_user),
+        **identity.page_context(current_user, found),
         reveal_form=reveal_form or RevealIdentityForm(formdata=None),
-        cv_available=identity.may_download_cv(current_user, found),
         guaranteed=screening_services.is_guaranteed(found),
     )
 
@@ -215,14 +209,7 @@ def application_cv(application_id: int):
     found = _visible_application(application_id)
     if not identity.may_download_cv(current_user, found):
         # Refused like any 403 (audited), but with a page that says why and what to do.
-        record_event(
-            actor=current_user,
-            action="access.denied",
-            object_type="path",
-            object_id=request.path[:100],
-            details={"method": request.method, "reason": "CV withheld during the sift"},
-        )
-        db.session.commit()
+        record_denied("CV withheld during the sift")
         return render_template("staff/cv_withheld.html", application=found), 403
     record_event(
         actor=current_user,
