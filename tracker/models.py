@@ -30,6 +30,7 @@ from tracker.partners.models import (
 )
 from tracker.scheduling.models import Booking, Slot
 from tracker.screening.models import CandidateNote, Score, Scorecard
+from tracker.workqueue.models import BookingReminder
 
 __all__ = [
     "AccountToken",
@@ -38,6 +39,7 @@ __all__ = [
     "Application",
     "ApplicationAnswer",
     "AuditEvent",
+    "BookingReminder",
     "Booking",
     "Campaign",
     "CandidateNote",
