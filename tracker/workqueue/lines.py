@@ -167,11 +167,9 @@ def home(user: User, settings: Settings) -> list[Count]:
     return counts
 
 
-UPCOMING_SHOWN = 10
+# The first few rows of a line shown on the home page itself ("and N more" after them).
+PREVIEW_ROWS = 10
 
 
-def upcoming_interviews(user: User, settings: Settings) -> list:
-    """The first interviews of the week, with their times, for the home page itself."""
-    return list(
-        db.session.execute(queries.interviews_this_week(user, settings).limit(UPCOMING_SHOWN))
-    )
+def first_rows(query: Select) -> list:
+    return list(db.session.execute(query.limit(PREVIEW_ROWS)))

@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
-from tracker.accounts.models import User
+from tracker.accounts.models import StaffRole, User
 from tracker.accounts.permissions import Permission, require
 from tracker.applications.models import Application
 from tracker.applications.states import STAFF_LABELS
 from tracker.catalogue.models import Role
 from tracker.extensions import db
+from tracker.mentoring import queries as mentoring_queries
 from tracker.routing import is_id, page_arg
 from tracker.workqueue import lines, queries, services
 from tracker.workqueue.queries import Settings
@@ -29,14 +30,27 @@ NUDGE_KEY = "invited_not_booked"
 
 
 def home_context(user: User) -> dict:
-    """What the staff home shows of the queue: one count per line, and the week's interviews."""
+    """What the staff home shows of the queue: one count per line, the week's interviews with
+    their times, a partner's shares soonest due first, and how many mentees a mentor has."""
     settings = Settings.from_config(current_app.config)
     counts = lines.home(user, settings)
-    interviews = next((c for c in counts if c.line.key == "interviews_this_week"), None)
+    shown = {c.line.key: c.count for c in counts}
     return {
         "queue": counts,
-        "upcoming": lines.upcoming_interviews(user, settings) if interviews else [],
-        "upcoming_more": max(0, (interviews.count if interviews else 0) - lines.UPCOMING_SHOWN),
+        "upcoming": (
+            lines.first_rows(queries.interviews_this_week(user, settings))
+            if shown.get("interviews_this_week")
+            else []
+        ),
+        "upcoming_more": max(0, shown.get("interviews_this_week", 0) - lines.PREVIEW_ROWS),
+        "shares_due": (
+            lines.first_rows(queries.partner_feedback_due(user, settings))
+            if shown.get("partner_feedback_due")
+            else []
+        ),
+        "mentee_count": (
+            mentoring_queries.mentee_count(user) if user.has_role(StaffRole.MENTOR) else 0
+        ),
     }
 
 
