@@ -70,6 +70,7 @@ EMAIL_EVENT_MODULES = (
     "tracker.partners.events",
     "tracker.mentoring.events",
     "tracker.privacy.events",
+    "tracker.workqueue.events",
 )
 
 
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.scheduling.views import bp as scheduling_bp
     from tracker.screening.views import bp as screening_bp
     from tracker.staff.views import bp as staff_bp
+    from tracker.workqueue.views import bp as workqueue_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(catalogue_bp)
@@ -143,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(screening_bp)
+    app.register_blueprint(workqueue_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(mentoring_bp)

@@ -248,6 +248,10 @@ def _application_settings(env: Mapping[str, str], instance_path: Path) -> dict:
         "DRAFT_REMINDER_DAYS": _whole_number(env, "DRAFT_REMINDER_DAYS", 3),
         # Candidates waiting longer than this in a stage are highlighted (and in digests).
         "WAITING_DAYS": _whole_number(env, "WAITING_DAYS", 7),
+        # The work queue: offers unanswered after this many days, and a mentor's check-ins due
+        # when their last was longer ago than this.
+        "OFFER_RESPONSE_DAYS": _whole_number(env, "OFFER_RESPONSE_DAYS", 5),
+        "CHECK_IN_DAYS": _whole_number(env, "CHECK_IN_DAYS", 28),
         # Partners missing feedback are reminded this many days before a share's due date.
         "PARTNER_REMINDER_DAYS": _whole_number(env, "PARTNER_REMINDER_DAYS", 2),
         "LOCAL_AREA_NAME": _get(env, "LOCAL_AREA_NAME", "Example Borough"),

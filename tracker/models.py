@@ -30,6 +30,7 @@ from tracker.partners.models import (
 )
 from tracker.scheduling.models import Booking, Slot
 from tracker.screening.models import CandidateNote, Score, Scorecard
+from tracker.workqueue.models import BookingReminder
 
 __all__ = [
     "AccountToken",
@@ -39,6 +40,7 @@ __all__ = [
     "ApplicationAnswer",
     "AuditEvent",
     "Booking",
+    "BookingReminder",
     "Campaign",
     "CandidateNote",
     "Criterion",

@@ -40,6 +40,14 @@ STAFF = {ADMIN, MANAGER}  # HR and hiring managers: who reviews candidates
 # (method, endpoint, path template, who may use it)
 MATRIX = [
     ("GET", "staff.dashboard", "/staff/", EVERYONE),
+    # The work queue: each line belongs to one role; another role's line is refused.
+    ("GET", "workqueue.queue", "/staff/queue/awaiting_my_score", {MANAGER}),
+    ("GET", "workqueue.queue", "/staff/queue/new_applications", {ADMIN}),
+    ("GET", "workqueue.queue", "/staff/queue/invited_not_booked", {ADMIN}),
+    ("GET", "workqueue.queue", "/staff/queue/partner_feedback_due", {PARTNER}),
+    ("GET", "workqueue.queue", "/staff/queue/check_ins_due", {MENTOR}),
+    ("GET", "workqueue.queue", "/staff/queue/no_such_line", set()),
+    ("POST", "workqueue.remind", "/staff/queue/invited_not_booked/remind", {ADMIN}),
     ("GET", "staff.role", "/staff/roles/{own_role}", {ADMIN, MANAGER}),
     ("GET", "staff.role", "/staff/roles/{other_role}", {ADMIN}),
     ("GET", "staff.application", "/staff/applications/{own_application}", {ADMIN, MANAGER}),
@@ -320,7 +328,16 @@ def test_the_matrix_covers_every_staff_endpoint(app):
         (method, rule.endpoint)
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith(
-            ("staff.", "admin.", "screening.", "partners.", "mentoring.", "reports.", "exports.")
+            (
+                "staff.",
+                "admin.",
+                "screening.",
+                "partners.",
+                "mentoring.",
+                "reports.",
+                "exports.",
+                "workqueue.",
+            )
         )
         or (
             rule.endpoint.startswith(("scheduling.", "privacy."))

@@ -104,7 +104,7 @@ def sign_in_staff(page, email: str, totp_secret: str | None = None) -> None:
     if totp_secret:
         page.get_by_label("Security code").fill(pyotp.TOTP(totp_secret).now())
         page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
+    expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
 
 
 def serious_axe_violations(page) -> list[str]:

@@ -157,7 +157,7 @@ def sign_in(page, email: str, secret: str | None = None) -> None:
     if secret:
         page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1, name="Staff home")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="What needs doing")).to_be_visible()
 
 
 def sign_out(page) -> None:

@@ -148,7 +148,7 @@ def test_a_candidate_goes_from_sift_to_hired_with_one_email_each(
     page.get_by_label("Email address").fill(s.manager_email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Staff home")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="What needs doing")).to_be_visible()
     axe.check(page, "staff home")
 
     # The role's candidates, then the candidate, by reference: name-blind.

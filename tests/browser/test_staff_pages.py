@@ -42,7 +42,7 @@ def test_an_administrator_invites_a_hiring_manager_and_sees_it_audited(page, adm
 
     page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
+    expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
     assert serious_axe_violations(page) == []
 
     page.get_by_role("link", name="Users", exact=True).first.click()

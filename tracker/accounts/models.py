@@ -69,6 +69,8 @@ class User(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When they last opened "partner feedback received": newer feedback counts as new.
+    partner_feedback_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

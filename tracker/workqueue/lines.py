@@ -1,0 +1,175 @@
+"""Which lines each person's queue has, in the order they act, and how each one reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Select
+
+from tracker.accounts.models import StaffRole, User
+from tracker.extensions import db
+from tracker.workqueue import queries
+from tracker.workqueue.queries import Settings
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    audience: StaffRole
+    select: Callable[[User, Settings], Select]
+    # What the count is of, singular and plural; {days} is the line's configured window.
+    singular: str
+    plural: str
+    # What the list is of: candidates, unless the line lists shares, mentees or emails.
+    kind: str = "candidates"
+
+    def text(self, count: int, settings: Settings) -> str:
+        days = {
+            "waiting_long": settings.waiting_days,
+            "offers_unanswered": settings.offer_days,
+            "check_ins_due": settings.check_in_days,
+        }.get(self.key)
+        return (self.singular if count == 1 else self.plural).format(days=days)
+
+
+_M, _HR = StaffRole.HIRING_MANAGER, StaffRole.ADMIN
+LINES: tuple[Line, ...] = (
+    Line(
+        "awaiting_my_score",
+        _M,
+        queries.awaiting_my_score,
+        "candidate waiting for your score",
+        "candidates waiting for your score",
+    ),
+    Line(
+        "awaiting_decision",
+        _M,
+        queries.awaiting_decision,
+        "candidate you scored, waiting for a decision",
+        "candidates you scored, waiting for a decision",
+    ),
+    Line(
+        "interviews_this_week",
+        _M,
+        queries.interviews_this_week,
+        "interview in the next 7 days",
+        "interviews in the next 7 days",
+    ),
+    Line(
+        "partner_feedback_new",
+        _M,
+        queries.partner_feedback_new,
+        "candidate with new feedback from employer partners since you last looked",
+        "candidates with new feedback from employer partners since you last looked",
+    ),
+    Line(
+        "new_applications",
+        _HR,
+        queries.new_applications,
+        "new application not yet in sift",
+        "new applications not yet in sift",
+    ),
+    Line(
+        "eligibility_check",
+        _HR,
+        queries.eligibility_check,
+        "candidate flagged for an eligibility check",
+        "candidates flagged for an eligibility check",
+    ),
+    Line(
+        "waiting_long",
+        _HR,
+        queries.waiting_long,
+        "candidate waiting more than {days} days in their stage",
+        "candidates waiting more than {days} days in their stage",
+    ),
+    Line(
+        "invited_not_booked",
+        _HR,
+        queries.invited_not_booked,
+        "candidate invited but not booked",
+        "candidates invited but not booked",
+    ),
+    Line(
+        "offers_unanswered",
+        _HR,
+        queries.offers_unanswered,
+        "offer not answered after {days} days",
+        "offers not answered after {days} days",
+    ),
+    Line(
+        "conditions_outstanding",
+        _HR,
+        queries.conditions_outstanding,
+        "offer with pre-employment conditions outstanding",
+        "offers with pre-employment conditions outstanding",
+    ),
+    Line(
+        "partner_feedback_overdue",
+        _HR,
+        queries.partner_feedback_overdue,
+        "candidate with employer partner feedback overdue",
+        "candidates with employer partner feedback overdue",
+    ),
+    Line(
+        "without_mentor",
+        _HR,
+        queries.without_mentor,
+        "hired apprentice without a mentor",
+        "hired apprentices without a mentor",
+    ),
+    Line(
+        "emails_failed",
+        _HR,
+        queries.emails_failed,
+        "email that failed to send",
+        "emails that failed to send",
+        kind="emails",
+    ),
+    Line(
+        "partner_feedback_due",
+        StaffRole.PARTNER,
+        queries.partner_feedback_due,
+        "share with feedback to give",
+        "shares with feedback to give",
+        kind="shares",
+    ),
+    Line(
+        "check_ins_due",
+        StaffRole.MENTOR,
+        queries.check_ins_due,
+        "mentee due a check-in (none logged for {days} days)",
+        "mentees due a check-in (none logged for {days} days)",
+        kind="mentees",
+    ),
+)
+BY_KEY = {line.key: line for line in LINES}
+
+
+def lines_for(user: User) -> list[Line]:
+    return [line for line in LINES if user.has_role(line.audience)]
+
+
+@dataclass(frozen=True)
+class Count:
+    line: Line
+    count: int
+    text: str
+
+
+def home(user: User, settings: Settings) -> list[Count]:
+    """One count query per line the user has: bounded, whatever the campaign's size."""
+    counts = []
+    for line in lines_for(user):
+        n = queries.count(line.select(user, settings))
+        counts.append(Count(line=line, count=n, text=line.text(n, settings)))
+    return counts
+
+
+# The first few rows of a line shown on the home page itself ("and N more" after them).
+PREVIEW_ROWS = 10
+
+
+def first_rows(query: Select) -> list:
+    return list(db.session.execute(query.limit(PREVIEW_ROWS)))

@@ -1,0 +1,111 @@
+"""Nudges from the work queue. A nudge is an email, never a decision: nothing here moves or
+rejects a candidate. Services flush and never commit; the request commits, then the outbox
+sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from tracker.accounts.models import StaffRole, User
+from tracker.applications.models import Application
+from tracker.audit.services import record_event
+from tracker.clock import utcnow
+from tracker.extensions import db
+from tracker.notifications.services import queue_email
+from tracker.scheduling.models import Booking
+from tracker.workqueue.models import BookingReminder
+from tracker.workqueue.queries import INVITED
+
+REMINDER_TEMPLATE = "reminder_to_book"
+
+
+class NudgeError(ValueError):
+    """The nudge cannot be sent at all; nothing was changed."""
+
+
+@dataclass
+class RemindResult:
+    sent: list[Application] = field(default_factory=list)
+    # (application, why it was not reminded): already reminded in this stage, or booked since.
+    skipped: list[tuple[Application, str]] = field(default_factory=list)
+
+
+def remind_to_book(*, actor: User, applications: list[Application]) -> RemindResult:
+    """Email each invited candidate once per stage to book their slot. One who was already
+    reminded in this stage, or has booked, is skipped with the reason."""
+    if not actor.has_role(StaffRole.ADMIN):
+        raise NudgeError("Only HR can remind candidates to book")
+    if not applications:
+        raise NudgeError("Select at least one candidate to remind")
+    result = RemindResult()
+    already = dict(
+        db.session.execute(
+            select(BookingReminder.application_id, BookingReminder.sent_at)
+            .where(BookingReminder.application_id.in_([a.id for a in applications]))
+            # Only this stage's reminder counts: a candidate reminded to book an assessment
+            # may be reminded again to book their interview.
+            .join(Application, Application.id == BookingReminder.application_id)
+            .where(BookingReminder.status == Application.status)
+        ).all()
+    )
+    booked = set(
+        db.session.execute(
+            select(Booking.application_id, Booking.kind).where(
+                Booking.application_id.in_([a.id for a in applications]),
+                Booking.cancelled_at.is_(None),
+            )
+        ).all()
+    )
+    now = utcnow()
+    for application in applications:
+        kind = INVITED.get(application.status)
+        if kind is None:
+            result.skipped.append((application, "is not waiting to book a slot"))
+            continue
+        if application.id in already:
+            result.skipped.append((application, "was already reminded in this stage"))
+            continue
+        if (application.id, kind) in booked:
+            result.skipped.append((application, "has booked since"))
+            continue
+        try:
+            # The unique key holds if two HR officers press at once: the second is skipped.
+            with db.session.begin_nested():
+                db.session.add(
+                    BookingReminder(
+                        application_id=application.id,
+                        status=application.status,
+                        sent_at=now,
+                        sent_by_id=actor.id,
+                        sent_by=actor.email,
+                    )
+                )
+        except IntegrityError:
+            result.skipped.append((application, "was already reminded in this stage"))
+            continue
+        queue_email(
+            actor=actor.email,
+            to=application.applicant.email,
+            template=REMINDER_TEMPLATE,
+            context={"application_id": application.id, "kind": kind.value},
+            idempotency_key=f"{REMINDER_TEMPLATE}:{application.id}:{application.status.value}",
+        )
+        record_event(
+            actor=actor,
+            action="application.reminded_to_book",
+            object_type="application",
+            object_id=application.id,
+            details={"stage": application.status.value},
+        )
+        result.sent.append(application)
+    db.session.flush()
+    return result
+
+
+def mark_partner_feedback_seen(*, actor: User, at) -> None:
+    """The user opened the list of new partner feedback: what came before ``at`` is seen."""
+    actor.partner_feedback_seen_at = at
+    db.session.flush()

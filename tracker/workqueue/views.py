@@ -1,0 +1,205 @@
+"""The work queue's lists (/staff/queue/<key>) and HR's nudge to book. The home page that
+counts the lines is staff.dashboard; it asks ``home_context`` here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
+
+from tracker.accounts.models import StaffRole, User
+from tracker.accounts.permissions import Permission, require
+from tracker.applications.models import Application
+from tracker.applications.states import STAFF_LABELS
+from tracker.catalogue.models import Role
+from tracker.extensions import db
+from tracker.mentoring import queries as mentoring_queries
+from tracker.routing import is_id, page_arg
+from tracker.workqueue import lines, queries, services
+from tracker.workqueue.queries import Settings
+
+bp = Blueprint("workqueue", __name__, url_prefix="/staff/queue")
+PAGE_SIZE = 50
+NUDGE_KEY = "invited_not_booked"
+
+
+def home_context(user: User) -> dict:
+    """What the staff home shows of the queue: one count per line, the week's interviews with
+    their times, a partner's shares soonest due first, and how many mentees a mentor has."""
+    settings = Settings.from_config(current_app.config)
+    counts = lines.home(user, settings)
+    shown = {c.line.key: c.count for c in counts}
+    return {
+        "queue": counts,
+        "upcoming": (
+            lines.first_rows(queries.interviews_this_week(user, settings))
+            if shown.get("interviews_this_week")
+            else []
+        ),
+        "upcoming_more": max(0, shown.get("interviews_this_week", 0) - lines.PREVIEW_ROWS),
+        "shares_due": (
+            lines.first_rows(queries.partner_feedback_due(user, settings))
+            if shown.get("partner_feedback_due")
+            else []
+        ),
+        "mentee_count": (
+            mentoring_queries.mentee_count(user) if user.has_role(StaffRole.MENTOR) else 0
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def _line(key: str) -> lines.Line:
+    """:raise 404: for a key that is no line; 403 for another role's line."""
+    line = lines.BY_KEY.get(key)
+    if line is None:
+        abort(404)
+    if not current_user.has_role(line.audience):
+        abort(403, description="this queue belongs to another role")
+    return line
+
+
+def _since() -> datetime | None:
+    """The 'since' a list of new partner feedback was opened with, carried by its paging."""
+    value = request.args.get("since", "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 12):
+        return None
+    return datetime.fromtimestamp(int(value), tz=UTC)
+
+
+@bp.get("/<key>")
+@require(Permission.VIEW_STAFF_PAGES)
+def queue(key: str):
+    line = _line(key)
+    if line.kind == "emails":
+        return redirect(url_for("admin.emails"))
+    settings = Settings.from_config(current_app.config)
+    since = None
+    if key == "partner_feedback_new":
+        since = _since() or current_user.partner_feedback_seen_at
+        query = queries.partner_feedback_new(current_user, settings, since=since)
+    else:
+        query = line.select(current_user, settings)
+    page = _paged(query, line, page_arg())
+    groups = _review_groups(query) if key == "awaiting_my_score" else []
+    if key == "partner_feedback_new" and "since" not in request.args:
+        # Opening the list is looking: feedback from now on counts as new.
+        services.mark_partner_feedback_seen(actor=current_user, at=settings.now)
+        db.session.commit()
+    return render_template(
+        "workqueue/queue.html",
+        line=line,
+        title=line.text(page.total, settings),
+        page=page,
+        groups=groups,
+        now=settings.now,
+        stage_labels=STAFF_LABELS,
+        nudge=key == NUDGE_KEY,
+        previous_href=_page_href(key, page.page - 1, since) if page.page > 1 else None,
+        next_href=_page_href(key, page.page + 1, since) if page.page < page.pages else None,
+    )
+
+
+def _paged(query, line: lines.Line, number: int) -> Page:
+    total = queries.count(query)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    number = min(max(number, 1), pages)
+    if line.kind in ("candidates", "mentees"):
+        query = query.options(selectinload(Application.role))
+    rows = db.session.execute(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
+    return Page(rows=list(rows), total=total, page=number, pages=pages)
+
+
+def _page_href(key: str, number: int, since: datetime | None) -> str:
+    args = {"page": number}
+    if key == "partner_feedback_new" and since is not None:
+        args["since"] = int(since.timestamp())
+    return url_for("workqueue.queue", key=key, **args)
+
+
+@dataclass(frozen=True)
+class ReviewGroup:
+    role: Role
+    status: object
+    count: int
+    href: str
+
+
+def _review_groups(query) -> list[ReviewGroup]:
+    """The candidates waiting for the user's score, per role and stage: one query."""
+    waiting = query.order_by(None).subquery()
+    rows = db.session.execute(
+        select(Role, waiting.c.status, func.count())
+        .join(waiting, waiting.c.role_id == Role.id)
+        .group_by(Role.id, waiting.c.status)
+        .order_by(Role.position, Role.id, waiting.c.status)
+    ).all()
+    return [ReviewGroup(role, status, n, _review_href(role.id, status)) for role, status, n in rows]
+
+
+def _review_href(role_id: int, status) -> str:
+    # Review mode is built on another branch; until it is merged, the filtered list.
+    try:
+        return url_for("screening.review", role_id=role_id, status=status.value)
+    except BuildError:
+        return url_for("screening.candidates", role_id=role_id, status=status.value)
+
+
+@bp.post(f"/{NUDGE_KEY}/remind")
+@require(Permission.MOVE_CANDIDATES)
+def remind():
+    """Remind the selected candidates (or all in the queue) to book. Ids that are not in this
+    user's queue refuse the whole request: nothing is sent."""
+    _line(NUDGE_KEY)
+    back = url_for("workqueue.queue", key=NUDGE_KEY)
+    query = queries.invited_not_booked(current_user, Settings.from_config(current_app.config))
+    if request.form.get("all") == "1":
+        chosen = list(db.session.scalars(query))
+    else:
+        raw = request.form.getlist("application_ids")
+        if not raw:
+            flash("Select at least one candidate to remind, or choose to remind them all", "error")
+            return redirect(back)
+        if not all(is_id(value) for value in raw):
+            flash("Those candidates could not be found: nobody was reminded", "error")
+            return redirect(back)
+        ids = {int(value) for value in raw}
+        chosen = list(db.session.scalars(query.where(Application.id.in_(ids))))
+        if len(chosen) != len(ids):
+            flash(
+                "Some of those candidates are not waiting to book a slot: nobody was reminded",
+                "error",
+            )
+            return redirect(back)
+    if not chosen:
+        flash("Nobody is waiting to book a slot", "error")
+        return redirect(back)
+    result = services.remind_to_book(actor=current_user, applications=chosen)
+    db.session.commit()
+    flash(*_remind_message(result))
+    return redirect(back)
+
+
+def _remind_message(result: services.RemindResult) -> tuple[str, str]:
+    sent = len(result.sent)
+    if not sent:
+        first, why = result.skipped[0]
+        more = f" (and {len(result.skipped) - 1} more)" if len(result.skipped) > 1 else ""
+        return f"Nobody was reminded: {first.reference} {why}{more}", "error"
+    text = f"Reminded {sent} candidate{'s' if sent != 1 else ''} to book."
+    if result.skipped:
+        text += f" {len(result.skipped)} already reminded in this stage were not sent another."
+    return text, "success"
