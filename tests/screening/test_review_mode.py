@@ -181,3 +181,15 @@ def test_hr_walks_name_blind_too(client, role, three):
     html = client.get(page).get_data(as_text=True)
     assert "Candidate 1 of 3" in html
     assert not any(name in html for name in NAMES)
+
+
+@pytest.mark.parametrize(("sort", "first"), [("preference", 2), ("waiting", 1), ("bogus", 0)])
+def test_review_follows_the_lists_sorts(client, manager, role, three, sort, first):
+    """Preference: the applicant's first choices first; waiting: longest in the stage first
+    (status_changed_at, else submitted); an unknown sort falls back to oldest first."""
+    for application, preference in zip(three, (3, 2, 1), strict=True):
+        application.preference = preference
+    three[1].status_changed_at = three[0].submitted_at - timedelta(days=1)
+    sign_in_as(client, manager)
+    page = _follow(client, _review(role, sort=sort))
+    assert urlsplit(page).path == f"/staff/applications/{three[first].id}"
