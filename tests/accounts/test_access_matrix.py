@@ -83,6 +83,8 @@ MATRIX = [
         {ADMIN, MANAGER},
     ),
     ("POST", "screening.score", "/staff/applications/{other_application}/scorecard", {ADMIN}),
+    ("GET", "screening.review", "/staff/roles/{own_role}/review?status=sift", {ADMIN, MANAGER}),
+    ("GET", "screening.review", "/staff/roles/{other_role}/review?status=sift", {ADMIN}),
     (
         "POST",
         "screening.meet_condition",

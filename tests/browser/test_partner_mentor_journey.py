@@ -284,10 +284,12 @@ def test_hr_shares_a_partner_gives_feedback_and_a_mentor_meets_their_apprentice(
     # The hiring manager reads it beside the scores and on the timeline.
     first_id, first_reference = s.candidates[0]
     sign_in(page, s.manager_email)
-    page.goto(f"/staff/applications/{first_id}")
+    page.goto(f"/staff/applications/{first_id}?section=scores")
     expect(page.get_by_role("heading", name="Feedback from employer partners")).to_be_visible()
     expect(page.get_by_role("heading", name=f"{ORGANISATION}: Recommend")).to_be_visible()
     expect(page.get_by_text(f"Led the group task well ({first_reference})")).to_be_visible()
+    axe.check(page, "application scores with partner feedback")
+    page.goto(f"/staff/applications/{first_id}?section=timeline")
     expect(
         page.locator("#timeline + ol").get_by_text(f"Feedback from {ORGANISATION}: Recommend")
     ).to_be_visible()

@@ -71,6 +71,10 @@ def test_a_manager_moves_a_candidate_on_name_blind(page, sifting):
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text(f"{reference} is now: assessment")).to_be_visible()
     expect(page.get_by_text("Robin Candidate").first).to_be_visible()
+    # The timeline is a section of its own, one link away.
+    page.get_by_role("navigation", name="Candidate sections").get_by_role(
+        "link", name="Timeline"
+    ).click()
     expect(page.get_by_text("In sift → Assessment")).to_be_visible()
     assert serious_axe_violations(page) == []
 

@@ -65,11 +65,13 @@ def test_a_partner_gives_feedback_and_the_hiring_manager_sees_it(
 
     client.post("/staff/sign-out", data={"csrf_token": csrf_token(client, "/staff/")})
     sign_in(manager)
-    page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
+    staff_page = f"/staff/applications/{application.id}"
+    page = client.get(f"{staff_page}?section=scores").get_data(as_text=True)
     assert "Feedback from employer partners" in page
     assert "Hackney Tech Co-operative: Recommend" in page
     assert "Asked great questions" in page
     assert "4: Strongly demonstrated" in page
+    page = client.get(f"{staff_page}?section=timeline").get_data(as_text=True)
     timeline = page.split('id="timeline"')[1].split("</ol>")[0]
     assert "Feedback from Hackney Tech Co-operative: Recommend" in timeline
 

@@ -256,7 +256,8 @@ def test_hr_can_start_a_share_from_a_candidates_page(
     db.session.commit()
     sign_in(hr)
 
-    page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
+    # Sharing sits with the partners' feedback, on the candidate's Scores section.
+    page = client.get(f"/staff/applications/{application.id}?section=scores").get_data(as_text=True)
     start = client.get(f"/staff/shares/new?application_ids={application.id}")
 
     assert f"/staff/shares/new?application_ids={application.id}" in page

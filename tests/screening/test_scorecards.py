@@ -4,6 +4,8 @@ guarantee."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.factories import UserFactory
@@ -45,7 +47,9 @@ def test_others_scores_stay_hidden_until_you_submit_yours(app, client, manager, 
     after = response.get_data(as_text=True)
     assert "Your scores are submitted" in after
     assert "2 reviewers, average 3.0 out of 4" in after
-    assert "4, 2" in after or "2, 4" in after
+    # Side by side: the colleague's column (submitted first), then yours, then the average.
+    assert f"{colleague.name}</th>" in after and f"{manager.name} (you)</th>" in after
+    assert re.search(r">4</td>\s*<td[^>]*>2</td>\s*<td[^>]*><strong>3\.0</strong>", after)
 
 
 def test_a_missing_or_impossible_score_is_refused(client, manager, candidate):

@@ -28,7 +28,7 @@ from tracker.extensions import db
 from tracker.offers import services as offers
 from tracker.offers.models import ConditionKind
 from tracker.routing import page_arg
-from tracker.screening import identity, queries, scorecards, services
+from tracker.screening import identity, queries, review, scorecards, services
 from tracker.screening.forms import (
     BulkMoveForm,
     ConditionForm,
@@ -188,7 +188,9 @@ def add_note(application_id: int):
         services.add_note(actor=current_user, application=application, text=form.text.data)
         db.session.commit()
         flash("Note added.")
-        return redirect(url_for("staff.application", application_id=application_id) + "#notes")
+        return redirect(
+            url_for("staff.application", application_id=application_id, section="notes") + "#notes"
+        )
     return render_application(application, note_form=form)
 
 
@@ -222,9 +224,12 @@ def reveal_identity(application_id: int):
 @bp.post("/applications/<int:application_id>/scorecard")
 @require(Permission.MOVE_CANDIDATES)
 def score(application_id: int):
+    """Scores beside the answers. In review mode (its place in the query string) a submitted
+    scorecard leads to the next candidate; a refused one stays, with what was typed."""
     application = _visible(application_id)
     criteria = scorecards.criteria_for(application)
     form = scorecard_form(criteria)
+    walk = review.Walk.parse(request.args, status_key="review")
     if form.validate_on_submit():
         try:
             scorecards.submit_scorecard(
@@ -238,11 +243,49 @@ def score(application_id: int):
         except scorecards.ScorecardError as error:
             db.session.rollback()
             flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("Your scores are submitted. You can now see other reviewers' scores.")
-        return redirect(url_for("staff.application", application_id=application_id) + "#scores")
+            return redirect(
+                url_for("staff.application", application_id=application_id, **_walk_args(walk))
+            )
+        db.session.commit()
+        if walk is not None:
+            flash(f"Your scores for {application.reference} are submitted.")
+            return redirect(
+                url_for(
+                    "screening.review",
+                    role_id=application.role_id,
+                    **walk.review_args(done=walk.done + 1),
+                )
+            )
+        flash("Your scores are submitted. You can now see other reviewers' scores.")
+        return redirect(
+            url_for("staff.application", application_id=application_id, section="scores")
+            + "#scores"
+        )
     return render_application(application, scores_form=form)
+
+
+def _walk_args(walk: review.Walk | None) -> dict[str, str]:
+    return walk.args() if walk is not None else {}
+
+
+@bp.get("/roles/<int:role_id>/review", endpoint="review")
+@require(Permission.MOVE_CANDIDATES)
+def review_next(role_id: int):
+    """Review mode: the next candidate waiting for this user's score, in the list's order."""
+    role = _role(role_id)
+    walk = review.Walk.parse(request.args)
+    if walk is None:
+        return render_template("screening/review_stage.html", role=role), 400
+    found = review.next_candidate(current_user, role.id, walk)
+    if found is None:
+        return render_template(
+            "screening/review_done.html",
+            role=role,
+            walk=walk,
+            stage=STAFF_LABELS[walk.status],
+            skipped=len(walk.skip),
+        )
+    return redirect(url_for("staff.application", application_id=found.id, **walk.args()))
 
 
 @bp.post("/applications/<int:application_id>/conditions/<kind>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,13 +20,14 @@ from tracker.applications.states import (
 from tracker.applications.views import send_cv
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
+from tracker.clock import utcnow
 from tracker.errors import record_denied
 from tracker.extensions import db
 from tracker.mentoring import queries as mentoring_queries
 from tracker.notifications.models import Email
 from tracker.offers.services import offer_for
 from tracker.partners import queries as partner_queries
-from tracker.screening import identity, scorecards
+from tracker.screening import identity, review, scorecards, side_by_side
 from tracker.screening import queries as screening_queries
 from tracker.screening import services as screening_services
 from tracker.screening.forms import (
@@ -124,6 +125,20 @@ def application(application_id: int):
     return render_application(_visible_application(application_id))
 
 
+SECTIONS = {
+    "application": "Application",
+    "scores": "Scores",
+    "timeline": "Timeline",
+    "notes": "Notes",
+    "emails": "Emails",
+}
+
+
+def _section() -> str:
+    asked = request.args.get("section", "")
+    return asked if asked in SECTIONS else "application"
+
+
 def render_application(
     found,
     *,
@@ -134,50 +149,115 @@ def render_application(
     condition_kind: str | None = None,
     reveal_form=None,
 ):
-    """The application's page. After a refused form, pass it: the page shows its errors and
-    everything typed in it, so nothing is lost to one mistake. A condition's form is one of
-    several on the page: ``condition_kind`` says which."""
+    """The application's page, one section at a time (``?section=``), each a screen's work.
+    After a refused form, pass it: the page opens the section that holds it and shows its
+    errors and everything typed in it, so nothing is lost to one mistake. A condition's form
+    is one of several on the page: ``condition_kind`` says which."""
     forms = (move_form, scores_form, note_form, condition_form, reveal_form)
     refused = next((f for f in forms if f is not None), None)
     if condition_form is not None:
         # The error summary leads to this condition's own note box.
         condition_form.note.error_anchor = f"note-{condition_kind}"
+    if move_form is not None:
+        # The decision is on two sections: it comes back on the one it was sent from.
+        section = "scores" if request.args.get("section") == "scores" else "application"
+    elif note_form is not None:
+        section = "notes"
+    elif refused is not None:
+        section = "application"
+    else:
+        section = _section()
     if move_form is None:
         move_form = MoveForm(formdata=None, data={"version": found.version})
     move_form.set_events(events_from(found.status, Actor.STAFF, manual_only=True))
-    emails = db.session.scalars(
-        select(Email)
-        .where(Email.context["application_id"].as_integer() == found.id)
-        .order_by(Email.created_at.desc())
-    ).all()
-    partner_feedback = partner_queries.feedback_for_application(found)
+    own = scorecards.own_scorecard(found, current_user)
+    sees_scores = own is not None and own.submitted_at is not None
+    context = {}
+    if section == "application":
+        criteria = scorecards.criteria_for(found)
+        ids = {c.id for _, c in criteria}
+        context.update(
+            criteria=criteria,
+            answers={a.criterion_id: a for a in found.answers if a.criterion_id in ids},
+            # Answers to questions the role no longer asks are still evidence.
+            other_answers=[a for a in found.answers if a.criterion_id not in ids],
+            scorecard_form=scores_form or scorecard_form(criteria, formdata=None),
+            offer=offer_for(found),
+            mentor_panel=mentoring_queries.mentor_panel(found),
+            condition_form=condition_form or ConditionForm(formdata=None),
+            refused_condition=condition_kind if condition_form is not None else None,
+            reveal_form=reveal_form or RevealIdentityForm(formdata=None),
+        )
+    elif section == "scores":
+        context.update(
+            partner_feedback=partner_queries.feedback_for_application(found),
+            side_by_side=side_by_side.table(found, current_user.id) if sees_scores else None,
+        )
+    elif section == "timeline":
+        partner_feedback = partner_queries.feedback_for_application(found)
+        context.update(timeline=_timeline(screening_queries.timeline(found), partner_feedback))
+    elif section == "notes":
+        context.update(
+            notes=screening_queries.notes(found),
+            note_form=note_form or NoteForm(formdata=None),
+        )
+    else:
+        context.update(
+            emails=db.session.scalars(
+                select(Email)
+                .where(Email.context["application_id"].as_integer() == found.id)
+                .order_by(Email.created_at.desc())
+            ).all()
+        )
     return render_template(
         "staff/application.html",
         application=found,
+        section=section,
+        sections=SECTIONS,
         form=move_form,
         refused=refused,
-        timeline=_timeline(screening_queries.timeline(found), partner_feedback),
-        partner_feedback=partner_feedback,
-        mentor_panel=mentoring_queries.mentor_panel(found),
-        notes=screening_queries.notes(found),
-        scorecard_form=scores_form or scorecard_form(scorecards.criteria_for(found), formdata=None),
-        own_scorecard=scorecards.own_scorecard(found, current_user),
-        sees_scores=scorecards.may_see_others(found, current_user),
-        summary=scorecards.summarise(found),
+        own_scorecard=own,
+        sees_scores=sees_scores,
+        summary=scorecards.summarise(found) if sees_scores else None,
+        reviewers=len(scorecards.submitted_scorecards(found)),
+        days_in_stage=_days_in_stage(found),
         scale=scorecards.SCALE,
-        offer=offer_for(found),
-        condition_form=condition_form or ConditionForm(formdata=None),
-        refused_condition=condition_kind if condition_form is not None else None,
-        note_form=note_form or NoteForm(formdata=None),
-        emails=emails,
         stage_labels=STAFF_LABELS,
         reason_labels=REJECTION_REASONS,
         # Name-blind review (tracker/screening/identity.py): nobody sees who applied during
         # the sift, HR included, unless this HR user revealed it for this application.
         **identity.page_context(current_user, found),
-        reveal_form=reveal_form or RevealIdentityForm(formdata=None),
         guaranteed=screening_services.is_guaranteed(found),
+        review=_review_context(found),
+        **context,
     )
+
+
+def _days_in_stage(found) -> int | None:
+    since = found.status_changed_at or found.submitted_at
+    return (utcnow() - since).days if since else None
+
+
+def _review_context(found) -> dict | None:
+    """Review mode (tracker/screening/review.py): "Candidate n of N", the way back to the
+    list and a skip, carried in the query string (also the scorecard's form action's)."""
+    walk = review.Walk.parse(request.args, status_key="review")
+    if walk is None or not can(current_user, Permission.MOVE_CANDIDATES):
+        return None
+    n, total = review.position(current_user, found.role_id, walk)
+    return {
+        "walk": walk,
+        "n": n,
+        "total": total,
+        "list_href": url_for(
+            "screening.candidates", role_id=found.role_id, status=walk.status.value, unscored=1
+        ),
+        "skip_href": url_for(
+            "screening.review",
+            role_id=found.role_id,
+            **walk.review_args(skip=(*walk.skip, found.id)),
+        ),
+    }
 
 
 def _timeline(moves, partner_feedback) -> list[tuple[str, object]]:
