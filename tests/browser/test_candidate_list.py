@@ -67,48 +67,54 @@ def scenario(live_app):
         return found
 
 
-def _check(page, width: int, where: str) -> None:
+def _check(page, width: int, where: str, *, axe: bool = True) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width == width, f"{where} at {width} px is {page_width} px wide"
-    assert serious_axe_violations(page) == [], where
+    if axe:  # axe-core runs in the page, so only where JavaScript is on
+        assert serious_axe_violations(page) == [], where
     expect(page.get_by_text(NAME)).to_have_count(0)
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{where}-{width}.png", full_page=True)
+        page.screenshot(path=f"{SHOTS}/{where}-{width}-top.png")
+        table = page.locator(".app-table-scroll")
+        if table.count():
+            table.scroll_into_view_if_needed()
+            page.screenshot(path=f"{SHOTS}/{where}-{width}-table.png")
 
 
-@pytest.mark.parametrize("width", [375, 1280])
-def test_the_list_fits_the_screen_and_selects_all_on_the_page(page, scenario, width):
+def test_the_list_fits_the_screen_and_selects_all_on_the_page(page, scenario):
     page.set_default_timeout(10_000)
-    page.set_viewport_size({"width": width, "height": 900})
+    # HR's security code works once: one sign-in, both widths.
     sign_in_staff(page, scenario.hr_email, scenario.hr_secret)
     base = f"/staff/roles/{scenario.role_id}/candidates"
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{base}?status=sift&sort=score")
+        expect(page.get_by_role("heading", level=2, name="55 candidates")).to_be_visible()
+        _check(page, width, "list-hr")
 
-    page.goto(f"{base}?status=sift&sort=score")
-    expect(page.get_by_role("heading", level=2, name="55 candidates")).to_be_visible()
-    _check(page, width, "list-hr")
+        select_all = page.get_by_label("Select all 50 on this page")
+        select_all.check()
+        boxes = page.locator('input[name="application_ids"]')
+        assert boxes.count() == 50
+        for i in range(boxes.count()):
+            expect(boxes.nth(i)).to_be_checked()
+        boxes.nth(0).uncheck()
+        expect(select_all).not_to_be_checked()
 
-    page.get_by_label("Select all 50 on this page").check()
-    boxes = page.locator('input[name="application_ids"]')
-    assert boxes.count() == 50
-    for i in range(boxes.count()):
-        expect(boxes.nth(i)).to_be_checked()
-    boxes.nth(0).uncheck()
-    expect(page.get_by_label("Select all 50 on this page")).not_to_be_checked()
+        page.goto(f"{base}?status=sift&score_min=9&q={NAME.split()[0]}")
+        expect(page.get_by_text("Minimum score must be a number from 1 to 4").first).to_be_visible()
+        _check(page, width, "list-error")
 
-    page.goto(f"{base}?status=sift&score_min=9&q={NAME.split()[0]}")
-    expect(page.get_by_text("Minimum score must be a number from 1 to 4").first).to_be_visible()
-    _check(page, width, "list-error")
-
-    page.goto(f"{base}?status=sift&sort=score&flag=hr_check")
-    page.get_by_label("Name this view").fill("In sift, flagged")
-    page.get_by_role("button", name="Save this view").click()
-    expect(page.get_by_text('Saved the view "In sift, flagged".')).to_be_visible()
-    expect(page.get_by_role("link", name="In sift, flagged")).to_be_visible()
-    _check(page, width, "list-saved")
-    page.get_by_role("button", name="Delete the view In sift, flagged").click()
-    expect(page.get_by_text('Deleted the view "In sift, flagged".')).to_be_visible()
+        page.goto(f"{base}?status=sift&sort=score&flag=hr_check")
+        page.get_by_label("Name this view").fill(f"In sift, flagged {width}")
+        page.get_by_role("button", name="Save this view").click()
+        expect(page.get_by_text(f'Saved the view "In sift, flagged {width}".')).to_be_visible()
+        expect(page.get_by_role("link", name=f"In sift, flagged {width}")).to_be_visible()
+        _check(page, width, "list-saved")
+        page.get_by_role("button", name=f"Delete the view In sift, flagged {width}").click()
+        expect(page.get_by_text(f'Deleted the view "In sift, flagged {width}".')).to_be_visible()
 
 
 def test_the_manager_list_without_javascript(page_without_javascript, scenario):
@@ -121,4 +127,5 @@ def test_the_manager_list_without_javascript(page_without_javascript, scenario):
 
     expect(page.get_by_label("Search")).to_have_count(0)
     expect(page.get_by_label("Not scored by me")).to_be_checked()
-    _check(page, 375, "list-manager-nojs")
+    # No axe here: its run needs the page's JavaScript; the other test checks the same markup.
+    _check(page, 375, "list-manager-nojs", axe=False)
