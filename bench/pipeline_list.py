@@ -1,6 +1,10 @@
-"""Time the pipeline list (a role's candidates page) with 10,000 and 100,000 applications.
+"""Time the pipeline list (a role's candidates page) with 1,000 and 100,000 applications.
 
-Run: .venv/bin/python bench/pipeline_list.py [--sizes 10000 100000] [--requests N]
+Half the applications in a scoring stage carry an average score (as submit_scorecard keeps it)
+and about one in ten of those was scored by the signed-in manager, so "your score" and
+"not scored by me" have rows to find.
+
+Run: .venv/bin/python bench/pipeline_list.py [--sizes 1000 100000] [--requests N]
 Creates and drops its own database; prints a Markdown table for docs/performance.md.
 """
 
@@ -15,6 +19,7 @@ import sys
 import time
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,17 +35,49 @@ from tracker import clock, create_app
 from tracker.accounts.models import StaffRole
 from tracker.applicants.models import Applicant
 from tracker.applications.models import Application
-from tracker.applications.states import Status
+from tracker.applications.states import SCORING, Status
 from tracker.catalogue.models import Role
 from tracker.catalogue.schema import parse_catalogue
 from tracker.catalogue.services import load_catalogue
 from tracker.extensions import db
+from tracker.screening.models import Score, Scorecard
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 STAGES = [Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW, Status.UNSUCCESSFUL]
 
 
-def _fill(total: int, already: int, role_ids: list[int]) -> None:
+def _score(rows, manager_id: int, rng: random.Random) -> None:
+    """Scorecards for about a tenth of the scored applications, by the signed-in manager."""
+    cards = [
+        {
+            "application_id": application_id,
+            "reviewer_id": manager_id,
+            "reviewer_label": "Bench manager",
+            "submitted_at": clock.utcnow(),
+        }
+        for application_id, status in rows
+        if status in SCORING and rng.random() < 0.1
+    ]
+    if not cards:
+        return
+    card_ids = db.session.execute(insert(Scorecard).returning(Scorecard.id), cards).scalars()
+    db.session.execute(
+        insert(Score),
+        [
+            {
+                "scorecard_id": card_id,
+                "essential": True,
+                "position": 1,
+                "criterion": "Problem solving",
+                "score": rng.randrange(1, 5),
+                "evidence": "",
+            }
+            for card_id in card_ids
+        ],
+    )
+
+
+def _fill(total: int, already: int, role_ids: list[int], manager_id: int) -> None:
     """Add applications until there are ``total``, spread over the roles and stages."""
     now = clock.utcnow()
     rng = random.Random(already)
@@ -55,14 +92,13 @@ def _fill(total: int, already: int, role_ids: list[int]) -> None:
             .scalars()
             .all()
         )
-        db.session.execute(
-            insert(Application),
+        ids = db.session.execute(
+            insert(Application).returning(Application.id, Application.status),
             [
                 {
                     "applicant_id": applicant_id,
                     "role_id": rng.choice(role_ids),
                     "status": rng.choice(STAGES),
-                    "preference": 1,
                     "reference": f"B{start + i:07d}",
                     "version": 1,
                     "completed_sections": [],
@@ -70,10 +106,17 @@ def _fill(total: int, already: int, role_ids: list[int]) -> None:
                     "needs_hr_check": rng.random() < 0.1,
                     "disability_confident": rng.random() < 0.05,
                     "submitted_at": now - timedelta(minutes=rng.randrange(60 * 24 * 60)),
+                    "status_changed_at": now - timedelta(minutes=rng.randrange(60 * 24 * 30)),
+                    "preference": rng.choice([1, 1, 2, 3]),
+                    "score_average": Decimal(rng.randrange(100, 401)) / 100 if scored else None,
+                    "score_count": rng.randint(1, 3) if scored else 0,
                 }
-                for i, applicant_id in enumerate(applicants)
+                for i, (applicant_id, scored) in enumerate(
+                    (a, rng.random() < 0.5) for a in applicants
+                )
             ],
-        )
+        ).all()
+        _score(ids, manager_id, rng)
         db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
@@ -94,7 +137,7 @@ def _time(client, path: str, requests: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000])
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
 
@@ -131,13 +174,16 @@ def main() -> None:
                 ("one stage, sorted by waiting", f"{base}?status=sift&sort=waiting"),
                 ("flagged, page 3", f"{base}?flag=hr_check&page=3"),
                 ("by reference", f"{base}?reference=B0000001"),
+                ("sorted by score", f"{base}?sort=score"),
+                ("in sift by score, not scored by me", f"{base}?status=sift&sort=score&unscored=1"),
+                ("score 3 or more, by preference", f"{base}?score_min=3&sort=preference"),
                 ("staff home (counts per role and stage)", "/staff/"),
             ]
             print("| applications | page | median ms | p95 ms |")
             print("| ---: | --- | ---: | ---: |")
             filled = 0
             for size in args.sizes:
-                _fill(size, filled, role_ids)
+                _fill(size, filled, role_ids, manager.id)
                 filled = size
                 for label, target in paths:
                     median, p95 = _time(client, target, args.requests)

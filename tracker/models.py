@@ -29,7 +29,7 @@ from tracker.partners.models import (
     SharedCandidate,
 )
 from tracker.scheduling.models import Booking, Slot
-from tracker.screening.models import CandidateNote, Score, Scorecard
+from tracker.screening.models import CandidateNote, SavedView, Score, Scorecard
 from tracker.workqueue.models import BookingReminder
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "PartnerFeedback",
     "PartnerOrganisation",
     "Role",
+    "SavedView",
     "Score",
     "Scorecard",
     "Share",

@@ -1,4 +1,6 @@
 // Progressive enhancement only: every page works without JavaScript.
 import { initAll } from "../dist/govuk-frontend.min.js";
+import { initSelectAll } from "./select-all.mjs";
 
 initAll();
+initSelectAll();

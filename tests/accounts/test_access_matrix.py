@@ -27,6 +27,7 @@ from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import Share, ShareCriterion, SharedCandidate
+from tracker.screening.models import SavedView
 
 ADMIN, MANAGER, PARTNER, MENTOR = (
     StaffRole.ADMIN,
@@ -72,6 +73,10 @@ MATRIX = [
     ("GET", "screening.candidates", "/staff/roles/{other_role}/candidates", {ADMIN}),
     ("POST", "screening.candidates", "/staff/roles/{own_role}/candidates", {ADMIN, MANAGER}),
     ("POST", "screening.candidates", "/staff/roles/{other_role}/candidates", {ADMIN}),
+    ("POST", "screening.save_view", "/staff/roles/{own_role}/saved-views", {ADMIN, MANAGER}),
+    ("POST", "screening.save_view", "/staff/roles/{other_role}/saved-views", {ADMIN}),
+    # Someone else's saved view: nobody else may delete it.
+    ("POST", "screening.delete_view", "/staff/saved-views/{other_view}/delete", set()),
     ("POST", "screening.move", "/staff/applications/{own_application}/move", {ADMIN, MANAGER}),
     ("POST", "screening.move", "/staff/applications/{other_application}/move", {ADMIN}),
     ("POST", "screening.add_note", "/staff/applications/{own_application}/notes", {ADMIN, MANAGER}),
@@ -212,6 +217,13 @@ def _share(organisation, application_id: int) -> tuple[int, int]:
     return share.id, share.candidates[0].id
 
 
+def _saved_view(user, role) -> int:
+    view = SavedView(user_id=user.id, role_id=role.id, name="Mine", query="", created_at=utcnow())
+    db.session.add(view)
+    db.session.flush()
+    return view.id
+
+
 def _submitted_with_cv(role, folder, status=Status.SUBMITTED):
     application = ApplicationFactory(role=role, submitted=True, status=status)
     name = uploads.new_storage_name(uploads.PDF)
@@ -269,6 +281,7 @@ def records(app, monkeypatch, tmp_path):
         "own_role": own_role.id,
         "other_role": other_role.id,
         "target": target.id,
+        "other_view": _saved_view(target, own_role),
         "email": email.id,
         "own_application": own_application,
         "applicant": db.session.get(Application, own_application).applicant_id,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
     Index,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -48,6 +50,8 @@ class Application(db.Model):
         CheckConstraint("preference >= 1", name="preference_from_one"),
         # The pipeline list: one role's applications in a stage, oldest first.
         Index("ix_application_role_status_submitted", "role_id", "status", "submitted_at"),
+        # The pipeline list sorted or filtered by average score.
+        Index("ix_application_role_status_score", "role_id", "status", "score_average"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +75,11 @@ class Application(db.Model):
     withdrawal_reason: Mapped[str | None] = mapped_column(String(40))
     withdrawal_details: Mapped[str | None] = mapped_column(Text)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Kept by screening.scorecards.submit_scorecard from the submitted scorecards, so that the
+    # pipeline list sorts and filters by score from this row alone: the mean of every score
+    # given (None until the first scorecard), and how many reviewers gave them.
+    score_average: Mapped[Decimal | None] = mapped_column(Numeric(3, 2))
+    score_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Personal details
     full_name: Mapped[str | None] = mapped_column(String(100))

@@ -61,6 +61,8 @@ AWAITING_DECISION = frozenset({Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT,
 BEFORE_INTERVIEW = frozenset({Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT})
 # Name-blind: reviewers see no identity until a candidate is through the sift.
 NAME_BLIND = frozenset({Status.SUBMITTED, Status.SIFT})
+# Where reviewers score candidates: what "waiting for your score" and review mode walk through.
+SCORING = frozenset({Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW})
 # No longer in the running: the applicant's ranking skips them (they sink below the live ones,
 # see ranking.py), and staff read "not ranked" rather than a choice number.
 UNRANKED = frozenset({Status.UNSUCCESSFUL, Status.WITHDRAWN, Status.OFFER_DECLINED})

@@ -12,6 +12,7 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
@@ -43,6 +44,8 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Decimal):  # an average score: "3.25", as staff read it
+        return str(value)
     return value
 
 

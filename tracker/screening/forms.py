@@ -8,11 +8,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
 from wtforms import (
     HiddenField,
     RadioField,
     SelectMultipleField,
+    StringField,
     SubmitField,
     TextAreaField,
 )
@@ -81,11 +83,33 @@ class BulkMoveForm(_MoveFields):
     application_ids = IdChoices(
         "Candidates", not_listed="Select candidates from the list", widget=GovCheckboxesInput()
     )
+    # "page": every candidate on the page shown (the no-JavaScript "select all"); "matching":
+    # every candidate the list's filters match, found again by the server.
+    scope = SelectMultipleField(
+        "Select",
+        choices=[("page", "All on this page"), ("matching", "All that match")],
+        widget=GovCheckboxesInput(),
+    )
     submit = SubmitField("Move the selected candidates", widget=GovSubmitInput())
 
+    @property
+    def chosen_scope(self) -> str | None:
+        scope = self.scope.data or []
+        return "matching" if "matching" in scope else ("page" if "page" in scope else None)
+
     def validate_application_ids(self, field):
-        if not field.data:
+        if not field.data and not self.scope.data:
             raise ValidationError("Select at least one candidate")
+
+
+class SaveViewForm(FlaskForm):
+    # Length and duplicates are checked by saved_views.save_view, which words the errors.
+    name = StringField(
+        "Name this view",
+        description='For example, "In sift, flagged". A search is not saved.',
+        widget=GovTextInput(),
+    )
+    save = SubmitField("Save this view", widget=GovSubmitInput())
 
 
 class NoteForm(FlaskForm):

@@ -4,42 +4,58 @@ through the member of staff's scope and always by indexed columns."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, exists, func, or_, select
 
 from tracker.accounts.models import User
+from tracker.applicants.models import Applicant
 from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.queries import visible_applications
-from tracker.applications.states import AWAITING_DECISION, Status
+from tracker.applications.ranking import rank_label
+from tracker.applications.states import AWAITING_DECISION, UNRANKED, Status
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.screening.models import CandidateNote
+from tracker.screening.filters import Filters
+from tracker.screening.models import CandidateNote, Score, Scorecard
 
 PAGE_SIZE = 50
+# Moving "every candidate that matches" at once: more than this is a mistake to refuse, and a
+# request that would run for minutes.
+MATCH_LIMIT = 2000
 FLAGS = {
-    "hr_check": ("Eligibility to check", Application.needs_hr_check.is_(True)),
-    "disability_confident": ("Disability Confident", Application.disability_confident.is_(True)),
-    "adjustments": ("Asked for adjustments", Application.needs_adjustments.is_(True)),
+    "hr_check": Application.needs_hr_check.is_(True),
+    "disability_confident": Application.disability_confident.is_(True),
+    "adjustments": Application.needs_adjustments.is_(True),
 }
+_SINCE = func.coalesce(Application.status_changed_at, Application.submitted_at)
 SORTS = {
-    "oldest": ("Submitted: oldest first", (Application.submitted_at, Application.id)),
-    "newest": ("Submitted: newest first", (Application.submitted_at.desc(), Application.id.desc())),
-    "waiting": (
-        "Waiting longest in their stage",
-        (func.coalesce(Application.status_changed_at, Application.submitted_at), Application.id),
+    "oldest": (Application.submitted_at, Application.id),
+    "newest": (Application.submitted_at.desc(), Application.id.desc()),
+    "score": (
+        Application.score_average.desc().nulls_last(),
+        Application.submitted_at,
+        Application.id,
+    ),
+    "waiting": (_SINCE, Application.id),
+    # First choices first; an application out of the running ranks below every live one.
+    "preference": (
+        case((Application.status.in_(UNRANKED), 1), else_=0),
+        Application.preference,
+        Application.submitted_at,
+        Application.id,
     ),
 }
 
 
 @dataclass(frozen=True)
-class Filters:
-    status: Status | None = None
-    flags: tuple[str, ...] = ()
-    reference: str = ""
-    sort: str = "oldest"
-    page: int = 1
+class Row:
+    application: Application
+    days_in_stage: int | None
+    rank: str  # the applicant's preference, as staff read it
+    my_score: Decimal | None  # the viewer's own average score, None if not submitted
 
 
 @dataclass(frozen=True)
@@ -48,25 +64,95 @@ class Page:
     total: int
     page: int
     pages: int
+    rows: list[Row] = field(default_factory=list)
 
 
-def pipeline_page(user: User, role_id: int, filters: Filters, page_size: int = PAGE_SIZE) -> Page:
+def _submitted_by(user: User):
+    return (Scorecard.reviewer_id == user.id) & Scorecard.submitted_at.is_not(None)
+
+
+def _search(text: str):
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    emails = select(Applicant.id).where(Applicant.email.ilike(pattern, escape="\\"))
+    return or_(
+        Application.reference == text.upper(),
+        Application.full_name.ilike(pattern, escape="\\"),
+        Application.applicant_id.in_(emails),
+    )
+
+
+def matching(user: User, role_id: int, filters: Filters) -> Select:
+    """The role's candidates the filters match, through the user's scope; not yet ordered."""
     query = visible_applications(user).where(Application.role_id == role_id)
     if filters.status is not None:
         query = query.where(Application.status == filters.status)
     for flag in filters.flags:
-        query = query.where(FLAGS[flag][1])
+        query = query.where(FLAGS[flag])
+    if filters.unscored:
+        query = query.where(
+            ~exists().where(Scorecard.application_id == Application.id, _submitted_by(user))
+        )
+    if filters.score_min is not None:
+        query = query.where(Application.score_average >= filters.score_min)
+    if filters.score_max is not None:
+        query = query.where(Application.score_average <= filters.score_max)
     if filters.reference:
         query = query.where(Application.reference == filters.reference.strip().upper())
+    if filters.search:
+        query = query.where(_search(filters.search))
+    return query
+
+
+def count_matching(user: User, role_id: int, filters: Filters) -> int:
+    query = matching(user, role_id, filters)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def ordered(query: Select, sort: str) -> Select:
+    return query.order_by(*SORTS.get(sort, SORTS["oldest"]))
+
+
+def pipeline_page(user: User, role_id: int, filters: Filters, page_size: int = PAGE_SIZE) -> Page:
+    """One page of the list and its rows: a count, the page, and the viewer's own scores."""
+    query = matching(user, role_id, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     pages = max(1, math.ceil(total / page_size))
     page = min(max(filters.page, 1), pages)
-    items = db.session.scalars(
-        query.order_by(*SORTS.get(filters.sort, SORTS["oldest"])[1])
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return Page(items=list(items), total=total, page=page, pages=pages)
+    items = list(
+        db.session.scalars(
+            ordered(query, filters.sort).limit(page_size).offset((page - 1) * page_size)
+        )
+    )
+    mine = my_scores(user, [a.id for a in items])
+    now = utcnow()
+    rows = [
+        Row(
+            application=a,
+            days_in_stage=_days(now, a),
+            rank=rank_label(a),
+            my_score=mine.get(a.id),
+        )
+        for a in items
+    ]
+    return Page(items=items, total=total, page=page, pages=pages, rows=rows)
+
+
+def _days(now, application: Application) -> int | None:
+    since = application.status_changed_at or application.submitted_at
+    return (now - since).days if since else None
+
+
+def my_scores(user: User, application_ids: list[int]) -> dict[int, Decimal]:
+    """The user's own average score per application, for those they have submitted: one query."""
+    if not application_ids:
+        return {}
+    rows = db.session.execute(
+        select(Scorecard.application_id, func.round(func.avg(Score.score), 2))
+        .join(Score, Score.scorecard_id == Scorecard.id)
+        .where(Scorecard.application_id.in_(application_ids), _submitted_by(user))
+        .group_by(Scorecard.application_id)
+    )
+    return dict(rows.all())
 
 
 def stage_counts(user: User, role_id: int | None = None) -> dict[tuple[int, Status], int]:

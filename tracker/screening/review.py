@@ -15,14 +15,10 @@ from sqlalchemy import Select, exists, func, select
 from tracker.accounts.models import User
 from tracker.applications.models import Application
 from tracker.applications.queries import visible_applications
-from tracker.applications.states import Status
+from tracker.applications.states import SCORING, Status
 from tracker.extensions import db
 from tracker.screening import queries
 from tracker.screening.models import Scorecard
-
-# The stages in which reviewers score. The LIST helper adds this to states.py; until the
-# merge, a private copy.
-SCORING = frozenset({Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW})
 
 # A skip list travels in the URL: a bounded number of ids keeps the URL short.
 MAX_SKIPPED = 50
@@ -30,15 +26,8 @@ MAX_DONE = 10_000
 
 
 def _orders() -> dict[str, tuple]:
-    """The list's sorts, plus the two review mode needs if the list does not have them yet."""
-    orders = {name: columns for name, (_, columns) in queries.SORTS.items()}
-    orders.setdefault("preference", (Application.preference, Application.submitted_at))
-    if hasattr(Application, "score_average"):
-        orders.setdefault(
-            "score", (Application.score_average.desc().nulls_last(), Application.submitted_at)
-        )
-    # Ties break on the id, so the order is total and "next" is always the same candidate.
-    return {name: (*columns, Application.id) for name, columns in orders.items()}
+    """The list's own sorts (each ends on the id, so "next" is always the same candidate)."""
+    return queries.SORTS
 
 
 @dataclass(frozen=True)

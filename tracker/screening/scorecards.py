@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import mean
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can
@@ -99,6 +99,11 @@ def submit_scorecard(
         raise ScorecardError("Score every criterion")
     if any(score not in SCALE for score, _ in scores.values()):
         raise ScorecardError("Scores are from 1 to 4")
+    # Two reviewers submitting at once: the second waits here for the first to commit, so that
+    # its recount of the application's score columns includes the first's scorecard.
+    db.session.execute(
+        select(Application.id).where(Application.id == application.id).with_for_update()
+    )
     scorecard = own_scorecard(application, actor)
     if scorecard is None:
         scorecard = Scorecard(
@@ -118,7 +123,25 @@ def submit_scorecard(
     ]
     scorecard.submitted_at = utcnow()
     db.session.flush()
+    _keep_score_columns(application)
     return scorecard
+
+
+def _keep_score_columns(application: Application) -> None:
+    """Refresh the application's score_average and score_count, which the pipeline list sorts
+    and filters by, from its submitted scorecards (in the same transaction). Every reviewer
+    scores every criterion, so the mean of all scores is the mean of the criterion averages."""
+    average, reviewers = db.session.execute(
+        select(
+            func.round(func.avg(Score.score), 2),
+            func.count(distinct(Scorecard.id)),
+        )
+        .join(Score, Score.scorecard_id == Scorecard.id)
+        .where(Scorecard.application_id == application.id, Scorecard.submitted_at.is_not(None))
+    ).one()
+    application.score_average = average
+    application.score_count = reviewers
+    db.session.flush()
 
 
 def may_see_others(application: Application, viewer: User) -> bool:

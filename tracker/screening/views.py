@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.permissions import Permission, require, visible_roles
@@ -20,21 +21,21 @@ from tracker.applications.states import (
     STAFF_EVENTS,
     STAFF_LABELS,
     Event,
-    Status,
 )
 from tracker.catalogue.models import Role
-from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.offers import services as offers
 from tracker.offers.models import ConditionKind
 from tracker.routing import page_arg
-from tracker.screening import identity, queries, review, scorecards, services
+from tracker.screening import filters as list_filters
+from tracker.screening import identity, queries, review, saved_views, scorecards, services
 from tracker.screening.forms import (
     BulkMoveForm,
     ConditionForm,
     MoveForm,
     NoteForm,
     RevealIdentityForm,
+    SaveViewForm,
     scorecard_form,
 )
 from tracker.staff.views import render_application
@@ -60,83 +61,149 @@ def _visible(application_id: int) -> Application:
     return found
 
 
-def _filters() -> queries.Filters:
-    args = request.args
-    status = args.get("status", "")
-    return queries.Filters(
-        status=Status(status) if status in {s.value for s in PIPELINE_ORDER} else None,
-        flags=tuple(f for f in args.getlist("flag") if f in queries.FLAGS),
-        reference=args.get("reference", "")[:12],
-        sort=args.get("sort", "oldest") if args.get("sort") in queries.SORTS else "oldest",
-        page=page_arg(),
-    )
+def _filters() -> tuple[list_filters.Filters, dict[str, str]]:
+    # Only HR may search by name or email: anyone else's search is dropped, not echoed.
+    filters, errors = list_filters.parse(request.args, may_search=identity.may_reveal(current_user))
+    return filters.with_page(page_arg()), errors
 
 
 @bp.route("/roles/<int:role_id>/candidates", methods=["GET", "POST"])
 @require(Permission.VIEW_ROLES)
 def candidates(role_id: int):
     role = _role(role_id)
-    filters = _filters()
+    filters, filter_errors = _filters()
     form = BulkMoveForm()
     form.set_events(list(BULK_EVENTS))
     if request.method == "POST":
         if not services.can_move(current_user):
             abort(403, description="needs permission to move candidates")
         if form.validate_on_submit():
-            chosen = db.session.scalars(
-                visible_applications(current_user).where(
-                    Application.role_id == role.id,
-                    Application.id.in_(form.application_ids.data),
-                )
-            ).all()
-            try:
-                result = services.move_candidates(
-                    actor=current_user,
-                    applications=list(chosen),
-                    event=Event(form.event.data),
-                    reasons=form.reasons.data,
-                    feedback=form.feedback.data,
-                )
-            except services.MoveError as error:
-                db.session.rollback()
-                form.event.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(
-                    _bulk_message(result),
-                    "error" if result.skipped and not result.moved else "message",
-                )
-                return redirect(request.full_path.rstrip("?"))
+            chosen = _chosen(role, filters, filter_errors, form)
+            if chosen is not None:
+                try:
+                    result = services.move_candidates(
+                        actor=current_user,
+                        applications=chosen,
+                        event=Event(form.event.data),
+                        reasons=form.reasons.data,
+                        feedback=form.feedback.data,
+                    )
+                except services.MoveError as error:
+                    db.session.rollback()
+                    form.event.errors.append(str(error))
+                else:
+                    db.session.commit()
+                    flash(
+                        _bulk_message(result),
+                        "error" if result.skipped and not result.moved else "message",
+                    )
+                    return redirect(request.full_path.rstrip("?"))
+    return _render_list(role, filters, filter_errors, form, SaveViewForm(formdata=None))
+
+
+def _chosen(role: Role, filters, filter_errors, form: BulkMoveForm) -> list[Application] | None:
+    """The candidates to move, through the user's scope, or None with an error on the form."""
+    scope = form.chosen_scope
+    if scope == "matching":
+        if filter_errors:
+            form.scope.errors = ["Correct the filters before moving every candidate they match"]
+            return None
+        total = queries.count_matching(current_user, role.id, filters)
+        if total > queries.MATCH_LIMIT:
+            form.scope.errors = [
+                f"{total:,} candidates match: you can move up to {queries.MATCH_LIMIT:,} at "
+                "once. Narrow the filters, for example to one stage"
+            ]
+            return None
+        query = queries.ordered(queries.matching(current_user, role.id, filters), filters.sort)
+        return list(db.session.scalars(query))
+    if scope == "page":
+        return queries.pipeline_page(current_user, role.id, filters).items
+    return list(
+        db.session.scalars(
+            visible_applications(current_user).where(
+                Application.role_id == role.id,
+                Application.id.in_(form.application_ids.data),
+            )
+        )
+    )
+
+
+def _render_list(role: Role, filters, filter_errors, form, view_form):
     page = queries.pipeline_page(current_user, role.id, filters)
     counts = queries.stage_counts(current_user, role.id)
-    now = utcnow()
-    waiting_for = {
-        a.id: (now - (a.status_changed_at or a.submitted_at)).days
-        for a in page.items
-        if a.status in AWAITING_DECISION and (a.status_changed_at or a.submitted_at)
-    }
     return render_template(
         "screening/candidates.html",
         role=role,
         page=page,
         filters=filters,
+        filter_errors=filter_errors,
+        raw=request.args,
         form=form,
+        view_form=view_form,
+        saved=[(v, saved_views.list_url(v)) for v in saved_views.for_role(current_user, role.id)],
+        saved_query=filters.saved_query,
+        match_limit=queries.MATCH_LIMIT,
+        may_search=identity.may_reveal(current_user),
         counts={status: counts.get((role.id, status), 0) for status in PIPELINE_ORDER},
         stages=PIPELINE_ORDER,
         stage_labels=STAFF_LABELS,
-        flags=queries.FLAGS,
-        sorts=queries.SORTS,
+        flags=list_filters.FLAGS,
+        sorts=list_filters.SORTS,
+        awaiting=AWAITING_DECISION,
         waiting_days=current_app.config["WAITING_DAYS"],
-        waiting_for=waiting_for,
-        previous_href=_page_href(role, page.page - 1) if page.page > 1 else None,
-        next_href=_page_href(role, page.page + 1) if page.page < page.pages else None,
+        previous_href=_page_href(role, filters, page.page - 1) if page.page > 1 else None,
+        next_href=_page_href(role, filters, page.page + 1) if page.page < page.pages else None,
     )
 
 
-def _page_href(role: Role, number: int) -> str:
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(number)]
-    return url_for("screening.candidates", role_id=role.id, **args)
+def _page_href(role: Role, filters, number: int) -> str:
+    query = filters.with_page(number).query_string(page=True)
+    base = url_for("screening.candidates", role_id=role.id)
+    return f"{base}?{query}" if query else base
+
+
+@bp.post("/roles/<int:role_id>/saved-views")
+@require(Permission.VIEW_ROLES)
+def save_view(role_id: int):
+    """Save the list's filters and sort (from the query string the form was posted to)."""
+    role = _role(role_id)
+    filters, filter_errors = _filters()
+    form = SaveViewForm()
+    if form.validate_on_submit():
+        if filter_errors:
+            form.name.errors = ["Correct the filters before saving them"]
+        else:
+            try:
+                view = saved_views.save_view(
+                    actor=current_user, role=role, name=form.name.data, filters=filters
+                )
+            except saved_views.SavedViewError as error:
+                db.session.rollback()
+                form.name.errors = [str(error)]
+            else:
+                db.session.commit()
+                flash(f'Saved the view "{view.name}".')
+                return redirect(saved_views.list_url(view))
+    bulk = BulkMoveForm(formdata=None)
+    bulk.set_events(list(BULK_EVENTS))
+    return _render_list(role, filters, filter_errors, bulk, form)
+
+
+@bp.post("/saved-views/<int:view_id>/delete")
+@require(Permission.VIEW_ROLES)
+def delete_view(view_id: int):
+    view = saved_views.find_own(current_user, view_id)
+    if view is None:
+        abort(404)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    role_id, name = view.role_id, view.name
+    saved_views.delete_view(actor=current_user, view=view)
+    db.session.commit()
+    flash(f'Deleted the view "{name}".')
+    return redirect(url_for("screening.candidates", role_id=role_id))
 
 
 def _bulk_message(result: services.BulkResult) -> str:

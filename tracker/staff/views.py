@@ -27,7 +27,7 @@ from tracker.mentoring import queries as mentoring_queries
 from tracker.notifications.models import Email
 from tracker.offers.services import offer_for
 from tracker.partners import queries as partner_queries
-from tracker.screening import identity, review, scorecards, side_by_side
+from tracker.screening import identity, review, saved_views, scorecards, side_by_side
 from tracker.screening import queries as screening_queries
 from tracker.screening import services as screening_services
 from tracker.screening.forms import (
@@ -38,11 +38,6 @@ from tracker.screening.forms import (
     scorecard_form,
 )
 from tracker.workqueue import views as workqueue_views
-
-try:  # saved views are built on another branch; the home works without them until merge
-    from tracker.screening.saved_views import for_home
-except ImportError:  # pragma: no cover
-    for_home = None
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -64,8 +59,8 @@ def dashboard():
         counts = screening_queries.stage_counts(current_user)
         waiting = screening_queries.waiting_counts(current_user, current_app.config["WAITING_DAYS"])
     extra = {}
-    if for_home is not None and can(current_user, Permission.VIEW_ROLES):
-        extra["saved_views"] = for_home(current_user)
+    if can(current_user, Permission.VIEW_ROLES):
+        extra["saved_views"] = saved_views.for_home(current_user)
     return render_template(
         "staff/dashboard.html",
         **workqueue_views.home_context(current_user),

@@ -17,7 +17,7 @@ from tracker import clock
 from tracker.accounts.models import User
 from tracker.applications.models import Application
 from tracker.applications.queries import visible_applications
-from tracker.applications.states import ACTIVE, AWAITING_DECISION, Status
+from tracker.applications.states import ACTIVE, AWAITING_DECISION, SCORING, Status
 from tracker.extensions import db
 from tracker.mentoring.models import LogKind, MentorAssignment, MentoringLogEntry, MentorProfile
 from tracker.notifications.models import Email, EmailStatus
@@ -28,9 +28,6 @@ from tracker.scheduling.models import Booking, Slot, SlotKind
 from tracker.screening.models import Scorecard
 from tracker.workqueue.models import BookingReminder
 
-# Where reviewers score (the shared contract names this states.SCORING; a private copy until
-# the list's branch adds it there).
-SCORING = frozenset({Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW})
 # The stage an invitation is for, and the kind of slot its candidate books.
 INVITED = {Status.ASSESSMENT: SlotKind.ASSESSMENT, Status.INTERVIEW: SlotKind.INTERVIEW}
 

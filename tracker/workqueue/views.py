@@ -11,7 +11,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from tracker.accounts.models import StaffRole, User
 from tracker.accounts.permissions import Permission, require
@@ -151,11 +150,7 @@ def _review_groups(query) -> list[ReviewGroup]:
 
 
 def _review_href(role_id: int, status) -> str:
-    # Review mode is built on another branch; until it is merged, the filtered list.
-    try:
-        return url_for("screening.review", role_id=role_id, status=status.value)
-    except BuildError:
-        return url_for("screening.candidates", role_id=role_id, status=status.value)
+    return url_for("screening.review", role_id=role_id, status=status.value)
 
 
 @bp.post(f"/{NUDGE_KEY}/remind")
