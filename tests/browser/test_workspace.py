@@ -71,6 +71,26 @@ def campaign(live_app):
     return in_app(live_app, lambda: seed_campaign(300))
 
 
+@pytest.fixture(scope="module")
+def hr_state(browser, live_server, campaign):
+    """HR signed in once: a security code works only once, so each test reuses the session."""
+    context = browser.new_context(base_url=live_server)
+    try:
+        sign_in_staff(context.new_page(), campaign.hr.email, campaign.hr.totp_secret)
+        return context.storage_state()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def hr_page(browser, live_server, hr_state):
+    context = browser.new_context(base_url=live_server, storage_state=hr_state)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 def blind_names(live_app, campaign) -> set[str]:
     """Names and emails of the seeded applications that are name-blind now."""
     return in_app(live_app, campaign.name_blind_identities)
@@ -133,9 +153,9 @@ def test_a_manager_scores_ten_in_review_mode_and_their_count_drops(page, live_ap
 
 
 def test_hr_moves_all_in_sift_scoring_3_or_more_to_assessment_with_one_email_each(
-    page, live_app, campaign
+    hr_page, live_app, campaign
 ):
-    page.set_default_timeout(10_000)
+    page = hr_page
     role_id = campaign.data_analyst_role_id
 
     def expected():
@@ -148,7 +168,6 @@ def test_hr_moves_all_in_sift_scoring_3_or_more_to_assessment_with_one_email_eac
     assert meeting and sift - meeting, "the seed needs candidates on both sides of 3"
     emails_before = in_app(live_app, lambda: emails_per_application("invited_to_assessment"))
 
-    sign_in_staff(page, campaign.hr.email, campaign.hr.totp_secret)
     page.goto(f"/staff/roles/{role_id}/candidates?status=sift")
     filters = page.locator("form").filter(has=page.locator('[name="sort"]')).first
     filters.locator('[name="sort"]').select_option("score")
@@ -188,10 +207,9 @@ def test_hr_moves_all_in_sift_scoring_3_or_more_to_assessment_with_one_email_eac
     assert all(emails[i] == emails_before[i] for i in sift - meeting)
 
 
-def test_hr_saves_a_view_and_sees_it_on_their_home_with_its_count(page, live_app, campaign):
-    page.set_default_timeout(10_000)
+def test_hr_saves_a_view_and_sees_it_on_their_home_with_its_count(hr_page, live_app, campaign):
+    page = hr_page
     role_id = campaign.data_analyst_role_id
-    sign_in_staff(page, campaign.hr.email, campaign.hr.totp_secret)
     page.goto(f"/staff/roles/{role_id}/candidates?status=sift&flag=hr_check")
 
     name_field = page.get_by_label(re.compile(r"name.*view|view.*name", re.I))
@@ -217,7 +235,7 @@ def test_hr_saves_a_view_and_sees_it_on_their_home_with_its_count(page, live_app
 
 
 def test_no_reviewer_page_names_a_candidate_during_the_sift_and_hr_reveal_is_audited(
-    page, browser, live_server, live_app, campaign
+    page, hr_page, live_app, campaign
 ):
     page.set_default_timeout(10_000)
     role_id = campaign.data_analyst_role_id
@@ -269,23 +287,17 @@ def test_no_reviewer_page_names_a_candidate_during_the_sift_and_hr_reveal_is_aud
     expect(page.locator('input[name="q"]')).to_have_count(0)
 
     # HR: may search by name, and still sees only the reference until they reveal.
-    hr_context = browser.new_context(base_url=live_server)
-    try:
-        hr = hr_context.new_page()
-        hr.set_default_timeout(10_000)
-        sign_in_staff(hr, campaign.hr.email, campaign.hr.totp_secret)
-        reviewer_pages(hr, HR_QUEUES)
-        hr.goto(f"/staff/roles/{role_id}/candidates?status=sift&q={name}")
-        check(hr, "list searched by HR", typed=name)
-        assert application_ids_on(hr) == [candidate], "HR's search by name finds them"
+    hr = hr_page
+    reviewer_pages(hr, HR_QUEUES)
+    hr.goto(f"/staff/roles/{role_id}/candidates?status=sift&q={name}")
+    check(hr, "list searched by HR", typed=name)
+    assert application_ids_on(hr) == [candidate], "HR's search by name finds them"
 
-        hr.goto(f"/staff/applications/{other}")
-        hr.get_by_text("Show name and contact details").first.click()
-        hr.get_by_label("Why do you need them?").fill("To check their right to work")
-        hr.get_by_role("button", name="Show name and contact details").click()
-        expect(hr.get_by_text(campaign.names[other]).first).to_be_visible()
-    finally:
-        hr_context.close()
+    hr.goto(f"/staff/applications/{other}")
+    hr.get_by_text("Show name and contact details").first.click()
+    hr.get_by_label("Why do you need them?").fill("To check their right to work")
+    hr.get_by_role("button", name="Show name and contact details").click()
+    expect(hr.get_by_text(campaign.names[other]).first).to_be_visible()
 
     def audited():
         return db.session.scalars(
@@ -305,7 +317,9 @@ def test_no_reviewer_page_names_a_candidate_during_the_sift_and_hr_reveal_is_aud
     assert not problems, "\n".join(problems)
 
 
-def test_every_new_page_passes_axe_and_fits_a_phone(browser, live_server, live_app, campaign):
+def test_every_new_page_passes_axe_and_fits_a_phone(
+    browser, live_server, live_app, campaign, hr_state
+):
     role_id = campaign.data_analyst_role_id
     done_role, done_status = campaign.done_group
     sift = sorted(in_app(live_app, lambda: in_stage(role_id, Status.SIFT)))
@@ -322,31 +336,39 @@ def test_every_new_page_passes_axe_and_fits_a_phone(browser, live_server, live_a
         sign_in_staff(page, campaign.second_reviewer.email)
         log.check(page, "manager home")
         for key in MANAGER_QUEUES:
-            page.goto(f"/staff/queue/{key}")
-            log.check(page, f"manager queue {key}")
-        page.goto(f"/staff/roles/{role_id}/candidates")
-        log.check(page, "manager list")
-        page.goto(f"/staff/roles/{role_id}/candidates?status=sift&sort=score&score_min=3")
-        log.check(page, "manager list filtered")
-        page.goto(f"/staff/roles/{role_id}/candidates?status=sift&unscored=1")
-        log.check(page, "manager list not scored by me")
+            log.visit(page, f"/staff/queue/{key}", f"manager queue {key}")
+        log.visit(page, f"/staff/roles/{role_id}/candidates", "manager list")
+        log.visit(
+            page,
+            f"/staff/roles/{role_id}/candidates?status=sift&sort=score&score_min=3",
+            "manager list filtered",
+        )
+        log.visit(
+            page,
+            f"/staff/roles/{role_id}/candidates?status=sift&unscored=1",
+            "manager list not scored by me",
+        )
         for section in SECTIONS:
-            page.goto(f"/staff/applications/{candidate}?section={section}")
-            log.check(page, f"candidate {section}")
-        page.goto(f"/staff/roles/{role_id}/review?status=sift")
-        log.check(page, "review mode")
-        page.goto(f"/staff/roles/{done_role}/review?status={done_status.value}")
-        expect(page.get_by_text(re.compile("You have scored every candidate"))).to_be_visible()
-        log.check(page, "review done")
-        page.get_by_role("button", name="Sign out").click()
+            log.visit(
+                page, f"/staff/applications/{candidate}?section={section}", f"candidate {section}"
+            )
+        log.visit(page, f"/staff/roles/{role_id}/review?status=sift", "review mode")
+        log.visit(page, f"/staff/roles/{done_role}/review?status={done_status.value}", "done")
+        if page.get_by_text(re.compile("You have scored every candidate")).count() == 0:
+            log.problems.append(f"review mode's done page: not at {page.url}")
+        context.close()
 
-        sign_in_staff(page, campaign.hr.email, campaign.hr.totp_secret)
-        log.check(page, "hr home")
+        context = browser.new_context(
+            base_url=live_server, viewport={"width": 375, "height": 812}, storage_state=hr_state
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log.visit(page, "/staff/", "hr home")
         for key in HR_QUEUES:
-            page.goto(f"/staff/queue/{key}")
-            log.check(page, f"hr queue {key}")
-        page.goto(f"/staff/roles/{role_id}/candidates?status=sift&sort=score")
-        log.check(page, "hr list by score")
+            log.visit(page, f"/staff/queue/{key}", f"hr queue {key}")
+        log.visit(
+            page, f"/staff/roles/{role_id}/candidates?status=sift&sort=score", "hr list by score"
+        )
         select_all = page.get_by_role("button", name=re.compile(r"^Select all \d+ that match"))
         select_all = select_all.or_(
             page.get_by_role("link", name=re.compile(r"^Select all \d+ that match"))
@@ -354,11 +376,19 @@ def test_every_new_page_passes_axe_and_fits_a_phone(browser, live_server, live_a
         if select_all.count():
             select_all.first.click()
             log.check(page, "hr list all selected")
-        page.goto(f"/staff/roles/{role_id}/candidates?q={campaign.names[candidate]}")
-        log.check(page, "hr list searched")
+        else:
+            log.problems.append("hr list by score: no 'Select all N that match'")
+        log.visit(
+            page,
+            f"/staff/roles/{role_id}/candidates?q={campaign.names[candidate]}",
+            "hr list searched",
+        )
         for section in SECTIONS:
-            page.goto(f"/staff/applications/{candidate}?section={section}")
-            log.check(page, f"hr candidate {section}")
+            log.visit(
+                page,
+                f"/staff/applications/{candidate}?section={section}",
+                f"hr candidate {section}",
+            )
     finally:
         context.close()
     assert log.count >= 25

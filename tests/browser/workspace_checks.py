@@ -142,6 +142,14 @@ class PageLog:
         self.count = 0
         SHOTS.mkdir(parents=True, exist_ok=True)
 
+    def visit(self, page, path: str, label: str) -> None:
+        """Open ``path`` and check it; a page that is not there is a problem, not a stop."""
+        response = page.goto(path)
+        if response is None or response.status != 200:
+            status = response.status if response else "no response"
+            self.problems.append(f"{label} ({path}): status {status}")
+        self.check(page, label)
+
     def check(self, page, label: str) -> None:
         self.count += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
