@@ -1,0 +1,336 @@
+"""Time the staff home (GET /staff/, the work queue) for HR and for a hiring manager, with
+1,000 and 100,000 applications, and count its SQL queries.
+
+Run: .venv/bin/python bench/staff_home.py [--sizes 1000 100000] [--requests N]
+Creates and drops its own database; prints a Markdown table for docs/performance.md.
+
+The applications are spread over every role and stage, with what the queue lines count:
+submitted scorecards (by the manager measured, and by another), assessment and interview
+bookings (some this week), offers with conditions (some unanswered, some outstanding), and
+eligibility flags. A bare Flask app answering through the same test client gives the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("TRACKER_ENV", "test")
+
+import pyotp
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import event, insert, select, text
+
+from tests import services
+from tests.conftest import isolate_request_globals
+from tests.factories import PASSWORD, UserFactory
+from tracker import clock, create_app
+from tracker.accounts.models import StaffRole
+from tracker.applicants.models import Applicant
+from tracker.applications.models import Application
+from tracker.applications.states import Status
+from tracker.catalogue.models import Role
+from tracker.catalogue.schema import parse_catalogue
+from tracker.catalogue.services import load_catalogue
+from tracker.extensions import db
+from tracker.offers.models import ConditionKind, Offer, OfferCondition
+from tracker.scheduling.models import Booking, Slot, SlotKind
+from tracker.screening.models import Score, Scorecard
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+STAGES = {
+    Status.SUBMITTED: 20,
+    Status.SIFT: 30,
+    Status.ASSESSMENT: 12,
+    Status.INTERVIEW: 8,
+    Status.OFFER: 3,
+    Status.PRE_EMPLOYMENT_CHECKS: 3,
+    Status.HIRED: 2,
+    Status.UNSUCCESSFUL: 22,
+}
+SCORING = (Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW)
+DENORMALISE_SCORES = """
+UPDATE application SET score_average = s.average, score_count = s.reviewers
+FROM (
+    SELECT sc.application_id, round(avg(ss.score)::numeric, 2) AS average,
+           count(DISTINCT sc.id) AS reviewers
+    FROM scorecard sc JOIN scorecard_score ss ON ss.scorecard_id = sc.id
+    WHERE sc.submitted_at IS NOT NULL
+    GROUP BY sc.application_id
+) AS s
+WHERE application.id = s.application_id
+"""
+
+
+def _slots(role_ids: list[int]) -> dict[tuple[int, SlotKind], list[int]]:
+    """Per role and kind, a slot last week, one this week and one next month."""
+    now = clock.utcnow()
+    slots: dict[tuple[int, SlotKind], list[int]] = {}
+    for role_id in role_ids:
+        for kind in SlotKind:
+            for days in (-7, 2, 30):
+                slot_id = db.session.scalar(
+                    insert(Slot)
+                    .values(
+                        role_id=role_id,
+                        kind=kind,
+                        starts_at=now + timedelta(days=days),
+                        minutes=45,
+                        place="Committee room 2, Town Hall",
+                        capacity=100_000,
+                        booked=0,
+                        created_by="bench",
+                    )
+                    .returning(Slot.id)
+                )
+                slots.setdefault((role_id, kind), []).append(slot_id)
+    db.session.commit()
+    return slots
+
+
+def _fill(total: int, already: int, role_ids, reviewers, slots) -> None:
+    """Add applications (and their scorecards, bookings and offers) until there are
+    ``total``."""
+    now = clock.utcnow()
+    rng = random.Random(already)
+    stages, weights = list(STAGES), list(STAGES.values())
+    batch = 5000
+    for start in range(already, total, batch):
+        count = min(batch, total - start)
+        applicants = (
+            db.session.execute(
+                insert(Applicant).returning(Applicant.id),
+                [{"email": f"home{start + i}@example.com"} for i in range(count)],
+            )
+            .scalars()
+            .all()
+        )
+        rows = []
+        for i, applicant_id in enumerate(applicants):
+            submitted = now - timedelta(minutes=rng.randrange(60 * 24 * 60))
+            rows.append(
+                {
+                    "applicant_id": applicant_id,
+                    "role_id": rng.choice(role_ids),
+                    "status": rng.choices(stages, weights)[0],
+                    "status_changed_at": submitted + (now - submitted) * rng.random(),
+                    "preference": 1,
+                    "reference": f"H{start + i:07d}",
+                    "version": 1,
+                    "completed_sections": [],
+                    "eligibility_findings": [],
+                    "needs_hr_check": rng.random() < 0.1,
+                    "disability_confident": rng.random() < 0.05,
+                    "needs_adjustments": rng.random() < 0.1,
+                    "submitted_at": submitted,
+                }
+            )
+        ids = db.session.execute(insert(Application).returning(Application.id), rows).scalars()
+        made = list(zip(ids, rows, strict=True))
+        cards = [
+            {
+                "application_id": app_id,
+                "reviewer_id": reviewer,
+                "reviewer_label": "bench",
+                "submitted_at": now - timedelta(minutes=rng.randrange(60 * 24 * 10)),
+            }
+            for app_id, row in made
+            if row["status"] in SCORING
+            for reviewer in reviewers
+            if rng.random() < 0.4
+        ]
+        if cards:
+            card_ids = db.session.execute(insert(Scorecard).returning(Scorecard.id), cards)
+            db.session.execute(
+                insert(Score),
+                [
+                    {
+                        "scorecard_id": card_id,
+                        "essential": True,
+                        "position": position,
+                        "criterion": f"Criterion {position}",
+                        "score": rng.randint(1, 4),
+                        "evidence": "",
+                    }
+                    for card_id in card_ids.scalars()
+                    for position in (1, 2, 3)
+                ],
+            )
+        bookings = [
+            {
+                "slot_id": rng.choice(slots[(row["role_id"], kind)]),
+                "application_id": app_id,
+                "kind": kind,
+                "booked_at": now,
+            }
+            for app_id, row in made
+            for kind in [
+                {Status.ASSESSMENT: SlotKind.ASSESSMENT, Status.INTERVIEW: SlotKind.INTERVIEW}.get(
+                    row["status"]
+                )
+            ]
+            if kind is not None and rng.random() < 0.6
+        ]
+        if bookings:
+            db.session.execute(insert(Booking), bookings)
+        offered = [
+            (app_id, row)
+            for app_id, row in made
+            if row["status"] in (Status.OFFER, Status.PRE_EMPLOYMENT_CHECKS, Status.HIRED)
+        ]
+        if offered:
+            offer_ids = db.session.execute(
+                insert(Offer).returning(Offer.id),
+                [
+                    {
+                        "application_id": app_id,
+                        "starts_on": (now + timedelta(days=60)).date(),
+                        "made_at": row["status_changed_at"],
+                        "made_by": "bench",
+                    }
+                    for app_id, row in offered
+                ],
+            ).scalars()
+            db.session.execute(
+                insert(OfferCondition),
+                [
+                    {
+                        "offer_id": offer_id,
+                        "kind": kind,
+                        "met_at": now
+                        if row["status"] is Status.HIRED or rng.random() < 0.5
+                        else None,
+                    }
+                    for offer_id, (_, row) in zip(offer_ids, offered, strict=True)
+                    for kind in ConditionKind
+                ],
+            )
+        db.session.commit()
+    if hasattr(Application, "score_average"):
+        # After issue 14's merge: the denormalised scores submit_scorecard keeps, set here
+        # for the bulk-inserted scorecards.
+        db.session.execute(text(DENORMALISE_SCORES))
+        db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args, **kwargs):
+        self.count += 1
+
+
+def _time(client, path: str, requests: int, counter: QueryCounter | None = None):
+    for _ in range(5):
+        assert client.get(path).status_code == 200
+    timings, queries = [], []
+    for _ in range(requests):
+        before = counter.count if counter else 0
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append(time.perf_counter() - start)
+        queries.append((counter.count if counter else 0) - before)
+        assert response.status_code == 200, response.status_code
+    timings.sort()
+    return (
+        statistics.median(timings) * 1000,
+        timings[int(len(timings) * 0.95) - 1] * 1000,
+        max(queries),
+    )
+
+
+def _sign_in(client, email: str, totp_secret: str | None = None) -> None:
+    page = client.get("/staff/sign-in").get_data(as_text=True)
+    client.post(
+        "/staff/sign-in",
+        data={"email": email, "password": PASSWORD, "csrf_token": CSRF.search(page).group(1)},
+    )
+    if totp_secret:
+        page = client.get("/staff/sign-in/security-code").get_data(as_text=True)
+        client.post(
+            "/staff/sign-in/security-code",
+            data={
+                "code": pyotp.TOTP(totp_secret).now(),
+                "csrf_token": CSRF.search(page).group(1),
+            },
+        )
+    assert client.get("/staff/").status_code == 200, f"{email} is not signed in"
+
+
+def _bare_client():
+    bare = Flask("bare")
+    bare.add_url_rule("/", "home", lambda: "<!doctype html><title>Home</title><h1>Home</h1>")
+    return bare.test_client()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000])
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
+    url = services.create_database(name)
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": services.TEST_REDIS_URL})
+        isolate_request_globals(app)
+        with app.app_context():
+            upgrade()
+            path = app.config["CATALOGUE_FILE"]
+            load_catalogue(
+                document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
+            )
+            role = db.session.scalars(
+                select(Role).where(Role.slug == "data-analyst-apprentice")
+            ).one()
+            role_ids = list(db.session.scalars(select(Role.id)))
+            manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+            colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+            hr = UserFactory(roles=[StaffRole.ADMIN])
+            db.session.commit()
+            users = {
+                "HR": (hr.email, hr.totp_secret),
+                "hiring manager (one track)": (manager.email, None),
+            }
+            reviewers = [manager.id, colleague.id]
+            slots = _slots(role_ids)
+            counter = QueryCounter(db.engine)
+            clients = {}
+            for label, (email, secret) in users.items():
+                clients[label] = app.test_client()
+                _sign_in(clients[label], email, secret)
+
+            print("| applications | who | median ms | p95 ms | SQL queries |")
+            print("| ---: | --- | ---: | ---: | ---: |")
+            median, p95, _ = _time(_bare_client(), "/", args.requests)
+            print(f"| - | bare Flask app (the floor) | {median:.1f} | {p95:.1f} | 0 |")
+            filled = 0
+            for size in args.sizes:
+                _fill(size, filled, role_ids, reviewers, slots)
+                filled = size
+                for label, client in clients.items():
+                    median, p95, queries = _time(client, "/staff/", args.requests, counter)
+                    print(f"| {size:,} | {label} | {median:.1f} | {p95:.1f} | {queries} |")
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        services.flush_test_redis()
+        services.drop_database(name)
+
+
+if __name__ == "__main__":
+    main()
