@@ -185,12 +185,12 @@ def test_hr_moves_all_in_sift_scoring_3_or_more_to_assessment_with_one_email_eac
     shown_scores = [scores[i] for i in shown]
     assert shown_scores == sorted(shown_scores, reverse=True), "not sorted by average score"
 
-    select_all = page.get_by_role("button", name=re.compile(r"^Select all \d+ that match")).or_(
-        page.get_by_role("link", name=re.compile(r"^Select all \d+ that match"))
+    select_all = page.get_by_label(re.compile(r"^Select all \d+ that match"))
+    expect(select_all).to_be_visible()
+    expect(select_all).to_have_accessible_name(
+        re.compile(rf"^Select all {len(meeting)} that match")
     )
-    expect(select_all.first).to_be_visible()
-    assert re.search(rf"Select all {len(meeting)} that match", select_all.first.inner_text())
-    select_all.first.click()
+    select_all.check()
     page.get_by_label("Invite to assessment", exact=True).check()
     page.get_by_role("button", name=re.compile(r"^Move")).click()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
@@ -231,7 +231,9 @@ def test_hr_saves_a_view_and_sees_it_on_their_home_with_its_count(hr_page, live_
     line = link.locator("xpath=ancestor-or-self::*[self::li or self::tr or self::div][1]")
     assert re.search(rf"(?<![\d,]){expected}(?![\d,])", line.inner_text()), line.inner_text()
     link.click()
-    expect(page.get_by_text(re.compile(rf"^\s*{expected} candidates?\b"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(rf"^\s*{expected} candidates?$"))
+    ).to_be_visible()
 
 
 def test_no_reviewer_page_names_a_candidate_during_the_sift_and_hr_reveal_is_audited(
@@ -369,12 +371,9 @@ def test_every_new_page_passes_axe_and_fits_a_phone(
         log.visit(
             page, f"/staff/roles/{role_id}/candidates?status=sift&sort=score", "hr list by score"
         )
-        select_all = page.get_by_role("button", name=re.compile(r"^Select all \d+ that match"))
-        select_all = select_all.or_(
-            page.get_by_role("link", name=re.compile(r"^Select all \d+ that match"))
-        )
+        select_all = page.get_by_label(re.compile(r"^Select all \d+ that match"))
         if select_all.count():
-            select_all.first.click()
+            select_all.check()
             log.check(page, "hr list all selected")
         else:
             log.problems.append("hr list by score: no 'Select all N that match'")

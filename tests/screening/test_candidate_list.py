@@ -60,17 +60,18 @@ def test_each_column_says_what_a_reviewer_triages_by(
     assert "<th" in page and "Days in stage" in page and "Your score" in page
     cells = row(page, scored.reference)
     assert cells[2:] == [
-        "In sift Waiting 9 days",  # more than WAITING_DAYS
-        "9",
+        "In sift",
+        "9 : waiting more than 7 days",  # more than WAITING_DAYS: highlighted
         "Choice 2",
-        "3.25 (2 reviewers)",
+        "3.25 2 reviewers",
         "3.50",
         "Eligibility Disability Confident Adjustments",
     ]
     assert row(page, by_colleague.reference)[3:7] == [
         "1",
         "Choice 1",
-        "2.00 (1 reviewer)",
+        # A reviewer does not see colleagues' marks before giving their own (no anchoring).
+        "Hidden until you score",
         "Not scored by you",
     ]
     assert row(page, out.reference)[2:7] == [
@@ -334,3 +335,33 @@ def test_the_queries_do_not_grow_with_the_rows(
 
     assert many == few
     assert max(many) <= 12, statements
+
+
+def test_hr_who_decide_see_the_average_without_scoring(
+    client, sign_in, hr, colleague, role, candidate
+):
+    scored = candidate(Status.SIFT)
+    score(scored, colleague, 2, 3)
+    sign_in(hr)
+
+    cells = row(_list(client, role), scored.reference)
+
+    assert cells[5:7] == ["2.50 1 reviewer", "Not scored by you"]
+
+
+def test_review_next_counts_only_those_waiting_for_your_score_in_a_scoring_stage(
+    client, sign_in, manager, colleague, role, candidate
+):
+    mine = candidate(Status.SIFT)
+    score(mine, manager, 3, 3)
+    score(candidate(Status.SIFT), colleague, 3, 3)  # a colleague's score is not yours
+    candidate(Status.SIFT)
+    candidate(Status.SUBMITTED)  # not yet in a stage reviewers score
+    sign_in(manager)
+
+    sift = _list(client, role, "?status=sift")
+    new = _list(client, role, "?status=submitted")
+
+    assert "Review next: 2 waiting for your score" in sift
+    assert f"/staff/roles/{role.id}/review?status=sift" in sift
+    assert "Review next" not in new

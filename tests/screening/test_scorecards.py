@@ -98,3 +98,16 @@ def test_the_guarantee_follows_the_scores(manager, candidate):
         reasons=["essential_criteria"],
     )
     assert application.status is Status.UNSUCCESSFUL
+
+
+def test_a_second_submit_replaces_the_reviewers_scores(manager, candidate):
+    application = candidate(Status.SIFT)
+    scorecards.submit_scorecard(
+        actor=manager, application=application, scores=_scores(application, 2, "First look")
+    )
+    card = scorecards.submit_scorecard(
+        actor=manager, application=application, scores=_scores(application, 4, "Second look")
+    )
+
+    assert {(s.score, s.evidence) for s in card.scores} == {(4, "Second look")}
+    assert (application.score_average, application.score_count) == (4, 1)

@@ -24,6 +24,9 @@ class Permission(enum.Enum):
     MANAGE_EMAILS = "manage emails"
     VIEW_ROLES = "view roles and their candidates"
     MOVE_CANDIDATES = "move candidates through the stages"
+    # Reviewers see colleagues' scores only once they have scored (no anchoring); HR, who
+    # decide on the scores rather than give them, see them from the start.
+    SEE_SCORES_UNSCORED = "see reviewers' scores of candidates they have not scored"
     # Name-blind review: only HR sees who a candidate is and how to reach them.
     VIEW_CANDIDATE_IDENTITY = "see candidates' names, ages and contact details"
     # Only whoever arranges assessments and interviews (HR) sees the adjustments asked for.

@@ -85,6 +85,11 @@ def waiting(user: User, role_id: int, status: Status) -> Select:
     )
 
 
+def count_waiting(user: User, role_id: int, status: Status) -> int:
+    query = waiting(user, role_id, status)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
 def next_candidate(user: User, role_id: int, walk: Walk) -> Application | None:
     query = waiting(user, role_id, walk.status)
     if walk.skip:
@@ -94,6 +99,5 @@ def next_candidate(user: User, role_id: int, walk: Walk) -> Application | None:
 
 def position(user: User, role_id: int, walk: Walk) -> tuple[int, int]:
     """(n, N) for "Candidate n of N": N counts the ones done and those still waiting."""
-    query = waiting(user, role_id, walk.status)
-    left = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    left = count_waiting(user, role_id, walk.status)
     return walk.done + 1, walk.done + max(left, 1)

@@ -110,6 +110,11 @@ def submit_scorecard(
             application_id=application.id, reviewer_id=actor.id, reviewer_label=actor.name
         )
         db.session.add(scorecard)
+    elif scorecard.scores:
+        # A second submit (a resubmitted form, say) replaces the scores: the old rows go
+        # first, or the new ones would collide with them on (scorecard, position).
+        scorecard.scores = []
+        db.session.flush()
     scorecard.scores = [
         Score(
             criterion_id=criterion.id,
@@ -145,7 +150,10 @@ def _keep_score_columns(application: Application) -> None:
 
 
 def may_see_others(application: Application, viewer: User) -> bool:
-    """Others' scores appear only once the viewer has submitted their own."""
+    """Others' scores appear to a reviewer only once they have submitted their own, so nobody
+    anchors on a colleague's marks; HR, who decide rather than score, see them at once."""
+    if can(viewer, Permission.SEE_SCORES_UNSCORED):
+        return True
     mine = own_scorecard(application, viewer)
     return mine is not None and mine.submitted_at is not None
 

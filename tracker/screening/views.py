@@ -11,13 +11,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
-from tracker.accounts.permissions import Permission, require, visible_roles
+from tracker.accounts.permissions import Permission, can, require, visible_roles
 from tracker.applications.models import Application
 from tracker.applications.queries import find_visible_application, visible_applications
 from tracker.applications.states import (
     AWAITING_DECISION,
     BULK_EVENTS,
     PIPELINE_ORDER,
+    SCORING,
     STAFF_EVENTS,
     STAFF_LABELS,
     Event,
@@ -154,7 +155,17 @@ def _render_list(role: Role, filters, filter_errors, form, view_form):
         waiting_days=current_app.config["WAITING_DAYS"],
         previous_href=_page_href(role, filters, page.page - 1) if page.page > 1 else None,
         next_href=_page_href(role, filters, page.page + 1) if page.page < page.pages else None,
+        waiting_for_me=_waiting_for_me(role, filters),
+        # A reviewer sees colleagues' average only on the candidates they have scored.
+        sees_unscored=can(current_user, Permission.SEE_SCORES_UNSCORED),
     )
+
+
+def _waiting_for_me(role: Role, filters) -> int:
+    """In a stage reviewers score, how many wait for this user's score ("Review next")."""
+    if filters.status not in SCORING or not services.can_move(current_user):
+        return 0
+    return review.count_waiting(current_user, role.id, filters.status)
 
 
 def _page_href(role: Role, filters, number: int) -> str:
