@@ -216,11 +216,9 @@ def _fill(total: int, already: int, role_ids, reviewers, slots) -> None:
                 ],
             )
         db.session.commit()
-    if hasattr(Application, "score_average"):
-        # After issue 14's merge: the denormalised scores submit_scorecard keeps, set here
-        # for the bulk-inserted scorecards.
-        db.session.execute(text(DENORMALISE_SCORES))
-        db.session.commit()
+    # The denormalised scores submit_scorecard keeps, set here for the bulk-inserted scorecards.
+    db.session.execute(text(DENORMALISE_SCORES))
+    db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
 
