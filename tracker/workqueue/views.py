@@ -1,5 +1,5 @@
 """The work queue's lists (/staff/queue/<key>) and HR's nudge to book. The home page that
-counts the lines is staff.dashboard; it asks ``home_context`` here."""
+counts the lines is staff.dashboard (see tracker.workqueue.home)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker.accounts.models import StaffRole, User
 from tracker.accounts.permissions import Permission, require
 from tracker.applications.models import Application
 from tracker.applications.states import STAFF_LABELS
 from tracker.catalogue.models import Role
 from tracker.extensions import db
-from tracker.mentoring import queries as mentoring_queries
 from tracker.routing import is_id, page_arg
 from tracker.workqueue import lines, queries, services
 from tracker.workqueue.queries import Settings
@@ -26,31 +24,6 @@ from tracker.workqueue.queries import Settings
 bp = Blueprint("workqueue", __name__, url_prefix="/staff/queue")
 PAGE_SIZE = 50
 NUDGE_KEY = "invited_not_booked"
-
-
-def home_context(user: User) -> dict:
-    """What the staff home shows of the queue: one count per line, the week's interviews with
-    their times, a partner's shares soonest due first, and how many mentees a mentor has."""
-    settings = Settings.from_config(current_app.config)
-    counts = lines.home(user, settings)
-    shown = {c.line.key: c.count for c in counts}
-    return {
-        "queue": counts,
-        "upcoming": (
-            lines.first_rows(queries.interviews_this_week(user, settings))
-            if shown.get("interviews_this_week")
-            else []
-        ),
-        "upcoming_more": max(0, shown.get("interviews_this_week", 0) - lines.PREVIEW_ROWS),
-        "shares_due": (
-            lines.first_rows(queries.partner_feedback_due(user, settings))
-            if shown.get("partner_feedback_due")
-            else []
-        ),
-        "mentee_count": (
-            mentoring_queries.mentee_count(user) if user.has_role(StaffRole.MENTOR) else 0
-        ),
-    }
 
 
 @dataclass(frozen=True)
