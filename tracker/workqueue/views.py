@@ -127,11 +127,10 @@ def _review_href(role_id: int, status) -> str:
 
 
 @bp.post(f"/{NUDGE_KEY}/remind")
-@require(Permission.MOVE_CANDIDATES)
+@require(Permission.REMIND_CANDIDATES)
 def remind():
     """Remind the selected candidates (or all in the queue) to book. Ids that are not in this
     user's queue refuse the whole request: nothing is sent."""
-    _line(NUDGE_KEY)
     back = url_for("workqueue.queue", key=NUDGE_KEY)
     query = queries.invited_not_booked(current_user, Settings.from_config(current_app.config))
     if request.form.get("all") == "1":
