@@ -24,6 +24,8 @@ class Permission(enum.Enum):
     MANAGE_EMAILS = "manage emails"
     VIEW_ROLES = "view roles and their candidates"
     MOVE_CANDIDATES = "move candidates through the stages"
+    # HR arranges the assessments and interviews, so only HR nudges candidates to book them.
+    REMIND_CANDIDATES = "remind invited candidates to book"
     # Reviewers see colleagues' scores only once they have scored (no anchoring); HR, who
     # decide on the scores rather than give them, see them from the start.
     SEE_SCORES_UNSCORED = "see reviewers' scores of candidates they have not scored"

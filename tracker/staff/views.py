@@ -37,7 +37,7 @@ from tracker.screening.forms import (
     RevealIdentityForm,
     scorecard_form,
 )
-from tracker.workqueue import views as workqueue_views
+from tracker.workqueue.home import home_context
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -63,7 +63,7 @@ def dashboard():
         extra["saved_views"] = saved_views.for_home(current_user)
     return render_template(
         "staff/dashboard.html",
-        **workqueue_views.home_context(current_user),
+        **home_context(current_user),
         roles=roles,
         StaffRole=StaffRole,
         stage_counts=counts,

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tracker.accounts.models import StaffRole, User
+from tracker.accounts.models import User
+from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
@@ -36,7 +37,7 @@ class RemindResult:
 def remind_to_book(*, actor: User, applications: list[Application]) -> RemindResult:
     """Email each invited candidate once per stage to book their slot. One who was already
     reminded in this stage, or has booked, is skipped with the reason."""
-    if not actor.has_role(StaffRole.ADMIN):
+    if not can(actor, Permission.REMIND_CANDIDATES):
         raise NudgeError("Only HR can remind candidates to book")
     if not applications:
         raise NudgeError("Select at least one candidate to remind")

@@ -1,56 +1,40 @@
 """The work queue's lists (/staff/queue/<key>) and HR's nudge to book. The home page that
-counts the lines is staff.dashboard; it asks ``home_context`` here."""
+counts the lines is staff.dashboard (see tracker.workqueue.home)."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker.accounts.models import StaffRole, User
 from tracker.accounts.permissions import Permission, require
 from tracker.applications.models import Application
 from tracker.applications.states import STAFF_LABELS
 from tracker.catalogue.models import Role
 from tracker.extensions import db
-from tracker.mentoring import queries as mentoring_queries
 from tracker.routing import is_id, page_arg
+from tracker.screening.queries import MATCH_LIMIT
 from tracker.workqueue import lines, queries, services
+from tracker.workqueue.models import BookingReminder
 from tracker.workqueue.queries import Settings
 
 bp = Blueprint("workqueue", __name__, url_prefix="/staff/queue")
 PAGE_SIZE = 50
 NUDGE_KEY = "invited_not_booked"
+# "Remind everyone" sends at most as many as the candidate list moves at once; the rest wait
+# for the next press, so one request never loads and emails an unbounded number.
+REMIND_LIMIT = MATCH_LIMIT
 
-
-def home_context(user: User) -> dict:
-    """What the staff home shows of the queue: one count per line, the week's interviews with
-    their times, a partner's shares soonest due first, and how many mentees a mentor has."""
-    settings = Settings.from_config(current_app.config)
-    counts = lines.home(user, settings)
-    shown = {c.line.key: c.count for c in counts}
-    return {
-        "queue": counts,
-        "upcoming": (
-            lines.first_rows(queries.interviews_this_week(user, settings))
-            if shown.get("interviews_this_week")
-            else []
-        ),
-        "upcoming_more": max(0, shown.get("interviews_this_week", 0) - lines.PREVIEW_ROWS),
-        "shares_due": (
-            lines.first_rows(queries.partner_feedback_due(user, settings))
-            if shown.get("partner_feedback_due")
-            else []
-        ),
-        "mentee_count": (
-            mentoring_queries.mentee_count(user) if user.has_role(StaffRole.MENTOR) else 0
-        ),
-    }
+# ``since`` in the partner feedback list's page links: microseconds after EPOCH, so the exact
+# time the list was opened from survives the round trip (0 = never looked before).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_MAX_SINCE = (datetime.max.replace(tzinfo=UTC) - EPOCH) // _MICROSECOND
 
 
 @dataclass(frozen=True)
@@ -72,30 +56,48 @@ def _line(key: str) -> lines.Line:
 
 
 def _since() -> datetime | None:
-    """The 'since' a list of new partner feedback was opened with, carried by its paging."""
-    value = request.args.get("since", "")
-    if not (value.isascii() and value.isdigit() and len(value) <= 12):
+    """The time a list of new partner feedback was opened from, carried by its paging; None
+    when absent or not such a number (a crafted value is ignored, as page_arg ignores a bad
+    page number)."""
+    value = request.args.get("since", "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(_MAX_SINCE))):
         return None
-    return datetime.fromtimestamp(int(value), tz=UTC)
+    number = int(value)
+    if number > _MAX_SINCE:
+        return None
+    try:
+        return EPOCH + number * _MICROSECOND
+    except (OverflowError, ValueError):
+        return None
 
 
 @bp.get("/<key>")
 @require(Permission.VIEW_STAFF_PAGES)
 def queue(key: str):
+    """One line's candidates (or shares, or mentees), paged.
+
+    Partner feedback received since you last looked: opening the list from the home page (no
+    ``since``) lists what came after your last look and, when its first page lists any rows,
+    counts as looking: your last look becomes now, so the home count drops to 0. Its page
+    links carry the time the list was opened from in ``since``, so paging shows the same
+    candidates and never marks anything seen; an empty list marks nothing.
+    """
     line = _line(key)
     if line.kind == "emails":
         return redirect(url_for("admin.emails"))
     settings = Settings.from_config(current_app.config)
-    since = None
+    since = opened = None
     if key == "partner_feedback_new":
-        since = _since() or current_user.partner_feedback_seen_at
+        since = _since()
+        opened = since is None
+        if since is None:
+            since = current_user.partner_feedback_seen_at or EPOCH
         query = queries.partner_feedback_new(current_user, settings, since=since)
     else:
         query = line.select(current_user, settings)
     page = _paged(query, line, page_arg())
     groups = _review_groups(query) if key == "awaiting_my_score" else []
-    if key == "partner_feedback_new" and "since" not in request.args:
-        # Opening the list is looking: feedback from now on counts as new.
+    if opened and page.page == 1 and page.rows:
         services.mark_partner_feedback_seen(actor=current_user, at=settings.now)
         db.session.commit()
     return render_template(
@@ -124,8 +126,8 @@ def _paged(query, line: lines.Line, number: int) -> Page:
 
 def _page_href(key: str, number: int, since: datetime | None) -> str:
     args = {"page": number}
-    if key == "partner_feedback_new" and since is not None:
-        args["since"] = int(since.timestamp())
+    if since is not None:
+        args["since"] = (since - EPOCH) // _MICROSECOND
     return url_for("workqueue.queue", key=key, **args)
 
 
@@ -154,15 +156,30 @@ def _review_href(role_id: int, status) -> str:
 
 
 @bp.post(f"/{NUDGE_KEY}/remind")
-@require(Permission.MOVE_CANDIDATES)
+@require(Permission.REMIND_CANDIDATES)
 def remind():
-    """Remind the selected candidates (or all in the queue) to book. Ids that are not in this
-    user's queue refuse the whole request: nothing is sent."""
-    _line(NUDGE_KEY)
+    """Remind the selected candidates, or everyone in the queue not yet reminded in this stage
+    (oldest first, up to REMIND_LIMIT a press), to book. Ids that are not in this user's queue
+    refuse the whole request: nothing is sent."""
     back = url_for("workqueue.queue", key=NUDGE_KEY)
-    query = queries.invited_not_booked(current_user, Settings.from_config(current_app.config))
+    query = queries.invited_not_booked(
+        current_user, Settings.from_config(current_app.config)
+    ).options(selectinload(Application.applicant))  # each email goes to the applicant
+    left = 0
     if request.form.get("all") == "1":
-        chosen = list(db.session.scalars(query))
+        not_reminded = query.where(BookingReminder.id.is_(None))
+        chosen = list(db.session.scalars(not_reminded.limit(REMIND_LIMIT)))
+        if not chosen:
+            waiting = queries.count(query)
+            flash(
+                "Everyone waiting to book a slot was already reminded in this stage"
+                if waiting
+                else "Nobody is waiting to book a slot",
+                "error",
+            )
+            return redirect(back)
+        if len(chosen) == REMIND_LIMIT:
+            left = queries.count(not_reminded) - REMIND_LIMIT
     else:
         raw = request.form.getlist("application_ids")
         if not raw:
@@ -184,7 +201,13 @@ def remind():
         return redirect(back)
     result = services.remind_to_book(actor=current_user, applications=chosen)
     db.session.commit()
-    flash(*_remind_message(result))
+    text, category = _remind_message(result)
+    if left:
+        text += (
+            f" You can remind up to {REMIND_LIMIT:,} at once: {left:,} more are not yet"
+            " reminded. Choose to remind everyone again to send theirs."
+        )
+    flash(text, category)
     return redirect(back)
 
 
