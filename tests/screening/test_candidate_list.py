@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.factories import UserFactory
 from tests.screening.list_helpers import references, row, score
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
+from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.screening.identity import SEARCH_ACTION as SEARCHED
 
 
 @pytest.fixture
@@ -144,12 +146,26 @@ def spread(manager, colleague, candidate):
         ("preference", "bcad"),  # first choices first; out of the running last
     ],
 )
-def test_each_sort_orders_the_list(client, sign_in, manager, role, spread, sort, order):
-    sign_in(manager)
+def test_each_sort_orders_the_list(client, sign_in, hr, role, spread, sort, order):
+    sign_in(hr)  # HR see every average; a reviewer's score sort is tested below
 
     page = _list(client, role, f"?sort={sort}")
 
     assert references(page) == [spread[name].reference for name in order]
+
+
+def test_a_reviewer_sorts_by_score_only_among_the_candidates_they_have_scored(
+    client, sign_in, manager, role, spread
+):
+    """Colleagues' averages stay unknown to a reviewer until they score: by score, the ones
+    they have scored come first and the rest last, oldest submitted first, whatever their
+    colleagues gave (b's 3.5 would otherwise put it first)."""
+    score(spread["d"], manager, 4, 4)  # d: 3.5 with the colleague's 3s
+    sign_in(manager)
+
+    page = _list(client, role, "?sort=score")
+
+    assert references(page) == [spread[name].reference for name in "dabc"]
 
 
 # Filters
@@ -189,13 +205,13 @@ def test_not_scored_by_me_leaves_out_only_my_submitted_scorecards(
     assert sorted(references(page)) == sorted([theirs.reference, nobody.reference])
 
 
-def test_the_score_range_filter(client, sign_in, manager, colleague, role, candidate):
+def test_the_score_range_filter(client, sign_in, hr, colleague, role, candidate):
     low, middle, high = candidate(Status.SIFT), candidate(Status.SIFT), candidate(Status.SIFT)
     unscored = candidate(Status.SIFT)
     score(low, colleague, 1, 2)
     score(middle, colleague, 3, 3)
     score(high, colleague, 4, 4)
-    sign_in(manager)
+    sign_in(hr)
 
     at_least_3 = references(_list(client, role, "?score_min=3&sort=score"))
     assert at_least_3 == [high.reference, middle.reference]
@@ -205,6 +221,24 @@ def test_the_score_range_filter(client, sign_in, manager, colleague, role, candi
         middle.reference,
     ]
     assert unscored.reference in references(_list(client, role))
+
+
+def test_a_reviewer_s_score_range_matches_only_the_candidates_they_have_scored(
+    client, sign_in, manager, colleague, role, candidate
+):
+    """A range that brackets one average would otherwise tell a reviewer what colleagues
+    gave a candidate whose list cell says "Hidden until you score"."""
+    theirs, mine = candidate(Status.SIFT), candidate(Status.SIFT)
+    score(theirs, colleague, 3, 4)  # 3.5
+    score(mine, colleague, 3, 3)
+    score(mine, manager, 4, 4)  # 3.5
+    sign_in(manager)
+
+    assert references(_list(client, role, "?score_min=3.5&score_max=3.5")) == [mine.reference]
+    assert references(_list(client, role, "?score_min=1")) == [mine.reference]
+    page = _list(client, role)
+    assert "Only candidates you have scored" in page
+    assert "Hidden until you score" in row(page, theirs.reference)[5]
 
 
 @pytest.mark.parametrize(
@@ -285,6 +319,31 @@ def test_hr_searching_by_name_in_the_sift_sees_only_references(
     assert "Priya Sharma" not in page and priya.applicant.email not in page
 
 
+def test_hr_s_search_by_name_that_finds_name_blind_candidates_is_audited(
+    client, sign_in, hr, role, candidate
+):
+    """Finding a name-blind reference by a name tells HR who it is, as a reveal does: the
+    audit log records that such a search happened and what it found, never the search."""
+    sifted = candidate(Status.SIFT, full_name="Priya Sharma")
+    candidate(Status.ASSESSMENT, full_name="Priya Patel")
+    candidate(Status.ASSESSMENT, full_name="Olu Bello")
+    sign_in(hr)
+
+    def searches() -> list[AuditEvent]:
+        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == SEARCHED)))
+
+    _list(client, role, "?q=olu")  # past the sift: names are shown anyway
+    _list(client, role, f"?q={sifted.reference.lower()}")  # anyone may look a reference up
+    assert searches() == []
+
+    _list(client, role, "?q=priya")
+
+    [event] = searches()
+    assert (event.actor_id, event.object_type, event.object_id) == (hr.id, "role", str(role.id))
+    assert event.details == {"results": 2, "name_blind": 1}
+    assert "priya" not in str(event.details).lower()
+
+
 @pytest.mark.parametrize("kind", ["manager", "hr"])
 def test_no_name_in_the_list_during_the_sift_whatever_the_sort_or_filter(
     client, sign_in, manager, hr, role, candidate, kind
@@ -344,9 +403,12 @@ def test_hr_who_decide_see_the_average_without_scoring(
     score(scored, colleague, 2, 3)
     sign_in(hr)
 
-    cells = row(_list(client, role), scored.reference)
+    page = _list(client, role)
+    cells = row(page, scored.reference)
 
     assert cells[5:7] == ["2.50 1 reviewer", "Not scored by you"]
+    assert "Only candidates you have scored" not in page
+    assert references(_list(client, role, "?score_min=2.5&score_max=2.5")) == [scored.reference]
 
 
 def test_review_next_counts_only_those_waiting_for_your_score_in_a_scoring_stage(

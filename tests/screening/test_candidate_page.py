@@ -147,6 +147,57 @@ def test_others_scores_side_by_side_only_after_your_own_with_the_spread(client, 
     assert NAME not in after
 
 
+def test_hr_see_everyone_s_scores_side_by_side_without_scoring(client, manager, sifting):
+    """HR decide on the scores rather than give them (SEE_SCORES_UNSCORED): the side-by-side
+    table and the average are theirs before they score, and they may still score."""
+    colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[sifting.role.track])
+    scorecards.submit_scorecard(actor=colleague, application=sifting, scores=_scores(sifting, 4))
+    scorecards.submit_scorecard(actor=manager, application=sifting, scores=_scores(sifting, 2))
+    sign_in_as(client, UserFactory(roles=[StaffRole.ADMIN]))
+
+    scores = client.get(f"{_page(sifting)}?section=scores").get_data(as_text=True)
+    table = scores[scores.index("app-side-by-side") : scores.index("</table>")]
+    assert f"{colleague.name}</th>" in table and f"{manager.name}</th>" in table
+    assert "(you)" not in table and table.count("<strong>3.0</strong>") == 3
+    assert "2 reviewers, average 3.0 out of 4" in scores
+    assert "you see their scores once you have submitted yours" not in scores
+    assert "You will see everyone\u2019s scores" not in scores
+
+    application = client.get(_page(sifting)).get_data(as_text=True)
+    assert "Submit your scores" in application  # HR may still score
+    assert "You will see other reviewers\u2019 scores once" not in application
+    assert NAME not in scores + application
+
+
+def test_a_hiring_manager_still_sees_no_scores_before_their_own(client, manager, sifting):
+    colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[sifting.role.track])
+    scorecards.submit_scorecard(actor=colleague, application=sifting, scores=_scores(sifting, 4))
+    sign_in_as(client, manager)
+
+    html = client.get(f"{_page(sifting)}?section=scores").get_data(as_text=True)
+
+    assert "app-side-by-side" not in html and "average" not in html
+    assert "1 reviewer: you see their scores once you have submitted yours" in html
+
+
+def test_the_page_counts_reviewers_without_loading_their_scorecards(
+    client, manager, sifting, monkeypatch
+):
+    """The header's "n reviewers" comes from application.score_count: a manager who has not
+    scored loads no one's scorecards."""
+    colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[sifting.role.track])
+    scorecards.submit_scorecard(actor=colleague, application=sifting, scores=_scores(sifting, 4))
+    sign_in_as(client, manager)
+
+    def refuse(application):
+        raise AssertionError("loaded every scorecard to count them")
+
+    monkeypatch.setattr(scorecards, "submitted_scorecards", refuse)
+    for section in SECTIONS:
+        html = client.get(f"{_page(sifting)}?section={section}").get_data(as_text=True)
+        assert "1 reviewer" in html, section
+
+
 def test_a_spread_under_two_is_not_flagged(client, manager, sifting):
     colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[sifting.role.track])
     scorecards.submit_scorecard(actor=colleague, application=sifting, scores=_scores(sifting, 3))

@@ -4,6 +4,7 @@ saved views of the list, with counts on their home page."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.factories import ApplicationFactory, RoleFactory, UserFactory
 from tests.helpers import csrf_token
-from tests.screening.list_helpers import references
+from tests.screening.list_helpers import references, score
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications.models import Application
@@ -62,7 +63,7 @@ def test_select_all_that_match_moves_every_match_and_sends_each_one_email(
     not_in_sift = _scored(candidate, "4.00", Status.SUBMITTED)
     elsewhere = ApplicationFactory(role=RoleFactory(), submitted=True, status=Status.SIFT)
     elsewhere.score_average, elsewhere.score_count = "4.00", 1
-    sign_in(manager)
+    sign_in(UserFactory(roles=[StaffRole.ADMIN]))  # HR, who see averages without scoring
     path = f"/staff/roles/{role.id}/candidates?status=sift&score_min=3&sort=score"
     listing = client.get(path).get_data(as_text=True)
     assert "Select all 53 that match" in listing and "Page 1 of 2" in listing
@@ -88,10 +89,14 @@ def test_select_all_on_the_page_without_javascript_moves_that_page(
         _scored(candidate, None)
     sign_in(manager)
     path = f"/staff/roles/{role.id}/candidates?status=sift&page=2"
-    shown = references(client.get(path).get_data(as_text=True))
+    listing = client.get(path).get_data(as_text=True)
+    shown = references(listing)
     assert len(shown) == 2
+    ids = re.findall(r'name="shown_ids" value="(\d+)"', listing)
 
-    page = _post(client, path, scope="page", event="invite_to_assessment").get_data(as_text=True)
+    page = _post(client, path, scope="page", event="invite_to_assessment", shown_ids=ids).get_data(
+        as_text=True
+    )
 
     assert "Moved 2 candidates" in page
     moved = set(
@@ -177,7 +182,10 @@ def test_staff_save_name_and_delete_views_of_the_list(client, sign_in, manager, 
 def test_a_saved_view_is_its_owners_alone(client, sign_in, manager, role):
     other = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
     view = saved_views.save_view(
-        actor=other, role=role, name="Theirs", filters=parse({}, may_search=False)[0]
+        actor=other,
+        role=role,
+        name="Theirs",
+        filters=parse({}, may_search=False, may_see_scores=False)[0],
     )
     sign_in(manager)
     path = f"/staff/roles/{role.id}/candidates"
@@ -190,7 +198,10 @@ def test_a_saved_view_is_its_owners_alone(client, sign_in, manager, role):
     assert db.session.get(SavedView, view.id) is not None
     # Without the form's token nothing is deleted either.
     mine = saved_views.save_view(
-        actor=manager, role=role, name="Mine", filters=parse({}, may_search=False)[0]
+        actor=manager,
+        role=role,
+        name="Mine",
+        filters=parse({}, may_search=False, may_see_scores=False)[0],
     )
     assert client.post(f"/staff/saved-views/{mine.id}/delete").status_code == 400
 
@@ -215,7 +226,9 @@ def test_saved_views_on_the_home_page_count_through_the_list_query(
     ApplicationFactory(role=unseen, submitted=True, status=Status.SIFT)
 
     def save(name: str, query: str, on=role) -> None:
-        filters, errors = parse({k: [v] for k, v in _pairs(query)}, may_search=False)
+        filters, errors = parse(
+            {k: [v] for k, v in _pairs(query)}, may_search=False, may_see_scores=False
+        )
         assert not errors
         db.session.add(
             SavedView(
@@ -256,3 +269,61 @@ def _pairs(query: str):
 def colleague_role(role, manager):
     """A second role in the manager's track."""
     return RoleFactory(track=role.track)
+
+
+def test_a_reviewer_s_saved_view_counts_by_score_only_what_they_have_scored(
+    app, manager, role, candidate
+):
+    """The home page's count of a score-range view must not tell a reviewer how many of the
+    candidates they have not scored colleagues rated in that range."""
+    colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+    hr = UserFactory(roles=[StaffRole.ADMIN])
+    theirs, mine = candidate(Status.SIFT), candidate(Status.SIFT)
+    score(theirs, colleague, 4, 4)
+    score(mine, manager, 3, 4)
+    for user in (manager, hr):
+        db.session.add(
+            SavedView(
+                user_id=user.id,
+                role_id=role.id,
+                name="Strong",
+                query="score_min=3&sort=score",
+                created_at=clock.utcnow(),
+            )
+        )
+    db.session.flush()
+
+    with app.test_request_context():
+        assert [v.count for v in saved_views.for_home(manager)] == [1]
+        assert [v.count for v in saved_views.for_home(hr)] == [2]
+
+
+def test_select_all_on_the_page_moves_only_the_candidates_that_page_showed(
+    client, sign_in, manager, role, candidate
+):
+    """A stale tab: a candidate who arrived between showing the page and posting it (and
+    would be on the page now) is not moved; one the page showed that no longer matches is
+    not either."""
+    shown = [_scored(candidate, None) for _ in range(3)]
+    sign_in(manager)
+    path = f"/staff/roles/{role.id}/candidates?status=sift"
+    listing = client.get(path).get_data(as_text=True)
+    assert sorted(references(listing)) == sorted(a.reference for a in shown)
+    ids = [str(a.id) for a in shown]
+    for value in ids:
+        assert f'name="shown_ids" value="{value}"' in listing
+    arrived = _scored(candidate, None)
+    shown[2].status = Status.ASSESSMENT  # moved on in another tab: no longer in the sift
+    db.session.flush()
+
+    page = _post(client, path, scope="page", event="invite_to_assessment", shown_ids=ids).get_data(
+        as_text=True
+    )
+
+    assert "Moved 2 candidates" in page
+    for application in shown[:2]:
+        db.session.refresh(application)
+        assert application.status is Status.ASSESSMENT
+    db.session.refresh(arrived)
+    assert arrived.status is Status.SIFT
+    assert _invitations() == {a.applicant.email: 1 for a in shown[:2]}

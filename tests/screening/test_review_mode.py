@@ -193,3 +193,54 @@ def test_review_follows_the_lists_sorts(client, manager, role, three, sort, firs
     sign_in_as(client, manager)
     page = _follow(client, _review(role, sort=sort))
     assert urlsplit(page).path == f"/staff/applications/{three[first].id}"
+
+
+@pytest.mark.parametrize("query", ["done=\u00b2", "skip=\u00b2,\u00b3", "done=\u0663&skip=\u0661"])
+def test_digits_that_are_not_ascii_give_a_normal_page(client, manager, role, three, query):
+    """str.isdigit() accepts "²" and "٣", which int() refuses (or reads): not a 500."""
+    sign_in_as(client, manager)
+    page = _follow(client, f"{_review(role)}&{query}")
+    assert urlsplit(page).path == f"/staff/applications/{three[0].id}"
+    html = client.get(page.replace("review=sift", "review=sift&" + query)).get_data(as_text=True)
+    assert "Candidate 1 of 3" in html
+
+
+def test_n_of_n_counts_the_skipped_so_the_last_is_n_of_n(client, manager, role, three):
+    sign_in_as(client, manager)
+    first = _follow(client, _review(role))
+    skip = _follow(client, _review(role, done=0, skip=three[0].id))
+    assert urlsplit(skip).path == f"/staff/applications/{three[1].id}"
+    assert "Candidate 2 of 3" in client.get(skip).get_data(as_text=True)
+
+    response = client.post(
+        f"{urlsplit(skip).path}/scorecard?{urlsplit(skip).query}",
+        data={"csrf_token": csrf_token(client, first), **_form(three[1])},
+    )
+    last = _follow(client, response.headers["Location"])
+
+    assert urlsplit(last).path == f"/staff/applications/{three[2].id}"
+    assert "Candidate 3 of 3" in client.get(last).get_data(as_text=True)
+
+
+def test_a_reviewer_s_review_by_score_walks_in_the_default_order(client, manager, role, three):
+    """Everyone waiting is unscored by this reviewer, whose colleagues' averages they may not
+    know yet: by score would tell them which one colleagues rated highest."""
+    colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+    for application, value in zip(three, (1, 2, 4), strict=True):
+        scorecards.submit_scorecard(
+            actor=colleague,
+            application=application,
+            scores={c.id: (value, "") for _, c in scorecards.criteria_for(application)},
+        )
+    sign_in_as(client, manager)
+    assert urlsplit(_follow(client, _review(role, sort="score"))).path == (
+        f"/staff/applications/{three[0].id}"
+    )
+
+    hr = UserFactory(roles=[StaffRole.ADMIN])
+    with client.session_transaction() as session:  # signed out
+        session.clear()
+    sign_in_as(client, hr)
+    assert urlsplit(_follow(client, _review(role, sort="score"))).path == (
+        f"/staff/applications/{three[2].id}"
+    )

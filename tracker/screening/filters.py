@@ -38,6 +38,10 @@ class Filters:
     search: str = ""  # HR only: a name, an email address or a reference
     sort: str = DEFAULT_SORT
     page: int = 1
+    # Whether the viewer may know the average of candidates they have not scored (HR). If
+    # not, a candidate's average is unknown to them until they score it, so the score sort and
+    # range cannot reveal it (no anchoring). Who is looking, not a filter: never in the URL.
+    sees_all_scores: bool = False
 
     def with_page(self, page: int) -> Filters:
         return replace(self, page=page)
@@ -92,10 +96,12 @@ def _score(raw: str, which: str) -> tuple[Decimal | None, str | None]:
     return value, None
 
 
-def parse(args, *, may_search: bool) -> tuple[Filters, dict[str, str]]:
+def parse(args, *, may_search: bool, may_see_scores: bool) -> tuple[Filters, dict[str, str]]:
     """Filters from query arguments (a MultiDict, or parse_qs's dict of lists) and errors by
     argument name. Unknown values are dropped; a score range that is not valid is an error and
-    is not applied. A search from someone who may not search is ignored entirely."""
+    is not applied. A search from someone who may not search is ignored entirely; someone who
+    may not see the scores of candidates they have not scored sorts and filters by score only
+    among those they have."""
     first, every = _readers(args)
     errors: dict[str, str] = {}
     score_min, error = _score(first("score_min")[:20], "Minimum")
@@ -119,14 +125,15 @@ def parse(args, *, may_search: bool) -> tuple[Filters, dict[str, str]]:
             reference=first("reference").strip().upper()[:12],
             search=" ".join(first("q").split())[:SEARCH_LENGTH] if may_search else "",
             sort=sort if sort in SORTS else DEFAULT_SORT,
+            sees_all_scores=may_see_scores,
         ),
         errors,
     )
 
 
-def parse_saved(query: str) -> Filters:
+def parse_saved(query: str, *, may_see_scores: bool) -> Filters:
     """A saved view's filters (saved already checked; anything odd is dropped)."""
-    filters, _ = parse(parse_qs(query), may_search=False)
+    filters, _ = parse(parse_qs(query), may_search=False, may_see_scores=may_see_scores)
     return filters
 
 

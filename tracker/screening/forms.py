@@ -90,6 +90,9 @@ class BulkMoveForm(_MoveFields):
         choices=[("page", "All on this page"), ("matching", "All that match")],
         widget=GovCheckboxesInput(),
     )
+    # The candidates the page showed, as hidden inputs: "All on this page" acts on these
+    # (those still matching), never on whatever the page would hold by the time it is posted.
+    shown_ids = IdChoices("Shown", not_listed="Reload the list and try again")
     submit = SubmitField("Move the selected candidates", widget=GovSubmitInput())
 
     @property

@@ -23,6 +23,7 @@ from tracker.applications.models import Application
 from tracker.applications.states import NAME_BLIND
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record_event
+from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.screening.models import IdentityReveal
@@ -32,6 +33,7 @@ CV_NEUTRAL_NAME = "neutral-name"
 
 
 REVEAL_ACTION = "application.identity_revealed"
+SEARCH_ACTION = "candidates.searched"
 REASON_REMOVED = "(removed with the applicant's personal data)"
 
 
@@ -136,6 +138,19 @@ def reveal_identity(*, actor: User, application: Application, reason: str) -> Id
         },
     )
     return reveal
+
+
+def record_search(*, actor: User, role: Role, results: int, name_blind: int) -> None:
+    """Audit an HR search by name or email that found candidates who are name-blind: it
+    tells the searcher who is behind a reference, as a reveal does. The search text is left
+    out, as it is usually a name."""
+    record_event(
+        actor=actor,
+        action=SEARCH_ACTION,
+        object_type="role",
+        object_id=role.id,
+        details={"results": results, "name_blind": name_blind},
+    )
 
 
 def forget_reveals(application_ids: list[int]) -> None:

@@ -15,7 +15,7 @@ from tracker.applicants.models import Applicant
 from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.queries import visible_applications
 from tracker.applications.ranking import rank_label
-from tracker.applications.states import AWAITING_DECISION, UNRANKED, Status
+from tracker.applications.states import AWAITING_DECISION, NAME_BLIND, UNRANKED, Status
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.screening.filters import Filters
@@ -71,6 +71,21 @@ def _submitted_by(user: User):
     return (Scorecard.reviewer_id == user.id) & Scorecard.submitted_at.is_not(None)
 
 
+def _scored_by(user: User):
+    """The user has submitted a scorecard for the candidate (one probe of the unique index on
+    scorecard(application_id, reviewer_id))."""
+    return exists().where(Scorecard.application_id == Application.id, _submitted_by(user))
+
+
+def _average(user: User, filters: Filters):
+    """The average score as this user may know it: to a reviewer without
+    SEE_SCORES_UNSCORED, a candidate they have not scored has no average yet (NULL), so
+    neither the score sort nor the score range can tell them what colleagues gave."""
+    if filters.sees_all_scores:
+        return Application.score_average
+    return case((_scored_by(user), Application.score_average))
+
+
 def _search(text: str):
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     emails = select(Applicant.id).where(Applicant.email.ilike(pattern, escape="\\"))
@@ -89,9 +104,12 @@ def matching(user: User, role_id: int, filters: Filters) -> Select:
     for flag in filters.flags:
         query = query.where(FLAGS[flag])
     if filters.unscored:
-        query = query.where(
-            ~exists().where(Scorecard.application_id == Application.id, _submitted_by(user))
-        )
+        query = query.where(~_scored_by(user))
+    if not filters.sees_all_scores and (
+        filters.score_min is not None or filters.score_max is not None
+    ):
+        # A score range matches only candidates whose average this user may know.
+        query = query.where(_scored_by(user))
     if filters.score_min is not None:
         query = query.where(Application.score_average >= filters.score_min)
     if filters.score_max is not None:
@@ -108,8 +126,27 @@ def count_matching(user: User, role_id: int, filters: Filters) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
-def ordered(query: Select, sort: str) -> Select:
-    return query.order_by(*SORTS.get(sort, SORTS["oldest"]))
+def count_name_blind_found(user: User, role_id: int, filters: Filters) -> int:
+    """How many of a search's results are in a name-blind stage and were found by name or
+    email, not by their exact reference (which anyone may look up)."""
+    if not filters.search:
+        return 0
+    query = matching(user, role_id, filters).where(
+        Application.status.in_(NAME_BLIND), Application.reference != filters.search.upper()
+    )
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def ordered(query: Select, user: User, filters: Filters) -> Select:
+    """In the filters' sort. By score: highest first, by the average this user may know
+    (_average), and those without one last, oldest submitted first."""
+    if filters.sort == "score":
+        return query.order_by(
+            _average(user, filters).desc().nulls_last(),
+            Application.submitted_at,
+            Application.id,
+        )
+    return query.order_by(*SORTS.get(filters.sort, SORTS["oldest"]))
 
 
 def pipeline_page(user: User, role_id: int, filters: Filters, page_size: int = PAGE_SIZE) -> Page:
@@ -120,7 +157,7 @@ def pipeline_page(user: User, role_id: int, filters: Filters, page_size: int = P
     page = min(max(filters.page, 1), pages)
     items = list(
         db.session.scalars(
-            ordered(query, filters.sort).limit(page_size).offset((page - 1) * page_size)
+            ordered(query, user, filters).limit(page_size).offset((page - 1) * page_size)
         )
     )
     mine = my_scores(user, [a.id for a in items])

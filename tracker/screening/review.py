@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, literal, select
 
 from tracker.accounts.models import User
+from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application
 from tracker.applications.queries import visible_applications
 from tracker.applications.states import SCORING, Status
@@ -47,12 +48,13 @@ class Walk:
             return None
         sort = args.get("sort", "oldest")
         done = args.get("done", "0")
-        skip = [part for part in args.get("skip", "").split(",") if part.isdigit()]
+        # isdigit() alone accepts "²", which int() refuses: ASCII digits only, and short.
+        skip = [part for part in args.get("skip", "").split(",") if _digits(part, 12)]
         return cls(
             status=status,
             sort=sort if sort in _orders() else "oldest",
-            done=min(int(done), MAX_DONE) if done.isdigit() and len(done) < 6 else 0,
-            skip=tuple(int(part) for part in skip[-MAX_SKIPPED:] if len(part) < 12),
+            done=min(int(done), MAX_DONE) if _digits(done, 6) else 0,
+            skip=tuple(int(part) for part in skip[-MAX_SKIPPED:]),
         )
 
     def args(self, **changes) -> dict[str, str]:
@@ -71,6 +73,10 @@ class Walk:
         """The same, for screening.review (which names the stage "status")."""
         args = self.args(**changes)
         return {"status": args.pop("review"), **args}
+
+
+def _digits(text: str, shorter_than: int) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < shorter_than
 
 
 def waiting(user: User, role_id: int, status: Status) -> Select:
@@ -94,10 +100,19 @@ def next_candidate(user: User, role_id: int, walk: Walk) -> Application | None:
     query = waiting(user, role_id, walk.status)
     if walk.skip:
         query = query.where(Application.id.not_in(walk.skip))
-    return db.session.scalar(query.order_by(*_orders()[walk.sort]).limit(1))
+    sort = walk.sort
+    if sort == "score" and not can(user, Permission.SEE_SCORES_UNSCORED):
+        # Every candidate here is unscored by this reviewer, whose averages they may not know
+        # yet (queries._average): by score would leak colleagues' marks, so oldest first.
+        sort = "oldest"
+    return db.session.scalar(query.order_by(*_orders()[sort]).limit(1))
 
 
 def position(user: User, role_id: int, walk: Walk) -> tuple[int, int]:
-    """(n, N) for "Candidate n of N": N counts the ones done and those still waiting."""
-    left = count_waiting(user, role_id, walk.status)
-    return walk.done + 1, walk.done + max(left, 1)
+    """(n, N) for "Candidate n of N": N is the ones done and those still waiting (the
+    skipped included); n counts the done and the skipped that still wait before this one, so
+    the last candidate is "N of N" whatever was skipped on the way. One query."""
+    waiting_now = waiting(user, role_id, walk.status).subquery()
+    skipped = func.count().filter(waiting_now.c.id.in_(walk.skip)) if walk.skip else literal(0)
+    left, passed = db.session.execute(select(func.count(), skipped).select_from(waiting_now)).one()
+    return walk.done + passed + 1, walk.done + max(left, passed + 1)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.accounts.models import User
-from tracker.accounts.permissions import visible_roles
+from tracker.accounts.permissions import Permission, can, visible_roles
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
@@ -64,10 +64,13 @@ def for_home(user: User) -> list[HomeView]:
         .order_by(SavedView.name)
         .limit(LIMIT)
     ).all()
+    sees_all = can(user, Permission.SEE_SCORES_UNSCORED)
     return [
         HomeView(
             name=view.name,
-            count=queries.count_matching(user, view.role_id, list_filters.parse_saved(view.query)),
+            count=queries.count_matching(
+                user, view.role_id, list_filters.parse_saved(view.query, may_see_scores=sees_all)
+            ),
             url=list_url(view),
         )
         for view in views

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from statistics import mean
 
 from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can
@@ -149,12 +150,16 @@ def _keep_score_columns(application: Application) -> None:
     db.session.flush()
 
 
-def may_see_others(application: Application, viewer: User) -> bool:
+_LOOK_UP = object()
+
+
+def may_see_others(application: Application, viewer: User, own=_LOOK_UP) -> bool:
     """Others' scores appear to a reviewer only once they have submitted their own, so nobody
-    anchors on a colleague's marks; HR, who decide rather than score, see them at once."""
+    anchors on a colleague's marks; HR, who decide rather than score, see them at once.
+    ``own``: the viewer's scorecard (or None) when the caller has it already."""
     if can(viewer, Permission.SEE_SCORES_UNSCORED):
         return True
-    mine = own_scorecard(application, viewer)
+    mine = own_scorecard(application, viewer) if own is _LOOK_UP else own
     return mine is not None and mine.submitted_at is not None
 
 
@@ -163,6 +168,7 @@ def submitted_scorecards(application: Application) -> list[Scorecard]:
         db.session.scalars(
             select(Scorecard)
             .where(Scorecard.application_id == application.id, Scorecard.submitted_at.is_not(None))
+            .options(selectinload(Scorecard.scores))
             .order_by(Scorecard.submitted_at)
         )
     )

@@ -29,7 +29,7 @@ from tracker.offers import services as offers
 from tracker.offers.models import ConditionKind
 from tracker.routing import page_arg
 from tracker.screening import filters as list_filters
-from tracker.screening import identity, queries, review, saved_views, scorecards, services
+from tracker.screening import identity, queries, review, saved_views, services
 from tracker.screening.forms import (
     BulkMoveForm,
     ConditionForm,
@@ -37,7 +37,6 @@ from tracker.screening.forms import (
     NoteForm,
     RevealIdentityForm,
     SaveViewForm,
-    scorecard_form,
 )
 from tracker.staff.views import render_application
 
@@ -64,7 +63,13 @@ def _visible(application_id: int) -> Application:
 
 def _filters() -> tuple[list_filters.Filters, dict[str, str]]:
     # Only HR may search by name or email: anyone else's search is dropped, not echoed.
-    filters, errors = list_filters.parse(request.args, may_search=identity.may_reveal(current_user))
+    # A reviewer who may not see averages before scoring sorts and filters by score only
+    # among the candidates they have scored.
+    filters, errors = list_filters.parse(
+        request.args,
+        may_search=identity.may_reveal(current_user),
+        may_see_scores=can(current_user, Permission.SEE_SCORES_UNSCORED),
+    )
     return filters.with_page(page_arg()), errors
 
 
@@ -116,10 +121,29 @@ def _chosen(role: Role, filters, filter_errors, form: BulkMoveForm) -> list[Appl
                 "once. Narrow the filters, for example to one stage"
             ]
             return None
-        query = queries.ordered(queries.matching(current_user, role.id, filters), filters.sort)
+        query = queries.ordered(
+            queries.matching(current_user, role.id, filters), current_user, filters
+        )
         return list(db.session.scalars(query))
     if scope == "page":
-        return queries.pipeline_page(current_user, role.id, filters).items
+        # Only the candidates this page showed (posted back with it) that still match: a
+        # stale tab never acts on a candidate the user did not see.
+        shown = form.shown_ids.data[: queries.PAGE_SIZE]
+        chosen = list(
+            db.session.scalars(
+                queries.ordered(
+                    queries.matching(current_user, role.id, filters).where(
+                        Application.id.in_(shown)
+                    ),
+                    current_user,
+                    filters,
+                )
+            )
+        )
+        if not chosen:
+            form.scope.errors = ["None of the candidates shown still match: reload the list"]
+            return None
+        return chosen
     return list(
         db.session.scalars(
             visible_applications(current_user).where(
@@ -132,6 +156,15 @@ def _chosen(role: Role, filters, filter_errors, form: BulkMoveForm) -> list[Appl
 
 def _render_list(role: Role, filters, filter_errors, form, view_form):
     page = queries.pipeline_page(current_user, role.id, filters)
+    if filters.search:
+        # HR's search by name or email finds who is behind a name-blind reference: audited,
+        # as the explicit reveal is (tracker/screening/identity.py).
+        blind = queries.count_name_blind_found(current_user, role.id, filters)
+        if blind:
+            identity.record_search(
+                actor=current_user, role=role, results=page.total, name_blind=blind
+            )
+            db.session.commit()
     counts = queries.stage_counts(current_user, role.id)
     return render_template(
         "screening/candidates.html",
@@ -299,73 +332,6 @@ def reveal_identity(application_id: int):
     return render_application(application, reveal_form=form)
 
 
-@bp.post("/applications/<int:application_id>/scorecard")
-@require(Permission.MOVE_CANDIDATES)
-def score(application_id: int):
-    """Scores beside the answers. In review mode (its place in the query string) a submitted
-    scorecard leads to the next candidate; a refused one stays, with what was typed."""
-    application = _visible(application_id)
-    criteria = scorecards.criteria_for(application)
-    form = scorecard_form(criteria)
-    walk = review.Walk.parse(request.args, status_key="review")
-    if form.validate_on_submit():
-        try:
-            scorecards.submit_scorecard(
-                actor=current_user,
-                application=application,
-                scores={
-                    c.id: (int(form[f"score_{c.id}"].data), form[f"evidence_{c.id}"].data or "")
-                    for _, c in criteria
-                },
-            )
-        except scorecards.ScorecardError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(
-                url_for("staff.application", application_id=application_id, **_walk_args(walk))
-            )
-        db.session.commit()
-        if walk is not None:
-            flash(f"Your scores for {application.reference} are submitted.")
-            return redirect(
-                url_for(
-                    "screening.review",
-                    role_id=application.role_id,
-                    **walk.review_args(done=walk.done + 1),
-                )
-            )
-        flash("Your scores are submitted. You can now see other reviewers' scores.")
-        return redirect(
-            url_for("staff.application", application_id=application_id, section="scores")
-            + "#scores"
-        )
-    return render_application(application, scores_form=form)
-
-
-def _walk_args(walk: review.Walk | None) -> dict[str, str]:
-    return walk.args() if walk is not None else {}
-
-
-@bp.get("/roles/<int:role_id>/review", endpoint="review")
-@require(Permission.MOVE_CANDIDATES)
-def review_next(role_id: int):
-    """Review mode: the next candidate waiting for this user's score, in the list's order."""
-    role = _role(role_id)
-    walk = review.Walk.parse(request.args)
-    if walk is None:
-        return render_template("screening/review_stage.html", role=role), 400
-    found = review.next_candidate(current_user, role.id, walk)
-    if found is None:
-        return render_template(
-            "screening/review_done.html",
-            role=role,
-            walk=walk,
-            stage=STAFF_LABELS[walk.status],
-            skipped=len(walk.skip),
-        )
-    return redirect(url_for("staff.application", application_id=found.id, **walk.args()))
-
-
 @bp.post("/applications/<int:application_id>/conditions/<kind>")
 @require(Permission.MOVE_CANDIDATES)
 def meet_condition(application_id: int, kind: str):
@@ -393,3 +359,7 @@ def meet_condition(application_id: int, kind: str):
             )
         return redirect(url_for("staff.application", application_id=application_id) + "#offer")
     return render_application(application, condition_form=form, condition_kind=kind)
+
+
+# Review mode's routes live beside these, on the same blueprint (kept apart for size).
+from tracker.screening import review_views  # noqa: E402, F401

@@ -166,7 +166,10 @@ def render_application(
         move_form = MoveForm(formdata=None, data={"version": found.version})
     move_form.set_events(events_from(found.status, Actor.STAFF, manual_only=True))
     own = scorecards.own_scorecard(found, current_user)
-    sees_scores = own is not None and own.submitted_at is not None
+    # Two questions: whether the page asks for this user's scores (not yet submitted), and
+    # whether it shows everyone's (after their own, or at once to HR, who decide).
+    scored = own is not None and own.submitted_at is not None
+    sees_scores = scorecards.may_see_others(found, current_user, own=own)
     context = {}
     if section == "application":
         criteria = scorecards.criteria_for(found)
@@ -212,9 +215,10 @@ def render_application(
         form=move_form,
         refused=refused,
         own_scorecard=own,
+        scored=scored,
         sees_scores=sees_scores,
         summary=scorecards.summarise(found) if sees_scores else None,
-        reviewers=len(scorecards.submitted_scorecards(found)),
+        reviewers=found.score_count,
         days_in_stage=_days_in_stage(found),
         scale=scorecards.SCALE,
         stage_labels=STAFF_LABELS,
