@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyotp
@@ -34,9 +35,9 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.fixture(scope="session")
-def live_app():
-    """The app on a committed database with the default catalogue; dropped at the end."""
+@contextmanager
+def running_app():
+    """The app on a new committed database with the default catalogue; dropped at the end."""
     name = f"tracker_browser_{uuid.uuid4().hex[:8]}"
     url = services.create_database(name)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
@@ -46,17 +47,19 @@ def live_app():
         document = parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
         load_catalogue(document=document)
         db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    services.drop_database(name)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        services.drop_database(name)
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app):
-    """live_app served on a free port."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+@contextmanager
+def serving(app):
+    """The app served on a free port: yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -64,6 +67,20 @@ def live_server(live_app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """Shared by the browser modules; a module that counts whole roles makes its own (see
+    test_workspace.py), as other modules' candidates would change its counts."""
+    with running_app() as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import sign_in_staff
+from tests.browser.conftest import running_app, serving, sign_in_staff
 from tests.browser.workspace_checks import (
     PageLog,
     application_ids_on,
@@ -64,6 +64,20 @@ MANAGER_QUEUES = [
     "partner_feedback_new",
 ]
 SECTIONS = ["application", "scores", "timeline", "notes", "emails"]
+
+
+@pytest.fixture(scope="module")
+def live_app():
+    """A database of its own: the scenarios count whole roles and stages, which candidates
+    made by other browser modules would change."""
+    with running_app() as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app):
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
