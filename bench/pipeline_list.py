@@ -28,6 +28,7 @@ os.environ.setdefault("TRACKER_ENV", "test")
 from flask_migrate import upgrade
 from sqlalchemy import insert, select, text
 
+from bench.sql_floor import Recorder, time_sql
 from tests import services
 from tests.conftest import isolate_request_globals
 from tests.factories import PASSWORD, UserFactory
@@ -179,15 +180,24 @@ def main() -> None:
                 ("score 3 or more, by preference", f"{base}?score_min=3&sort=preference"),
                 ("staff home (counts per role and stage)", "/staff/"),
             ]
-            print("| applications | page | median ms | p95 ms |")
-            print("| ---: | --- | ---: | ---: |")
+            recorder = Recorder(db.engine)
+            print(
+                "| applications | page | median ms | p95 ms | queries "
+                "| its SQL alone, median ms | page / SQL |"
+            )
+            print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
             filled = 0
             for size in args.sizes:
                 _fill(size, filled, role_ids, manager.id)
                 filled = size
                 for label, target in paths:
                     median, p95 = _time(client, target, args.requests)
-                    print(f"| {size:,} | {label} | {median:.1f} | {p95:.1f} |")
+                    statements = recorder.record(client, target)
+                    floor, _ = time_sql(db.engine, statements, args.requests)
+                    print(
+                        f"| {size:,} | {label} | {median:.1f} | {p95:.1f} | {len(statements)} "
+                        f"| {floor:.1f} | {median / floor:.1f} |"
+                    )
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -7,7 +7,8 @@ Creates and drops its own database; prints a Markdown table for docs/performance
 The applications are spread over every role and stage, with what the queue lines count:
 submitted scorecards (by the manager measured, and by another), assessment and interview
 bookings (some this week), offers with conditions (some unanswered, some outstanding), and
-eligibility flags. A bare Flask app answering through the same test client gives the floor.
+eligibility flags. Beside each figure, the same SQL statements run alone (bench/sql_floor.py):
+what the database must do for the page, whatever the code around it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, select, text
 
+from bench.sql_floor import Recorder, time_sql
 from tests import services
 from tests.conftest import isolate_request_globals
 from tests.factories import PASSWORD, UserFactory
@@ -312,17 +314,26 @@ def main() -> None:
                 clients[label] = app.test_client()
                 _sign_in(clients[label], email, secret)
 
-            print("| applications | who | median ms | p95 ms | SQL queries |")
-            print("| ---: | --- | ---: | ---: | ---: |")
+            recorder = Recorder(db.engine)
+            print(
+                "| applications | who | median ms | p95 ms | SQL queries "
+                "| its SQL alone, median ms | page / SQL |"
+            )
+            print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
             median, p95, _ = _time(_bare_client(), "/", args.requests)
-            print(f"| - | bare Flask app (the floor) | {median:.1f} | {p95:.1f} | 0 |")
+            print(f"| - | bare Flask app | {median:.1f} | {p95:.1f} | 0 | - | - |")
             filled = 0
             for size in args.sizes:
                 _fill(size, filled, role_ids, reviewers, slots)
                 filled = size
                 for label, client in clients.items():
                     median, p95, queries = _time(client, "/staff/", args.requests, counter)
-                    print(f"| {size:,} | {label} | {median:.1f} | {p95:.1f} | {queries} |")
+                    statements = recorder.record(client, "/staff/")
+                    floor, _ = time_sql(db.engine, statements, args.requests)
+                    print(
+                        f"| {size:,} | {label} | {median:.1f} | {p95:.1f} | {queries} "
+                        f"| {floor:.1f} | {median / floor:.1f} |"
+                    )
             db.session.remove()
             db.engine.dispose()
     finally:
