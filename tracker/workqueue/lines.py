@@ -60,6 +60,7 @@ LINES: tuple[Line, ...] = (
         queries.interviews_this_week,
         "interview in the next 7 days",
         "interviews in the next 7 days",
+        condition=queries.interviews_this_week_condition,
     ),
     Line(
         "partner_feedback_new",

@@ -116,12 +116,10 @@ def awaiting_decision(user: User, s: Settings) -> Select:
     return _oldest_first(_where(user, awaiting_decision_condition(user, s)))
 
 
-def interviews_this_week(user: User, s: Settings) -> Select:
-    """Live interview bookings from now to 7 days ahead, soonest first, with their times."""
-    return (
-        visible_applications(user)
-        .add_columns(Slot.starts_at.label("when"), Slot.place.label("place"))
-        .join(Booking, Booking.application_id == Application.id)
+def interviews_this_week_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    """A live interview booking from now to 7 days ahead."""
+    booked = (
+        select(Booking.application_id)
         .join(Slot, Slot.id == Booking.slot_id)
         .where(
             Booking.kind == SlotKind.INTERVIEW,
@@ -130,6 +128,25 @@ def interviews_this_week(user: User, s: Settings) -> Select:
             Slot.starts_at >= s.now,
             Slot.starts_at < s.now + timedelta(days=7),
         )
+    )
+    return _among(booked)
+
+
+def interviews_this_week(user: User, s: Settings) -> Select:
+    """Those interviews, soonest first, with their times. A candidate has at most one live
+    booking of a kind (uq_booking_one_live_per_kind), so the join adds no rows."""
+    return (
+        _where(user, interviews_this_week_condition(user, s))
+        .add_columns(Slot.starts_at.label("when"), Slot.place.label("place"))
+        .join(
+            Booking,
+            and_(
+                Booking.application_id == Application.id,
+                Booking.kind == SlotKind.INTERVIEW,
+                Booking.cancelled_at.is_(None),
+            ),
+        )
+        .join(Slot, Slot.id == Booking.slot_id)
         .order_by(Slot.starts_at, Application.id)
     )
 
