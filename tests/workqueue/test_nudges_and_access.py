@@ -148,6 +148,12 @@ def _home_queries(client) -> int:
     return counter.statements
 
 
+# The session's user, the roles with their campaigns and tracks, the stages table (one GROUP
+# BY), the saved views, one count for every line on the scoped applications, and what is not
+# one of those (HR: failed emails; a manager: the week's interviews, listed with their times).
+HOME_QUERIES = {StaffRole.ADMIN: 8, StaffRole.HIRING_MANAGER: 7}
+
+
 @pytest.mark.parametrize("role_name", [StaffRole.ADMIN, StaffRole.HIRING_MANAGER])
 def test_the_home_costs_the_same_at_10_and_200_applications(client, sign_in, role, role_name):
     stages = [Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW, Status.OFFER]
@@ -164,4 +170,4 @@ def test_the_home_costs_the_same_at_10_and_200_applications(client, sign_in, rol
     seed(190)
     large = _home_queries(client)
 
-    assert small == large
+    assert small == large == HOME_QUERIES[role_name]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 
 from tracker.accounts.models import User
 from tracker.applicants.models import Applicant
@@ -96,34 +96,50 @@ def _search(text: str):
     )
 
 
-def matching(user: User, role_id: int, filters: Filters) -> Select:
-    """The role's candidates the filters match, through the user's scope; not yet ordered."""
-    query = visible_applications(user).where(Application.role_id == role_id)
+def conditions(user: User, role_id: int, filters: Filters) -> list[ColumnElement[bool]]:
+    """What the filters ask of the role's candidates, on top of the user's scope."""
+    found: list[ColumnElement[bool]] = [Application.role_id == role_id]
     if filters.status is not None:
-        query = query.where(Application.status == filters.status)
+        found.append(Application.status == filters.status)
     for flag in filters.flags:
-        query = query.where(FLAGS[flag])
+        found.append(FLAGS[flag])
     if filters.unscored:
-        query = query.where(~_scored_by(user))
+        found.append(~_scored_by(user))
     if not filters.sees_all_scores and (
         filters.score_min is not None or filters.score_max is not None
     ):
         # A score range matches only candidates whose average this user may know.
-        query = query.where(_scored_by(user))
+        found.append(_scored_by(user))
     if filters.score_min is not None:
-        query = query.where(Application.score_average >= filters.score_min)
+        found.append(Application.score_average >= filters.score_min)
     if filters.score_max is not None:
-        query = query.where(Application.score_average <= filters.score_max)
+        found.append(Application.score_average <= filters.score_max)
     if filters.reference:
-        query = query.where(Application.reference == filters.reference.strip().upper())
+        found.append(Application.reference == filters.reference.strip().upper())
     if filters.search:
-        query = query.where(_search(filters.search))
-    return query
+        found.append(_search(filters.search))
+    return found
+
+
+def matching(user: User, role_id: int, filters: Filters) -> Select:
+    """The role's candidates the filters match, through the user's scope; not yet ordered."""
+    return visible_applications(user).where(*conditions(user, role_id, filters))
 
 
 def count_matching(user: User, role_id: int, filters: Filters) -> int:
     query = matching(user, role_id, filters)
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def count_each_matching(user: User, wanted: list[tuple[int, Filters]]) -> list[int]:
+    """``count_matching`` for each (role, filters) at once: one query, one pass over the
+    user's scope, ``count(*) FILTER (WHERE ...)`` for each."""
+    if not wanted:
+        return []
+    query = visible_applications(user).with_only_columns(
+        *(func.count().filter(and_(*conditions(user, r, f))) for r, f in wanted)
+    )
+    return list(db.session.execute(query).one())
 
 
 def count_name_blind_found(user: User, role_id: int, filters: Filters) -> int:
@@ -202,6 +218,33 @@ def stage_counts(user: User, role_id: int | None = None) -> dict[tuple[int, Stat
     if role_id is not None:
         query = query.where(Application.role_id == role_id)
     return {(role, status): count for role, status, count in db.session.execute(query)}
+
+
+def stage_and_waiting_counts(
+    user: User, days: int
+) -> tuple[dict[tuple[int, Status], int], dict[int, int]]:
+    """``stage_counts`` and ``waiting_counts`` from one pass over the user's applications: one
+    GROUP BY (role, stage) query with the waiting candidates counted by a FILTER."""
+    cutoff = utcnow() - timedelta(days=days)
+    since = func.coalesce(Application.status_changed_at, Application.submitted_at)
+    waiting_here = and_(Application.status.in_(AWAITING_DECISION), since < cutoff)
+    query = (
+        visible_applications(user)
+        .with_only_columns(
+            Application.role_id,
+            Application.status,
+            func.count(),
+            func.count().filter(waiting_here),
+        )
+        .group_by(Application.role_id, Application.status)
+    )
+    counts: dict[tuple[int, Status], int] = {}
+    waiting: dict[int, int] = {}
+    for role, status, count, waiting_count in db.session.execute(query):
+        counts[(role, status)] = count
+        if waiting_count:
+            waiting[role] = waiting.get(role, 0) + waiting_count
+    return counts, waiting
 
 
 def waiting_counts(user: User, days: int) -> dict[int, int]:

@@ -56,8 +56,9 @@ def dashboard():
             .order_by(Role.position)
         ).all()
     if roles:
-        counts = screening_queries.stage_counts(current_user)
-        waiting = screening_queries.waiting_counts(current_user, current_app.config["WAITING_DAYS"])
+        counts, waiting = screening_queries.stage_and_waiting_counts(
+            current_user, current_app.config["WAITING_DAYS"]
+        )
     extra = {}
     if can(current_user, Permission.VIEW_ROLES):
         extra["saved_views"] = saved_views.for_home(current_user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 
 from tracker.accounts.models import StaffRole, User
 from tracker.extensions import db
@@ -23,6 +23,9 @@ class Line:
     plural: str
     # What the list is of: candidates, unless the line lists shares, mentees or emails.
     kind: str = "candidates"
+    # The line's condition on the user's scoped applications, when its list is just those
+    # applications: the home page counts all such lines in one query.
+    condition: Callable[[User, Settings], ColumnElement[bool]] | None = None
 
     def text(self, count: int, settings: Settings) -> str:
         days = {
@@ -41,6 +44,7 @@ LINES: tuple[Line, ...] = (
         queries.awaiting_my_score,
         "candidate waiting for your score",
         "candidates waiting for your score",
+        condition=queries.awaiting_my_score_condition,
     ),
     Line(
         "awaiting_decision",
@@ -48,6 +52,7 @@ LINES: tuple[Line, ...] = (
         queries.awaiting_decision,
         "candidate you scored, waiting for a decision",
         "candidates you scored, waiting for a decision",
+        condition=queries.awaiting_decision_condition,
     ),
     Line(
         "interviews_this_week",
@@ -55,6 +60,7 @@ LINES: tuple[Line, ...] = (
         queries.interviews_this_week,
         "interview in the next 7 days",
         "interviews in the next 7 days",
+        condition=queries.interviews_this_week_condition,
     ),
     Line(
         "partner_feedback_new",
@@ -62,6 +68,7 @@ LINES: tuple[Line, ...] = (
         queries.partner_feedback_new,
         "candidate with new feedback from employer partners since you last looked",
         "candidates with new feedback from employer partners since you last looked",
+        condition=queries.partner_feedback_new_condition,
     ),
     Line(
         "new_applications",
@@ -69,6 +76,7 @@ LINES: tuple[Line, ...] = (
         queries.new_applications,
         "new application not yet in sift",
         "new applications not yet in sift",
+        condition=queries.new_applications_condition,
     ),
     Line(
         "eligibility_check",
@@ -76,6 +84,7 @@ LINES: tuple[Line, ...] = (
         queries.eligibility_check,
         "candidate flagged for an eligibility check",
         "candidates flagged for an eligibility check",
+        condition=queries.eligibility_check_condition,
     ),
     Line(
         "waiting_long",
@@ -83,6 +92,7 @@ LINES: tuple[Line, ...] = (
         queries.waiting_long,
         "candidate waiting more than {days} days in their stage",
         "candidates waiting more than {days} days in their stage",
+        condition=queries.waiting_long_condition,
     ),
     Line(
         "invited_not_booked",
@@ -90,6 +100,7 @@ LINES: tuple[Line, ...] = (
         queries.invited_not_booked,
         "candidate invited but not booked",
         "candidates invited but not booked",
+        condition=queries.invited_not_booked_condition,
     ),
     Line(
         "offers_unanswered",
@@ -97,6 +108,7 @@ LINES: tuple[Line, ...] = (
         queries.offers_unanswered,
         "offer not answered after {days} days",
         "offers not answered after {days} days",
+        condition=queries.offers_unanswered_condition,
     ),
     Line(
         "conditions_outstanding",
@@ -104,6 +116,7 @@ LINES: tuple[Line, ...] = (
         queries.conditions_outstanding,
         "offer with pre-employment conditions outstanding",
         "offers with pre-employment conditions outstanding",
+        condition=queries.conditions_outstanding_condition,
     ),
     Line(
         "partner_feedback_overdue",
@@ -111,6 +124,7 @@ LINES: tuple[Line, ...] = (
         queries.partner_feedback_overdue,
         "candidate with employer partner feedback overdue",
         "candidates with employer partner feedback overdue",
+        condition=queries.partner_feedback_overdue_condition,
     ),
     Line(
         "without_mentor",
@@ -118,6 +132,7 @@ LINES: tuple[Line, ...] = (
         queries.without_mentor,
         "hired apprentice without a mentor",
         "hired apprentices without a mentor",
+        condition=queries.without_mentor_condition,
     ),
     Line(
         "emails_failed",
@@ -159,10 +174,15 @@ class Count:
 
 
 def home(user: User, settings: Settings) -> list[Count]:
-    """One count query per line the user has: bounded, whatever the campaign's size."""
+    """Every line the user has, counted: one query for all the lines on their scoped
+    applications, one more for each other line. Bounded, whatever the campaign's size."""
+    lines = lines_for(user)
+    found = queries.counts(
+        user, {line.key: line.condition(user, settings) for line in lines if line.condition}
+    )
     counts = []
-    for line in lines_for(user):
-        n = queries.count(line.select(user, settings))
+    for line in lines:
+        n = found[line.key] if line.condition else queries.count(line.select(user, settings))
         counts.append(Count(line=line, count=n, text=line.text(n, settings)))
     return counts
 

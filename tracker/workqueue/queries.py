@@ -1,9 +1,12 @@
 """The work queue's lines: each a SELECT of exactly the records waiting for this person.
 
-A line's count is ``select count(*)`` over the same SELECT as its list, so the number on the
-home page and the candidates behind its link can never disagree. Candidates are always found
-through the user's scope (``visible_applications``). Every line is one query, whatever the
-size of the campaign: no loops over roles or applications.
+Most lines are one condition on the user's scoped applications (``visible_applications``):
+``<line>_condition`` is that condition, the line's list is the scoped applications where it
+holds, and the home page counts every such line at once with ``count(*) FILTER (WHERE
+<condition>)`` in one query (``counts``). List and count come from the same condition, so the
+number on the home page and the candidates behind its link can never disagree. The other lines
+(rows that are not one per application: shares, mentees, emails, bookings) are counted with
+``select count(*)`` over their own SELECT. No query loops over roles or applications.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from tracker import clock
 from tracker.accounts.models import User
@@ -58,45 +62,64 @@ def in_stage_since():
     return func.coalesce(Application.status_changed_at, Application.submitted_at)
 
 
+def _where(user: User, condition: ColumnElement[bool]) -> Select:
+    """A line's list: the user's scoped applications where the line's condition holds."""
+    return _scope(user).where(condition)
+
+
 def _oldest_first(query: Select) -> Select:
     return query.order_by(in_stage_since(), Application.id)
 
 
-def _my_submitted_scorecard(user: User):
-    return and_(
-        Scorecard.application_id == Application.id,
-        Scorecard.reviewer_id == user.id,
-        Scorecard.submitted_at.is_not(None),
+# The user's own submitted scorecard, joined to each application for the hiring managers'
+# lines. One scorecard per reviewer and application, so the join never adds rows; a join
+# rather than a subquery per row, so one pass over the applications answers both lines.
+_MINE = aliased(Scorecard, name="my_scorecard")
+
+
+def _scope(user: User) -> Select:
+    """The user's scoped applications, each with the user's submitted scorecard if any."""
+    return visible_applications(user).outerjoin(
+        _MINE,
+        and_(
+            _MINE.application_id == Application.id,
+            _MINE.reviewer_id == user.id,
+            _MINE.submitted_at.is_not(None),
+        ),
     )
 
 
 # Hiring managers ----------------------------------------------------------------------------
 
 
+def _among(ids: Select) -> ColumnElement[bool]:
+    """The application is one of ``ids``: an uncorrelated subquery, which PostgreSQL runs once
+    and hashes, so a count over every application stays one cheap pass (a correlated EXISTS
+    is costed per row and pushes the combined count into slow JIT compilation)."""
+    return Application.id.in_(ids.correlate(None))
+
+
+def awaiting_my_score_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    return and_(Application.status.in_(SCORING), _MINE.id.is_(None))
+
+
 def awaiting_my_score(user: User, s: Settings) -> Select:
-    return _oldest_first(
-        visible_applications(user).where(
-            Application.status.in_(SCORING), ~exists().where(_my_submitted_scorecard(user))
-        )
-    )
+    return _oldest_first(_where(user, awaiting_my_score_condition(user, s)))
+
+
+def awaiting_decision_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    """Scored by this user in this stage, and not moved since."""
+    return and_(Application.status.in_(SCORING), _MINE.submitted_at >= in_stage_since())
 
 
 def awaiting_decision(user: User, s: Settings) -> Select:
-    """Scored by this user in this stage, and not moved since."""
-    scored_here = exists().where(
-        _my_submitted_scorecard(user), Scorecard.submitted_at >= in_stage_since()
-    )
-    return _oldest_first(
-        visible_applications(user).where(Application.status.in_(SCORING), scored_here)
-    )
+    return _oldest_first(_where(user, awaiting_decision_condition(user, s)))
 
 
-def interviews_this_week(user: User, s: Settings) -> Select:
-    """Live interview bookings from now to 7 days ahead, soonest first, with their times."""
-    return (
-        visible_applications(user)
-        .add_columns(Slot.starts_at.label("when"), Slot.place.label("place"))
-        .join(Booking, Booking.application_id == Application.id)
+def interviews_this_week_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    """A live interview booking from now to 7 days ahead."""
+    booked = (
+        select(Booking.application_id)
         .join(Slot, Slot.id == Booking.slot_id)
         .where(
             Booking.kind == SlotKind.INTERVIEW,
@@ -105,75 +128,123 @@ def interviews_this_week(user: User, s: Settings) -> Select:
             Slot.starts_at >= s.now,
             Slot.starts_at < s.now + timedelta(days=7),
         )
+    )
+    return _among(booked)
+
+
+def interviews_this_week(user: User, s: Settings) -> Select:
+    """Those interviews, soonest first, with their times. A candidate has at most one live
+    booking of a kind (uq_booking_one_live_per_kind), so the join adds no rows."""
+    return (
+        _where(user, interviews_this_week_condition(user, s))
+        .add_columns(Slot.starts_at.label("when"), Slot.place.label("place"))
+        .join(
+            Booking,
+            and_(
+                Booking.application_id == Application.id,
+                Booking.kind == SlotKind.INTERVIEW,
+                Booking.cancelled_at.is_(None),
+            ),
+        )
+        .join(Slot, Slot.id == Booking.slot_id)
         .order_by(Slot.starts_at, Application.id)
     )
 
 
-def partner_feedback_new(user: User, s: Settings, since: datetime | None = None) -> Select:
+def _feedback_since(seen: datetime | None):
+    """Partner feedback on this application given or changed after ``seen`` (all if None)."""
+    query = (
+        select(PartnerFeedback.updated_at)
+        .join(SharedCandidate, SharedCandidate.id == PartnerFeedback.shared_candidate_id)
+        .where(SharedCandidate.application_id == Application.id)
+    )
+    return query if seen is None else query.where(PartnerFeedback.updated_at > seen)
+
+
+def partner_feedback_new_condition(
+    user: User, s: Settings, since: datetime | None = None
+) -> ColumnElement[bool]:
     """Candidates with partner feedback given or changed since the user last opened this list
     (``since`` overrides that, so paging through the list shows the same candidates)."""
     seen = since if since is not None else user.partner_feedback_seen_at
-    feedback = (
-        select(
-            SharedCandidate.application_id,
-            func.max(PartnerFeedback.updated_at).label("feedback_at"),
-        )
-        .join(PartnerFeedback, PartnerFeedback.shared_candidate_id == SharedCandidate.id)
-        .group_by(SharedCandidate.application_id)
+    given = select(SharedCandidate.application_id).join(
+        PartnerFeedback, PartnerFeedback.shared_candidate_id == SharedCandidate.id
     )
     if seen is not None:
-        feedback = feedback.where(PartnerFeedback.updated_at > seen)
-    feedback = feedback.subquery()
+        given = given.where(PartnerFeedback.updated_at > seen)
+    return _among(given)
+
+
+def partner_feedback_new(user: User, s: Settings, since: datetime | None = None) -> Select:
+    """With the latest such feedback's time, newest first."""
+    seen = since if since is not None else user.partner_feedback_seen_at
+    feedback_at = (
+        _feedback_since(seen)
+        .with_only_columns(func.max(PartnerFeedback.updated_at))
+        .scalar_subquery()
+        .label("feedback_at")
+    )
     return (
-        visible_applications(user)
-        .add_columns(feedback.c.feedback_at)
-        .join(feedback, feedback.c.application_id == Application.id)
-        .order_by(feedback.c.feedback_at.desc(), Application.id)
+        _where(user, partner_feedback_new_condition(user, s, since))
+        .add_columns(feedback_at)
+        .order_by(feedback_at.desc(), Application.id)
     )
 
 
 # HR -------------------------------------------------------------------------------------------
 
 
+def new_applications_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    return Application.status == Status.SUBMITTED
+
+
 def new_applications(user: User, s: Settings) -> Select:
-    return _oldest_first(visible_applications(user).where(Application.status == Status.SUBMITTED))
+    return _oldest_first(_where(user, new_applications_condition(user, s)))
+
+
+def eligibility_check_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    return and_(Application.needs_hr_check.is_(True), Application.status.in_(ACTIVE))
 
 
 def eligibility_check(user: User, s: Settings) -> Select:
-    return _oldest_first(
-        visible_applications(user).where(
-            Application.needs_hr_check.is_(True), Application.status.in_(ACTIVE)
-        )
+    return _oldest_first(_where(user, eligibility_check_condition(user, s)))
+
+
+def waiting_long_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    """The same rule as screening.queries.waiting_counts: awaiting a decision, in the stage for
+    more than WAITING_DAYS."""
+    return and_(
+        Application.status.in_(AWAITING_DECISION),
+        in_stage_since() < s.now - timedelta(days=s.waiting_days),
     )
 
 
 def waiting_long(user: User, s: Settings) -> Select:
-    """The same rule as screening.queries.waiting_counts: awaiting a decision, in the stage for
-    more than WAITING_DAYS."""
-    return _oldest_first(
-        visible_applications(user).where(
-            Application.status.in_(AWAITING_DECISION),
-            in_stage_since() < s.now - timedelta(days=s.waiting_days),
+    return _oldest_first(_where(user, waiting_long_condition(user, s)))
+
+
+def invited_not_booked_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    """Invited to an assessment or interview with no live booking of that kind."""
+    return or_(
+        *(
+            and_(
+                Application.status == status,
+                ~_among(
+                    select(Booking.application_id).where(
+                        Booking.kind == kind, Booking.cancelled_at.is_(None)
+                    )
+                ),
+            )
+            for status, kind in INVITED.items()
         )
     )
 
 
 def invited_not_booked(user: User, s: Settings) -> Select:
-    """Invited to an assessment or interview with no live booking of that kind, with when
-    (if ever) HR reminded them to book in this stage."""
-    not_booked = [
-        and_(
-            Application.status == status,
-            ~exists().where(
-                Booking.application_id == Application.id,
-                Booking.kind == kind,
-                Booking.cancelled_at.is_(None),
-            ),
-        )
-        for status, kind in INVITED.items()
-    ]
+    """The invited candidates not booked, with when (if ever) HR reminded them to book in this
+    stage (at most one reminder per application and stage, so the join adds no rows)."""
     return _oldest_first(
-        visible_applications(user)
+        _where(user, invited_not_booked_condition(user, s))
         .add_columns(
             BookingReminder.sent_at.label("reminded_at"),
             BookingReminder.sent_by.label("reminded_by"),
@@ -185,42 +256,73 @@ def invited_not_booked(user: User, s: Settings) -> Select:
                 BookingReminder.status == Application.status,
             ),
         )
-        .where(or_(*not_booked))
+    )
+
+
+def offers_unanswered_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    made_before = s.now - timedelta(days=s.offer_days)
+    return and_(
+        Application.status == Status.OFFER,
+        _among(select(Offer.application_id).where(Offer.made_at < made_before)),
     )
 
 
 def offers_unanswered(user: User, s: Settings) -> Select:
+    """With when the offer was made (one offer per application, so the join adds no rows)."""
     return (
-        visible_applications(user)
+        _where(user, offers_unanswered_condition(user, s))
         .add_columns(Offer.made_at.label("made_at"))
         .join(Offer, Offer.application_id == Application.id)
-        .where(
-            Application.status == Status.OFFER,
-            Offer.made_at < s.now - timedelta(days=s.offer_days),
-        )
         .order_by(Offer.made_at, Application.id)
     )
 
 
-def conditions_outstanding(user: User, s: Settings) -> Select:
-    unmet = (
-        select(func.count(OfferCondition.id))
+def _unmet_conditions():
+    return (
+        select(OfferCondition.id)
         .join(Offer, Offer.id == OfferCondition.offer_id)
         .where(Offer.application_id == Application.id, OfferCondition.met_at.is_(None))
-        .scalar_subquery()
     )
+
+
+def conditions_outstanding_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    unmet = (
+        select(Offer.application_id)
+        .join(OfferCondition, OfferCondition.offer_id == Offer.id)
+        .where(OfferCondition.met_at.is_(None))
+    )
+    return and_(Application.status == Status.PRE_EMPLOYMENT_CHECKS, _among(unmet))
+
+
+def conditions_outstanding(user: User, s: Settings) -> Select:
+    unmet = _unmet_conditions().with_only_columns(func.count(OfferCondition.id))
     return _oldest_first(
-        visible_applications(user)
-        .add_columns(unmet.label("unmet"))
-        .where(Application.status == Status.PRE_EMPLOYMENT_CHECKS, unmet > 0)
+        _where(user, conditions_outstanding_condition(user, s)).add_columns(
+            unmet.scalar_subquery().label("unmet")
+        )
     )
 
 
-def partner_feedback_overdue(user: User, s: Settings) -> Select:
+def _overdue_shares(s: Settings):
+    """This application's live shares past their due date with no feedback on it."""
+    return (
+        select(Share.due_on)
+        .join(SharedCandidate, SharedCandidate.share_id == Share.id)
+        .where(
+            SharedCandidate.application_id == Application.id,
+            Share.ended_at.is_(None),
+            SharedCandidate.unshared_at.is_(None),
+            Share.due_on < s.today,
+            ~exists().where(PartnerFeedback.shared_candidate_id == SharedCandidate.id),
+        )
+    )
+
+
+def partner_feedback_overdue_condition(user: User, s: Settings) -> ColumnElement[bool]:
     """Candidates still shared in a live share that is past its due date, with no feedback.
     A withdrawn candidate is hidden from partners, so no feedback can come: not counted."""
     overdue = (
-        select(SharedCandidate.application_id, func.min(Share.due_on).label("due_on"))
+        select(SharedCandidate.application_id)
         .join(Share, Share.id == SharedCandidate.share_id)
         .outerjoin(PartnerFeedback, PartnerFeedback.shared_candidate_id == SharedCandidate.id)
         .where(
@@ -229,29 +331,33 @@ def partner_feedback_overdue(user: User, s: Settings) -> Select:
             Share.due_on < s.today,
             PartnerFeedback.id.is_(None),
         )
-        .group_by(SharedCandidate.application_id)
-        .subquery()
+    )
+    return and_(Application.status.not_in(HIDDEN_FROM_PARTNERS), _among(overdue))
+
+
+def partner_feedback_overdue(user: User, s: Settings) -> Select:
+    """With the earliest such share's due date, soonest first."""
+    due_on = (
+        _overdue_shares(s)
+        .with_only_columns(func.min(Share.due_on))
+        .scalar_subquery()
+        .label("due_on")
     )
     return (
-        visible_applications(user)
-        .add_columns(overdue.c.due_on)
-        .join(overdue, overdue.c.application_id == Application.id)
-        .where(Application.status.not_in(HIDDEN_FROM_PARTNERS))
-        .order_by(overdue.c.due_on, Application.id)
+        _where(user, partner_feedback_overdue_condition(user, s))
+        .add_columns(due_on)
+        .order_by(due_on, Application.id)
     )
+
+
+def without_mentor_condition(user: User, s: Settings) -> ColumnElement[bool]:
+    """As mentoring.queries.unassigned_count: hired, with no live mentor assignment."""
+    assigned = select(MentorAssignment.application_id).where(MentorAssignment.ended_at.is_(None))
+    return and_(Application.status == Status.HIRED, ~_among(assigned))
 
 
 def without_mentor(user: User, s: Settings) -> Select:
-    """As mentoring.queries.unassigned_count: hired, with no live mentor assignment."""
-    return _oldest_first(
-        visible_applications(user).where(
-            Application.status == Status.HIRED,
-            ~exists().where(
-                MentorAssignment.application_id == Application.id,
-                MentorAssignment.ended_at.is_(None),
-            ),
-        )
-    )
+    return _oldest_first(_where(user, without_mentor_condition(user, s)))
 
 
 def emails_failed(user: User, s: Settings) -> Select:
@@ -321,3 +427,15 @@ def check_ins_due(user: User, s: Settings) -> Select:
 def count(query: Select) -> int:
     """How many rows the line's SELECT finds: the same SELECT, counted by the database."""
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def counts(user: User, conditions: dict[str, ColumnElement[bool]]) -> dict[str, int]:
+    """How many of the user's scoped applications meet each condition: one query, one pass
+    over the scope, ``count(*) FILTER (WHERE condition)`` per line."""
+    if not conditions:
+        return {}
+    query = _scope(user).with_only_columns(
+        *(func.count().filter(condition).label(key) for key, condition in conditions.items())
+    )
+    row = db.session.execute(query).one()
+    return dict(zip(conditions, row, strict=True))
