@@ -53,11 +53,13 @@ class Choice(RadioField):
 
 
 def _text(label: str, *, required: str | None, max_length: int, **kwargs) -> StringField:
-    first = InputRequired(required) if required else Optional()
+    # SafeText cleans before Optional looks: Optional first would stop on '   ' and keep it.
+    safe = SafeText(label=label, max_length=max_length)
+    checks = [InputRequired(required), safe] if required else [safe, Optional()]
     return StringField(
         label,
         widget=GovTextInput(),
-        validators=[first, SafeText(label=label, max_length=max_length), *kwargs.pop("more", [])],
+        validators=[*checks, *kwargs.pop("more", [])],
         **kwargs,
     )
 
@@ -172,8 +174,8 @@ class QualificationsForm(FlaskForm):
         "the year.",
         widget=GovTextArea(),
         validators=[
-            Optional(),
             SafeText(label="Other qualifications", max_length=2000, multiline=True),
+            Optional(),
         ],
     )
     submit = _save()
@@ -228,8 +230,8 @@ class AdjustmentsForm(FlaskForm):
         description="Only the people who arrange your assessment and interview will see this.",
         widget=GovTextArea(),
         validators=[
-            Optional(),
             SafeText(label="Adjustments", max_length=2000, multiline=True),
+            Optional(),
         ],
     )
     submit = _save()
@@ -316,7 +318,7 @@ class WithdrawForm(FlaskForm):
     details = TextAreaField(
         "Anything else you want to tell us (optional)",
         widget=GovTextArea(),
-        validators=[Optional(), SafeText(label="Details", max_length=1000, multiline=True)],
+        validators=[SafeText(label="Details", max_length=1000, multiline=True), Optional()],
     )
     submit = SubmitField("Withdraw application", widget=GovSubmitInput())
 

@@ -74,7 +74,7 @@ class AssignForm(FlaskForm):
         description="This is kept in the apprentice's mentoring history. The mentors and "
         "the apprentice do not see it.",
         widget=GovTextArea(),
-        validators=[Optional(), SafeText(label="Reason", max_length=500, multiline=True)],
+        validators=[SafeText(label="Reason", max_length=500, multiline=True), Optional()],
     )
     submit = SubmitField("Assign mentor", widget=GovSubmitInput())
 
@@ -116,7 +116,7 @@ class LogEntryForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        validators=[Optional(), SafeText(label="Title", max_length=200)],
+        validators=[SafeText(label="Title", max_length=200), Optional()],
     )
     status = Choice("Status", required=None)
     occurred_on = GovDateField(

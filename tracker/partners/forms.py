@@ -102,7 +102,7 @@ def feedback_form(criteria, *, data=None) -> FlaskForm:
         description="HR and the council's hiring managers read these. The candidate may ask "
         "to see them.",
         widget=GovTextArea(),
-        validators=[Optional(), SafeText(label="Comments", max_length=2000, multiline=True)],
+        validators=[SafeText(label="Comments", max_length=2000, multiline=True), Optional()],
     )
     attributes["submit"] = SubmitField("Save feedback", widget=GovSubmitInput())
     return type("FeedbackForm", (FlaskForm,), attributes)(data=data)

@@ -45,7 +45,7 @@ class _MoveFields(FlaskForm):
     feedback = TextAreaField(
         "Feedback for the applicant (optional)",
         widget=GovTextArea(),
-        validators=[Optional(), SafeText(label="Feedback", max_length=2000, multiline=True)],
+        validators=[SafeText(label="Feedback", max_length=2000, multiline=True), Optional()],
     )
 
     def set_events(self, events: list[Event]) -> None:
@@ -68,7 +68,7 @@ class MoveForm(_MoveFields):
         description="Only for a guaranteed candidate made unsuccessful before interview. "
         "This is recorded and audited.",
         widget=GovTextArea(),
-        validators=[Optional(), SafeText(label="Override reason", max_length=2000, multiline=True)],
+        validators=[SafeText(label="Override reason", max_length=2000, multiline=True), Optional()],
     )
     version = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())
@@ -155,10 +155,10 @@ def scorecard_form(criteria, *, data=None, **kwargs) -> FlaskForm:
                 f"Evidence for criterion {number} (optional)",
                 widget=GovTextArea(),
                 validators=[
-                    Optional(),
                     SafeText(
                         label=f"Evidence for criterion {number}", max_length=1000, multiline=True
                     ),
+                    Optional(),
                 ],
             ),
         )
@@ -169,7 +169,7 @@ class ConditionForm(FlaskForm):
     note = TextAreaField(
         "Note (optional)",
         widget=GovTextArea(),
-        validators=[Optional(), SafeText(label="Note", max_length=500, multiline=True)],
+        validators=[SafeText(label="Note", max_length=500, multiline=True), Optional()],
     )
     submit = SubmitField("Mark as met", widget=GovSubmitInput())
 
