@@ -1,4 +1,5 @@
-"""A worker SIGKILLed mid-drain, again and again: nothing is lost, and (almost) nothing is doubled.
+"""A worker SIGKILLed mid-drain, again and again: nothing is lost, and each kill doubles at
+most one email.
 
 SMTP cannot be exactly-once: from the moment the worker sends the last line of DATA until it
 commits `sent`, a crash leaves an email the server will keep but the outbox does not know was
@@ -153,7 +154,12 @@ def test_workers_killed_at_random_moments_lose_nothing_and_double_at_most_one_em
         note = f"(random seed {seed}; doubled {doubled})"
         assert lost == [], f"{len(lost)} emails never arrived {note}"
         assert set(deliveries) == set(expected)
-        assert sum(n - 1 for n in doubled.values()) <= 1, f"too many duplicates {note}"
+        # One worker sending one email at a time: a kill can catch at most the email in
+        # flight between the server's 250 and our commit, so each kill doubles at most one
+        # email, at most once. (How often the window is hit depends on the machine's load:
+        # usually none in ten kills, three on a busy CI run.)
+        assert all(n == 2 for n in doubled.values()), f"an email went three times {note}"
+        assert len(doubled) <= RUNS, f"more duplicates than kills {note}"
 
         # Whatever may have gone twice is in front of the operator, counted and listed.
         uncertain = {email.id for email in queries.uncertain_emails()}
