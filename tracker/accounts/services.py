@@ -30,10 +30,11 @@ from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
+from tracker.refusals import Refused
 from tracker.templating import public_url
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A request that cannot be done, with a message to show the person who asked."""
 
 

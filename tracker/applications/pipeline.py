@@ -17,9 +17,10 @@ from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
+from tracker.refusals import Refused
 
 
-class Conflict(ValueError):
+class Conflict(Refused):
     """Someone else moved the application first; the mover should look again."""
 
 

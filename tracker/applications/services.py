@@ -38,10 +38,11 @@ from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.notifications.services import queue_email
 from tracker.offers.services import offer_for
+from tracker.refusals import Refused
 from tracker.templating import long_date, public_url
 
 
-class ApplicationError(ValueError):
+class ApplicationError(Refused):
     """A request that cannot be done, with a message to show the applicant."""
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from tracker.refusals import Refused
+
 
 class Status(enum.Enum):
     DRAFT = "draft"
@@ -150,7 +152,7 @@ BULK_EVENTS = (
 )
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(Refused):
     def __init__(self, status: Status, event: Event):
         label = TRANSITIONS[event].label.lower()
         super().__init__(

@@ -23,6 +23,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.refusals import Refused
+
 WRONG_TYPE = "The selected file must be a PDF, DOCX or ODT"
 EMPTY = "The selected file is empty"
 UNREADABLE = "The selected file could not be read. Save it again as a PDF and upload that"
@@ -72,7 +74,7 @@ _KNOWN_EXTENSIONS = frozenset(
 )  # fmt: skip
 
 
-class UploadError(ValueError):
+class UploadError(Refused):
     """A file we will not take, with a plain-English message for the applicant."""
 
 

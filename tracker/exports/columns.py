@@ -17,6 +17,7 @@ from tracker.accounts.permissions import Permission
 from tracker.applications.eligibility import SubjectLevel
 from tracker.applications.states import STAFF_LABELS, UNRANKED
 from tracker.clock import UK
+from tracker.refusals import Refused
 
 if TYPE_CHECKING:
     from tracker.applications.models import Application
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 Value = str | int | date | None
 
 
-class ColumnError(ValueError):
+class ColumnError(Refused):
     """A choice of columns that cannot be exported, with a message for the person asking."""
 
 

@@ -11,9 +11,10 @@ from tracker.accounts.permissions import Permission, can, permissions_of
 from tracker.audit.services import record_event
 from tracker.exports import columns as registry
 from tracker.exports import files, queries
+from tracker.refusals import Refused
 
 
-class ExportError(ValueError):
+class ExportError(Refused):
     """Something that cannot be exported, with a message for the person asking."""
 
 

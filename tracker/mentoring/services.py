@@ -24,6 +24,7 @@ from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.mentoring.models import LogKind, MentorAssignment, MentoringLogEntry, MentorProfile
 from tracker.notifications.services import queue_email
+from tracker.refusals import Refused
 
 CAPACITY_RANGE = range(1, 21)
 
@@ -38,13 +39,9 @@ LOG_STATUSES: dict[LogKind, dict[str, str]] = {
 }
 
 
-class MentoringError(ValueError):
+class MentoringError(Refused):
     """Something that cannot be done, with a message for the person asking and, where one
     answer is to blame, the name of the form field it belongs to."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def is_mentor(user: User) -> bool:

@@ -16,9 +16,10 @@ from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.offers.models import ConditionKind, Offer, OfferCondition
+from tracker.refusals import Refused
 
 
-class OfferError(ValueError):
+class OfferError(Refused):
     """Something that cannot be done to an offer, with a message for staff."""
 
 

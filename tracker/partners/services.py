@@ -31,12 +31,13 @@ from tracker.partners.models import (
     SharedCandidate,
 )
 from tracker.partners.queries import counted_progress, partner_users, progress, visible_in_share
+from tracker.refusals import Refused
 
 MAX_CRITERIA = 8
 MAX_DUE_DAYS = 365
 
 
-class SharingError(ValueError):
+class SharingError(Refused):
     """Something that cannot be shared or saved, with a message for the person asking."""
 
 

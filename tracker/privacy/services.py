@@ -31,6 +31,7 @@ from tracker.mentoring.models import MentorAssignment, MentoringLogEntry, Mentor
 from tracker.notifications import mailbox
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import PartnerFeedback, SharedCandidate
+from tracker.refusals import Refused
 from tracker.scheduling.models import Booking, Slot
 from tracker.screening import identity
 from tracker.screening.models import CandidateNote, Score, Scorecard
@@ -61,7 +62,7 @@ PERSONAL_COLUMNS = (
 REDACTED = "[redacted]"
 
 
-class PrivacyError(ValueError):
+class PrivacyError(Refused):
     """Something that cannot be done with someone's data, with a message for HR."""
 
 

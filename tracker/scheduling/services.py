@@ -22,17 +22,14 @@ from tracker.catalogue.models import Role
 from tracker.clock import UK, utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
+from tracker.refusals import Refused
 from tracker.scheduling.models import Booking, Slot, SlotKind
 from tracker.templating import long_datetime
 
 
-class SchedulingError(ValueError):
+class SchedulingError(Refused):
     """Something that cannot be booked or created, with a message for the person asking and,
     where one form field is at fault, that field's name."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 KIND_FOR_STATUS = {Status.ASSESSMENT: SlotKind.ASSESSMENT, Status.INTERVIEW: SlotKind.INTERVIEW}

@@ -26,6 +26,7 @@ from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.refusals import Refused
 from tracker.screening.models import IdentityReveal
 
 CV_NONE = "none"
@@ -37,7 +38,7 @@ SEARCH_ACTION = "candidates.searched"
 REASON_REMOVED = "(removed with the applicant's personal data)"
 
 
-class RevealError(ValueError):
+class RevealError(Refused):
     """A reveal that cannot be made, with a message for the member of staff."""
 
 

@@ -17,6 +17,7 @@ from tracker.accounts.permissions import Permission, can, visible_roles
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.refusals import Refused
 from tracker.screening import filters as list_filters
 from tracker.screening import queries
 from tracker.screening.models import SavedView
@@ -26,7 +27,7 @@ NAME_LENGTH = 80
 LIMIT = 20
 
 
-class SavedViewError(ValueError):
+class SavedViewError(Refused):
     """A view that cannot be saved, with a message for the name field."""
 
 

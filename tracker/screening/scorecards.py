@@ -18,6 +18,7 @@ from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.refusals import Refused
 from tracker.screening.models import Score, Scorecard
 
 SCALE = {
@@ -29,7 +30,7 @@ SCALE = {
 MEETS = 3
 
 
-class ScorecardError(ValueError):
+class ScorecardError(Refused):
     """A scorecard that cannot be saved, with a message for the reviewer."""
 
 

@@ -30,12 +30,13 @@ from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
 from tracker.offers import services as offers
+from tracker.refusals import Refused
 from tracker.screening import scorecards
 from tracker.screening.models import CandidateNote
 from tracker.templating import public_url
 
 
-class MoveError(ValueError):
+class MoveError(Refused):
     """A move that cannot be made, with a message for the member of staff."""
 
 

@@ -16,6 +16,7 @@ from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
+from tracker.refusals import Refused
 from tracker.scheduling.models import Booking
 from tracker.workqueue.models import BookingReminder
 from tracker.workqueue.queries import INVITED
@@ -23,7 +24,7 @@ from tracker.workqueue.queries import INVITED
 REMINDER_TEMPLATE = "reminder_to_book"
 
 
-class NudgeError(ValueError):
+class NudgeError(Refused):
     """The nudge cannot be sent at all; nothing was changed."""
 
 
