@@ -15,6 +15,11 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 from tracker.accounts.models import StaffRole
 
 
+def _organisation_id(value) -> int:
+    """The chosen organisation's id; 0 for none (the placeholder, or nothing sent)."""
+    return int(value) if value not in (None, "") else 0
+
+
 class AccessForm(FlaskForm):
     roles = SelectMultipleField(
         "Roles",
@@ -42,7 +47,7 @@ class AccessForm(FlaskForm):
     partner_organisation = SelectField(
         "Employer partner's organisation",
         description="For employer partners: the business they work for.",
-        coerce=int,
+        coerce=_organisation_id,
         default=0,
         widget=GovSelect(),
         # The service says which organisation is missing or unknown, beside this field.
