@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, TrackFactory, UserFactory
-from tracker.accounts.models import AccountToken, StaffRole, User
+from tests.factories import PASSWORD, PartnerOrganisationFactory, TrackFactory, UserFactory
+from tracker.accounts.models import AccountToken, StaffRole, StaffSession, User
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.notifications.models import Email
@@ -61,12 +61,24 @@ def test_hr_invites_a_hiring_manager_who_sets_a_password_and_signs_in(client, fo
         "/staff/invitation",
         data={"password": PASSWORD, "confirm": PASSWORD, "csrf_token": token},
     )
-    assert saved.location == "/staff/sign-in"
+
+    # Signed in at once, on her home page, in a new session.
+    assert saved.location == "/staff/"
+    home = ada_browser.get("/staff/")
+    assert home.status_code == 200
+    assert "ada@example.gov.uk" in home.get_data(as_text=True)
+    [live] = db.session.scalars(
+        select(StaffSession).where(
+            StaffSession.user_id == ada.id, StaffSession.revoked_at.is_(None)
+        )
+    ).all()
+    assert live.verified_at is None  # a hiring manager gives no code
 
     # The link works once.
     assert ada_browser.get(path, follow_redirects=True).status_code == 410
     actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert "user.invited" in actions and "user.invitation_accepted" in actions
+    assert actions[-1] == "sign_in.succeeded"
 
 
 def test_inviting_with_mistakes_explains_each_and_creates_nothing(client, form_token, hr):
@@ -111,12 +123,13 @@ def test_an_email_already_in_use_cannot_be_invited_again(client, form_token, hr)
 
 def test_hr_changes_someones_roles_and_the_change_is_audited(client, form_token, hr):
     person = UserFactory(roles=[StaffRole.MENTOR])
+    organisation = PartnerOrganisationFactory(name="Shoreditch Code Ltd")
 
     response = _post(
         client,
         form_token,
         f"/admin/users/{person.id}",
-        {"roles": ["partner"], "partner_organisation": "Shoreditch Code Ltd"},
+        {"roles": ["partner"], "partner_organisation": str(organisation.id)},
     )
 
     assert response.status_code == 302

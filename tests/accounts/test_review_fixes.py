@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.factories import CampaignFactory, RoleFactory, UserFactory
 from tests.helpers import csrf_token, sign_in_as
-from tracker.accounts import services
+from tracker.accounts import access, services
 from tracker.accounts.models import AccountToken, StaffRole, TokenPurpose
 from tracker.audit.services import record_event
 from tracker.extensions import db
@@ -48,10 +48,10 @@ def test_an_administrators_session_without_a_code_reaches_only_the_code_pages(cl
 def test_deactivating_someone_cancels_their_unused_invitation(client, sign_in, app):
     hr = UserFactory(roles=[StaffRole.ADMIN])
     person = UserFactory(password_hash=None)
-    services._issue_token(person, TokenPurpose.INVITATION, services.timedelta(days=7))
+    services.issue_token(person, TokenPurpose.INVITATION, services.timedelta(days=7))
 
-    services.deactivate_user(actor=hr, user=person)
-    services.reactivate_user(actor=hr, user=person)
+    access.deactivate_user(actor=hr, user=person)
+    access.reactivate_user(actor=hr, user=person)
 
     tokens = db.session.scalars(select(AccountToken).where(AccountToken.user_id == person.id))
     assert all(t.used_at is not None for t in tokens)

@@ -241,11 +241,13 @@ def _open_mentee_log(env: dict) -> str:
 
 
 def _open_invite(env: dict) -> str:
+    env["organisation"] = PartnerOrganisationFactory()
     _signed_in(env, _staff(env, StaffRole.ADMIN))
     return "/admin/users/invite"
 
 
 def _open_access(env: dict) -> str:
+    env["organisation"] = PartnerOrganisationFactory()
     target = UserFactory(roles=[StaffRole.MENTOR])
     _signed_in(env, _staff(env, StaffRole.ADMIN))
     return f"/admin/users/{target.id}"
@@ -300,15 +302,15 @@ STAFF_PAGES = [
         lambda env: {
             "name": "Ada Lovelace",
             "email": "ada@example.gov.uk",
-            "roles": ["hiring_manager", "mentor"],
+            "roles": ["hiring_manager", "partner"],
             "tracks": [str(env["role"].track.id)],
-            "partner_organisation": "",
+            "partner_organisation": str(env["organisation"].id),
         },
         lambda env: {
             "name": "",
             "email": "not-an-email",
             "roles": [],
-            "partner_organisation": "x" * 201,
+            "partner_organisation": "987654",  # not on the list
         },
     ),
     Page(
@@ -316,9 +318,9 @@ STAFF_PAGES = [
         _open_access,
         lambda env: {
             "roles": ["partner", "mentor"],
-            "partner_organisation": "Shoreditch Code Ltd",
+            "partner_organisation": str(env["organisation"].id),
         },
-        lambda env: {"roles": [], "partner_organisation": "x" * 201},
+        lambda env: {"roles": [], "partner_organisation": "987654"},
     ),
 ]
 

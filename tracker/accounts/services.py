@@ -1,8 +1,9 @@
-"""Account verbs. Each takes the acting user (or says who acts), flushes, and never commits."""
+"""Account verbs for signing in, sessions, security codes and passwords. Each takes the acting
+user (or says who acts), flushes, and never commits. HR's verbs on other accounts are in
+access.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pyotp
@@ -11,8 +12,6 @@ from sqlalchemy import or_, select, update
 
 from tracker.accounts.models import (
     AccountToken,
-    ManagerScope,
-    PartnerOrganisation,
     StaffRole,
     StaffSession,
     TokenPurpose,
@@ -38,66 +37,11 @@ class AccountError(Refused):
     """A request that cannot be done, with a message to show the person who asked."""
 
 
-@dataclass(frozen=True)
-class Access:
-    """What a user may do: roles, and for hiring managers the tracks and roles they look after."""
-
-    roles: frozenset[StaffRole]
-    track_ids: frozenset[int] = frozenset()
-    role_ids: frozenset[int] = frozenset()
-    partner_organisation: str | None = None
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _check_access(access: Access) -> None:
-    if not access.roles:
-        raise AccountError("Choose at least one role")
-    if StaffRole.HIRING_MANAGER in access.roles and not (access.track_ids or access.role_ids):
-        raise AccountError("Choose the tracks or roles this hiring manager looks after")
-    if StaffRole.PARTNER in access.roles and not (access.partner_organisation or "").strip():
-        raise AccountError("Enter the employer partner's organisation")
-
-
-def _apply_access(user: User, access: Access) -> None:
-    _check_access(access)
-    # Rows the user keeps are reused: a new row beside the old one would be inserted before
-    # the old one is deleted, and break the unique constraints.
-    kept_roles = {row.role: row for row in user.roles}
-    user.roles = [
-        kept_roles.get(role) or UserRole(role=role)
-        for role in sorted(access.roles, key=lambda r: r.value)
-    ]
-    manager = StaffRole.HIRING_MANAGER in access.roles
-    kept_scopes = {(row.track_id, row.role_id): row for row in user.scopes}
-    user.scopes = (
-        [kept_scopes.get((t, None)) or ManagerScope(track_id=t) for t in sorted(access.track_ids)]
-        + [kept_scopes.get((None, r)) or ManagerScope(role_id=r) for r in sorted(access.role_ids)]
-        if manager
-        else []
-    )
-    if StaffRole.PARTNER in access.roles:
-        name = " ".join((access.partner_organisation or "").split())
-        organisation = db.session.scalar(
-            select(PartnerOrganisation).where(PartnerOrganisation.name == name)
-        ) or PartnerOrganisation(name=name)
-        user.partner_organisation = organisation
-    else:
-        user.partner_organisation = None
-
-
-def _describe(access: Access) -> dict:
-    return {
-        "roles": sorted(r.value for r in access.roles),
-        "tracks": sorted(access.track_ids),
-        "role_scopes": sorted(access.role_ids),
-        "partner_organisation": access.partner_organisation,
-    }
-
-
-def _issue_token(user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
+def issue_token(user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
     # A new link replaces any earlier one of the same kind.
     db.session.execute(
         update(AccountToken)
@@ -144,75 +88,6 @@ def create_admin(*, created_by: str, email: str, name: str, password: str) -> Us
     return user
 
 
-def invite_user(*, actor: User, email: str, name: str, access: Access) -> User:
-    """Create an account and email a single-use link to set its password."""
-    email = normalise_email(email)
-    if db.session.scalar(select(User).where(User.email == email)):
-        raise AccountError("There is already a user with this email address")
-    user = User(email=email, name=" ".join(name.split()))
-    db.session.add(user)
-    _apply_access(user, access)
-    db.session.flush()
-    _send_invitation(actor=actor, user=user)
-    record_event(
-        actor=actor,
-        action="user.invited",
-        object_type="user",
-        object_id=user.id,
-        details={"email": email, **_describe(access)},
-    )
-    return user
-
-
-def _send_invitation(*, actor: User, user: User) -> None:
-    days = current_app.config["INVITATION_VALID_DAYS"]
-    token = _issue_token(user, TokenPurpose.INVITATION, timedelta(days=days))
-    queue_email(
-        actor=actor.email,
-        to=user.email,
-        template="staff_invitation",
-        context={
-            "user_id": user.id,
-            "invited_by": actor.name,
-            "link": public_url("accounts.invitation_link", token=token),
-            "valid_days": days,
-        },
-        idempotency_key=f"staff_invitation:{user.id}:{token_hash(token)[:16]}",
-    )
-
-
-def resend_invitation(*, actor: User, user: User) -> None:
-    if user.has_accepted_invitation:
-        raise AccountError("This person has already set their password")
-    _send_invitation(actor=actor, user=user)
-    record_event(
-        actor=actor, action="user.invitation_resent", object_type="user", object_id=user.id
-    )
-
-
-def update_access(*, actor: User, user: User, access: Access) -> None:
-    if user.id == actor.id and StaffRole.ADMIN not in access.roles:
-        raise AccountError("You cannot remove your own administrator role")
-    before = {
-        "roles": sorted(r.value for r in user.role_set),
-        "tracks": sorted(s.track_id for s in user.scopes if s.track_id),
-        "role_scopes": sorted(s.role_id for s in user.scopes if s.role_id),
-    }
-    becomes_admin = StaffRole.ADMIN in access.roles and not user.has_role(StaffRole.ADMIN)
-    _apply_access(user, access)
-    if becomes_admin:
-        # Administrators need a security code: sessions begun without one must start again.
-        revoke_sessions(user)
-    db.session.flush()
-    record_event(
-        actor=actor,
-        action="user.access_changed",
-        object_type="user",
-        object_id=user.id,
-        details={"before": before, "after": _describe(access)},
-    )
-
-
 def cancel_links(user: User) -> None:
     """Every unused invitation or reset link for this user stops working."""
     db.session.execute(
@@ -232,40 +107,12 @@ def revoke_sessions(user: User, *, except_session: StaffSession | None = None) -
     return db.session.execute(query.values(revoked_at=utcnow())).rowcount
 
 
-def deactivate_user(*, actor: User, user: User) -> None:
-    """Stop someone signing in, and end every session they have open now."""
-    if user.id == actor.id:
-        raise AccountError("You cannot deactivate your own account")
-    if not user.is_active:
-        raise AccountError("This account is already deactivated")
-    user.is_active = False
-    ended = revoke_sessions(user)
-    cancel_links(user)
-    db.session.flush()
-    record_event(
-        actor=actor,
-        action="user.deactivated",
-        object_type="user",
-        object_id=user.id,
-        details={"sessions_ended": ended},
-    )
-
-
-def reactivate_user(*, actor: User, user: User) -> None:
-    if user.is_active:
-        raise AccountError("This account is already active")
-    user.is_active = True
-    revoke_sessions(user)  # a sign-in that raced the deactivation must not come back to life
-    db.session.flush()
-    record_event(actor=actor, action="user.reactivated", object_type="user", object_id=user.id)
-
-
 def find_user_for_sign_in(*, email: str, password: str) -> User | None:
-    """The active user with this email and password; None otherwise, in about the same time."""
+    """The active user with this email and password; None otherwise, in about the same time.
+    A failure is audited under the address tried."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if not verify_password(user.password_hash if user else None, password):
-        return None
-    if not user.is_active:
+    if not verify_password(user.password_hash if user else None, password) or not user.is_active:
+        record_event(actor=None, actor_label=normalise_email(email), action="sign_in.failed")
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -287,6 +134,7 @@ def start_session(*, user: User, ip: str | None) -> tuple[StaffSession, str]:
     db.session.add(staff_session)
     user.last_sign_in_at = now
     db.session.flush()
+    record_event(actor=user, action="sign_in.succeeded", object_type="user", object_id=user.id)
     return staff_session, token
 
 
@@ -313,8 +161,15 @@ def find_live_session(token: str) -> StaffSession | None:
 
 
 def end_session(*, staff_session: StaffSession) -> None:
+    """Sign out: this session stops working, wherever a copy of its cookie is."""
     staff_session.revoked_at = utcnow()
     db.session.flush()
+    record_event(
+        actor=staff_session.user,
+        action="sign_out",
+        object_type="user",
+        object_id=staff_session.user_id,
+    )
 
 
 def new_totp_secret() -> str:
@@ -340,12 +195,20 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def enrol_second_factor(*, user: User, secret: str, code: str) -> None:
+def enrol_second_factor(*, user: User, staff_session: StaffSession, secret: str, code: str) -> None:
+    """Keep the app's secret once the user proves it makes the right codes; this session has
+    given a code, so it is fully signed in.
+
+    :raise AccountError: for a code the secret does not make now.
+    """
     step = _matching_step(secret, code)
     if step is None:
-        raise AccountError("The code is not right. Enter the 6-digit code your app shows now")
+        raise AccountError(
+            "The code is not right. Enter the 6-digit code your app shows now", field="code"
+        )
     user.totp_secret = secret
     user.totp_last_step = step
+    staff_session.verified_at = utcnow()
     db.session.flush()
     record_event(
         actor=user, action="user.second_factor_enrolled", object_type="user", object_id=user.id
@@ -353,6 +216,19 @@ def enrol_second_factor(*, user: User, secret: str, code: str) -> None:
 
 
 def verify_second_factor(*, user: User, staff_session: StaffSession, code: str) -> bool:
+    """Whether the code passes (each one once); the attempt is audited either way, so a
+    failure is recorded even though nothing else changes."""
+    passed = _accept_code(user=user, staff_session=staff_session, code=code)
+    record_event(
+        actor=user,
+        action="sign_in.second_factor_passed" if passed else "sign_in.second_factor_failed",
+        object_type="user",
+        object_id=user.id,
+    )
+    return passed
+
+
+def _accept_code(*, user: User, staff_session: StaffSession, code: str) -> bool:
     step = _matching_step(user.totp_secret or "", code) if user.totp_secret else None
     if step is None:
         return False
@@ -400,7 +276,7 @@ def set_password_with_token(*, token: str, purpose: TokenPurpose, password: str)
     user = found.user
     problem = password_problem(password, email=user.email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, field="password")
     # Claim the link with one conditional UPDATE: of two requests at once, one wins.
     claimed = db.session.execute(
         update(AccountToken)
@@ -433,7 +309,7 @@ def request_password_reset(*, email: str) -> None:
         record_event(actor=None, actor_label=email, action="user.password_reset_unknown")
         return
     minutes = current_app.config["PASSWORD_RESET_VALID_MINUTES"]
-    token = _issue_token(user, TokenPurpose.PASSWORD_RESET, timedelta(minutes=minutes))
+    token = issue_token(user, TokenPurpose.PASSWORD_RESET, timedelta(minutes=minutes))
     queue_email(
         actor=email,
         to=user.email,
@@ -452,10 +328,10 @@ def request_password_reset(*, email: str) -> None:
 
 def change_password(*, user: User, staff_session: StaffSession, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise AccountError("Your current password is not right")
+        raise AccountError("Your current password is not right", field="current")
     problem = password_problem(new, email=user.email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, field="password")
     user.password_hash = hash_password(new)
     # Anyone else signed in as this user (a stolen session, say) is signed out, and any
     # reset link someone may have intercepted stops working.

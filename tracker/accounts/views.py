@@ -1,4 +1,9 @@
-"""Signing in and out, the second factor, invitations, and passwords."""
+"""Signing in and out, the second factor, invitations, and passwords.
+
+Every sign-in, from the form or from accepting an invitation, goes through ``_signed_in``:
+a fresh session (nothing from before survives), an audit event, and for an administrator
+the security code before anything else.
+"""
 
 from __future__ import annotations
 
@@ -25,10 +30,9 @@ from tracker.accounts.forms import (
     SecondFactorForm,
     SignInForm,
 )
-from tracker.accounts.models import TokenPurpose
-from tracker.audit.services import record_event
-from tracker.clock import utcnow
-from tracker.extensions import db, limiter
+from tracker.accounts.models import TokenPurpose, User
+from tracker.actions import add_error, attempt, save
+from tracker.extensions import limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -37,14 +41,35 @@ def _email_key() -> str:
     return "sign-in:" + services.normalise_email(request.form.get("email", ""))[:320]
 
 
-def _safe_next(target: str | None) -> str:
+def _home(user: User) -> str:
+    """Where a member of staff lands after signing in, when they were not on their way to a
+    page: the one place that decides it."""
+    return url_for("staff.dashboard")
+
+
+def _safe_next(target: str | None) -> str | None:
     """Only ever redirect within this site after signing in."""
     # Browsers read a backslash as a slash, so "/\\evil.example" would leave the site too.
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("staff.dashboard")
+    return None
+
+
+def _signed_in(user: User, next_url: str | None):
+    """Start a fresh, audited session for ``user`` and send them on: an administrator to their
+    security code first (set it up if they have none), everyone else where they were going."""
+    save(lambda: login.sign_in(user, ip=request.remote_addr))
+    if user.needs_second_factor:
+        session["after_second_factor"] = next_url
+        target = "second_factor" if user.totp_secret else "set_up_second_factor"
+        return redirect(url_for(f"accounts.{target}"))
+    return redirect(next_url or _home(user))
+
+
+def _after_second_factor():
+    return redirect(_safe_next(session.pop("after_second_factor", None)) or _home(current_user))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -56,28 +81,18 @@ def _safe_next(target: str | None) -> str:
 @limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"])
 def sign_in():
     if current_user.is_authenticated and not login.second_factor_pending():
-        return redirect(url_for("staff.dashboard"))
+        return redirect(_home(current_user))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.find_user_for_sign_in(email=form.email.data, password=form.password.data)
-        if user is None:
-            record_event(
-                actor=None,
-                actor_label=services.normalise_email(form.email.data),
-                action="sign_in.failed",
+        # Saved either way: a failure is audited, a success may have rehashed the password.
+        user = save(
+            lambda: services.find_user_for_sign_in(
+                email=form.email.data, password=form.password.data
             )
-            db.session.commit()
-            form.email.errors.append("Enter a correct email address and password")
-            return render_template("accounts/sign_in.html", form=form), 200
-        next_url = _safe_next(request.args.get("next"))
-        login.sign_in(user, ip=request.remote_addr)
-        record_event(actor=user, action="sign_in.succeeded", object_type="user", object_id=user.id)
-        db.session.commit()
-        if user.needs_second_factor:
-            session["after_second_factor"] = next_url
-            target = "second_factor" if user.totp_secret else "set_up_second_factor"
-            return redirect(url_for(f"accounts.{target}"))
-        return redirect(next_url)
+        )
+        if user is not None:
+            return _signed_in(user, _safe_next(request.args.get("next")))
+        add_error(form, "Enter a correct email address and password", "email")
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -90,28 +105,20 @@ def sign_in():
 )
 def second_factor():
     if not login.second_factor_pending():
-        return redirect(url_for("staff.dashboard"))
+        return redirect(_home(current_user))
     if not current_user.totp_secret:
         return redirect(url_for("accounts.set_up_second_factor"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        user = current_user
-        if services.verify_second_factor(
-            user=user, staff_session=user.staff_session, code=form.code.data
-        ):
-            record_event(
-                actor=user,
-                action="sign_in.second_factor_passed",
-                object_type="user",
-                object_id=user.id,
+        user = current_user._get_current_object()
+        # Saved either way: a wrong code is audited too.
+        if save(
+            lambda: services.verify_second_factor(
+                user=user, staff_session=user.staff_session, code=form.code.data
             )
-            db.session.commit()
-            return redirect(_safe_next(session.pop("after_second_factor", None)))
-        record_event(
-            actor=user, action="sign_in.second_factor_failed", object_type="user", object_id=user.id
-        )
-        db.session.commit()
-        form.code.errors.append("The security code is not right, or has been used already")
+        ):
+            return _after_second_factor()
+        add_error(form, "The security code is not right, or has been used already", "code")
     return render_template("accounts/second_factor.html", form=form)
 
 
@@ -124,16 +131,17 @@ def set_up_second_factor():
     secret = session.setdefault("pending_totp_secret", services.new_totp_secret())
     form = SecondFactorForm()
     if form.validate_on_submit():
-        try:
-            services.enrol_second_factor(user=current_user, secret=secret, code=form.code.data)
-        except services.AccountError as error:
-            form.code.errors.append(str(error))
-        else:
-            current_user.staff_session.verified_at = utcnow()
+        user = current_user._get_current_object()
+        if attempt(
+            form,
+            lambda: services.enrol_second_factor(
+                user=user, staff_session=user.staff_session, secret=secret, code=form.code.data
+            ),
+            field="code",
+        ):
             session.pop("pending_totp_secret", None)
-            db.session.commit()
             flash("Security codes are set up. You will need a code each time you sign in.")
-            return redirect(_safe_next(session.pop("after_second_factor", None)))
+            return _after_second_factor()
     uri = services.provisioning_uri(current_user, secret)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your app")
     return render_template(
@@ -143,12 +151,7 @@ def set_up_second_factor():
 
 @bp.post("/sign-out")
 def sign_out():
-    if current_user.is_authenticated:
-        record_event(
-            actor=current_user, action="sign_out", object_type="user", object_id=current_user.id
-        )
-    login.sign_out()
-    db.session.commit()
+    save(login.sign_out)
     flash("You have signed out.")
     return redirect(url_for("accounts.sign_in"))
 
@@ -163,8 +166,7 @@ def sign_out():
 def forgotten_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(email=form.email.data)
-        db.session.commit()
+        save(lambda: services.request_password_reset(email=form.email.data))
         # The same answer whether or not the address has an account.
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/forgotten_password.html", form=form)
@@ -187,15 +189,20 @@ def _set_password_page(purpose: TokenPurpose, template: str):
         return render_template("accounts/link_expired.html", purpose=purpose), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.set_password_with_token(
+        outcome = attempt(
+            form,
+            lambda: services.set_password_with_token(
                 token=token, purpose=purpose, password=form.password.data
-            )
-        except services.AccountError as error:
-            form.password.errors.append(str(error))
-        else:
+            ),
+        )
+        if outcome and purpose is TokenPurpose.INVITATION:
+            # Someone who has just proved they hold the invitation need not type the
+            # password again; an administrator still gives a security code first.
+            response = _signed_in(outcome.value, None)
+            flash("Your password is saved.")
+            return response
+        if outcome:
             session.pop(_STASH[purpose], None)
-            db.session.commit()
             flash("Your password is saved. Sign in with it now.")
             return redirect(url_for("accounts.sign_in"))
     return render_template(template, form=form, user=user)
@@ -228,18 +235,16 @@ def reset_password():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(
-                user=current_user,
-                staff_session=current_user.staff_session,
+        user = current_user._get_current_object()
+        if attempt(
+            form,
+            lambda: services.change_password(
+                user=user,
+                staff_session=user.staff_session,
                 current=form.current.data,
                 new=form.password.data,
-            )
-        except services.AccountError as error:
-            field = form.current if "current" in str(error) else form.password
-            field.errors.append(str(error))
-        else:
-            db.session.commit()
+            ),
+        ):
             flash("Your password is changed. Any other sessions you had are signed out.")
-            return redirect(url_for("staff.dashboard"))
+            return redirect(_home(user))
     return render_template("accounts/change_password.html", form=form)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextInput
-from wtforms import SelectMultipleField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from tracker.accounts.models import StaffRole
+
+
+def _organisation_id(value) -> int:
+    """The chosen organisation's id; 0 for none (the placeholder, or nothing sent)."""
+    return int(value) if value not in (None, "") else 0
 
 
 class AccessForm(FlaskForm):
@@ -32,11 +42,16 @@ class AccessForm(FlaskForm):
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
-    partner_organisation = StringField(
+    # One of HR's managed list of organisations (partners/), never typed: a typo would
+    # quietly make a second organisation that sees none of the first one's shares.
+    partner_organisation = SelectField(
         "Employer partner's organisation",
         description="For employer partners: the business they work for.",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=200)],
+        coerce=_organisation_id,
+        default=0,
+        widget=GovSelect(),
+        # The service says which organisation is missing or unknown, beside this field.
+        validate_choice=False,
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 

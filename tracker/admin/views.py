@@ -6,10 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.accounts import services
+from tracker.accounts import access as access_verbs
 from tracker.accounts.forms import ConfirmForm
-from tracker.accounts.models import StaffRole, User
+from tracker.accounts.models import PartnerOrganisation, StaffRole, User
 from tracker.accounts.permissions import Permission, require
+from tracker.actions import attempt, scoped_or_404
+from tracker.admin import queries
 from tracker.admin.forms import AccessForm, InviteForm
 from tracker.audit import queries as audit_queries
 from tracker.catalogue import queries as catalogue_queries
@@ -25,11 +27,10 @@ from tracker.routing import id_arg, page_arg
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+def _user_or_404(user_id: int, *, lock: bool = False) -> User:
+    # Every user is in an administrator's scope (MANAGE_USERS); the lock makes two HR
+    # people changing one account take turns.
+    return scoped_or_404(select(User).where(User.id == user_id), lock=lock)
 
 
 def _with_choices(form: AccessForm, person: User | None = None) -> AccessForm:
@@ -41,27 +42,29 @@ def _with_choices(form: AccessForm, person: User | None = None) -> AccessForm:
     held = {s.role_id for s in person.scopes if s.role_id} if person else set()
     extra = db.session.scalars(select(Role).where(Role.id.in_(held - {r.id for r in roles})))
     form.scoped_roles.choices = [(r.id, f"{r.title} (level {r.level})") for r in [*roles, *extra]]
+    organisations = db.session.scalars(
+        select(PartnerOrganisation).order_by(PartnerOrganisation.name)
+    )
+    form.partner_organisation.choices = [(0, "Choose an organisation")] + [
+        (o.id, o.name) for o in organisations
+    ]
     return form
 
 
-def _access_from(form: AccessForm) -> services.Access:
-    return services.Access(
+def _access_from(form: AccessForm) -> access_verbs.Access:
+    return access_verbs.Access(
         roles=frozenset(StaffRole(v) for v in form.roles.data or []),
         track_ids=frozenset(form.tracks.data or []),
         role_ids=frozenset(form.scoped_roles.data or []),
-        partner_organisation=form.partner_organisation.data,
+        partner_organisation_id=form.partner_organisation.data or None,
     )
 
 
-def _place_error(form: AccessForm, message: str) -> None:
-    if "hiring manager" in message:
-        form.tracks.errors = [*form.tracks.errors, message]
-    elif "partner" in message:
-        form.partner_organisation.errors = [*form.partner_organisation.errors, message]
-    elif "email" in message:
-        form.email.errors = [*form.email.errors, message]
-    else:
-        form.roles.errors = [*form.roles.errors, message]
+def _new_organisation_href() -> str | None:
+    """Where HR adds an organisation to the list (the partners package's page)."""
+    if "partners.new_organisation" not in current_app.view_functions:
+        return None
+    return url_for("partners.new_organisation")
 
 
 @bp.get("/users")
@@ -80,48 +83,67 @@ def users():
 )
 def invite():
     form = _with_choices(InviteForm())
-    if form.validate_on_submit():
-        try:
-            user = services.invite_user(
+    if request.method == "GET":
+        # Arriving from an organisation's page ("Invite a user"): that organisation, chosen.
+        chosen = id_arg("organisation")
+        if chosen and db.session.get(PartnerOrganisation, chosen):
+            form.partner_organisation.data = chosen
+            form.roles.data = [StaffRole.PARTNER.value]
+    elif form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: access_verbs.invite_user(
                 actor=current_user,
                 email=form.email.data,
                 name=form.name.data,
                 access=_access_from(form),
-            )
-        except services.AccountError as error:
-            db.session.rollback()
-            _place_error(form, str(error))
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {user.email}.")
-            return redirect(url_for("admin.user", user_id=user.id))
-    return render_template("admin/invite.html", form=form)
+            ),
+        )
+        if outcome:
+            flash(f"Invitation sent to {outcome.value.email}.")
+            return redirect(url_for("admin.user", user_id=outcome.value.id))
+    return render_template(
+        "admin/invite.html", form=form, new_organisation_href=_new_organisation_href()
+    )
+
+
+def _user_page(person: User, form: AccessForm, confirm: ConfirmForm | None = None):
+    return render_template(
+        "admin/user.html",
+        person=person,
+        form=form,
+        confirm=confirm or ConfirmForm(),
+        roles_by_id=_names(),
+        new_organisation_href=_new_organisation_href(),
+    )
+
+
+def _access_form(person: User) -> AccessForm:
+    """The access form as the person's access stands now."""
+    form = _with_choices(AccessForm(formdata=None), person)
+    form.roles.data = [r.value for r in person.role_set]
+    form.tracks.data = [s.track_id for s in person.scopes if s.track_id]
+    form.scoped_roles.data = [s.role_id for s in person.scopes if s.role_id]
+    form.partner_organisation.data = person.partner_organisation_id or 0
+    return form
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require(Permission.MANAGE_USERS)
 def user(user_id: int):
-    person = _user_or_404(user_id)
-    form = _with_choices(AccessForm(), person)
+    person = _user_or_404(user_id, lock=request.method == "POST")
     if request.method == "GET":
-        form.roles.data = [r.value for r in person.role_set]
-        form.tracks.data = [s.track_id for s in person.scopes if s.track_id]
-        form.scoped_roles.data = [s.role_id for s in person.scopes if s.role_id]
-        if person.partner_organisation:
-            form.partner_organisation.data = person.partner_organisation.name
-    elif form.validate_on_submit():
-        try:
-            services.update_access(actor=current_user, user=person, access=_access_from(form))
-        except services.AccountError as error:
-            db.session.rollback()
-            _place_error(form, str(error))
-        else:
-            db.session.commit()
-            flash(f"Access saved for {person.name}.")
-            return redirect(url_for("admin.user", user_id=person.id))
-    return render_template(
-        "admin/user.html", person=person, form=form, confirm=ConfirmForm(), roles_by_id=_names()
-    )
+        return _user_page(person, _access_form(person))
+    form = _with_choices(AccessForm(), person)
+    if form.validate_on_submit() and attempt(
+        form,
+        lambda: access_verbs.update_access(
+            actor=current_user, user=person, access=_access_from(form)
+        ),
+    ):
+        flash(f"Access saved for {person.name}.")
+        return redirect(url_for("admin.user", user_id=person.id))
+    return _user_page(person, form)
 
 
 def _names() -> dict:
@@ -131,52 +153,53 @@ def _names() -> dict:
     }
 
 
+def _account_button(user_id: int, verb, done: str):
+    """A button on the user's page (send a new invitation, reactivate): on a refusal the
+    page comes back with the message beside the button, and nothing changed."""
+    person = _user_or_404(user_id, lock=True)
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit() and attempt(
+        confirm, lambda: verb(actor=current_user, user=person)
+    ):
+        flash(done.format(person=person))
+        return redirect(url_for("admin.user", user_id=person.id))
+    return _user_page(person, _access_form(person), confirm)
+
+
 @bp.post("/users/<int:user_id>/resend-invitation")
 @require(Permission.MANAGE_USERS)
 def resend_invitation(user_id: int):
-    person = _user_or_404(user_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.resend_invitation(actor=current_user, user=person)
-        except services.AccountError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"A new invitation is on its way to {person.email}.")
-    return redirect(url_for("admin.user", user_id=person.id))
+    return _account_button(
+        user_id,
+        access_verbs.resend_invitation,
+        "A new invitation is on its way to {person.email}.",
+    )
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @require(Permission.MANAGE_USERS)
 def deactivate(user_id: int):
-    person = _user_or_404(user_id)
+    person = _user_or_404(user_id, lock=request.method == "POST")
     form = ConfirmForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.deactivate_user(actor=current_user, user=person)
-        except services.AccountError as problem:
-            error = str(problem)
-        else:
-            db.session.commit()
-            flash(f"{person.name} can no longer sign in. Their open sessions have ended.")
-            return redirect(url_for("admin.user", user_id=person.id))
-    return render_template("admin/deactivate.html", person=person, form=form, error=error)
+    if form.validate_on_submit() and attempt(
+        form, lambda: access_verbs.deactivate_user(actor=current_user, user=person)
+    ):
+        flash(f"{person.name} can no longer sign in. Their open sessions have ended.")
+        return redirect(url_for("admin.user", user_id=person.id))
+    return render_template(
+        "admin/deactivate.html",
+        person=person,
+        form=form,
+        preview=queries.deactivation(person),
+    )
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @require(Permission.MANAGE_USERS)
 def reactivate(user_id: int):
-    person = _user_or_404(user_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.reactivate_user(actor=current_user, user=person)
-        except services.AccountError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"{person.name} can sign in again.")
-    return redirect(url_for("admin.user", user_id=person.id))
+    return _account_button(
+        user_id, access_verbs.reactivate_user, "{person.name} can sign in again."
+    )
 
 
 @bp.get("/audit")
@@ -202,9 +225,7 @@ def audit():
     )
 
 
-@bp.get("/emails")
-@require(Permission.MANAGE_EMAILS)
-def emails():
+def _emails_page(confirm: ConfirmForm):
     address = (request.args.get("address") or "").strip()[:320]
     return render_template(
         "admin/emails.html",
@@ -215,25 +236,27 @@ def emails():
         stalled=email_queries.stalled_pending(),
         address=address,
         sent_to=email_queries.emails_to(address) if address else None,
-        confirm=ConfirmForm(),
+        confirm=confirm,
     )
+
+
+@bp.get("/emails")
+@require(Permission.MANAGE_EMAILS)
+def emails():
+    return _emails_page(ConfirmForm())
 
 
 @bp.post("/emails/<int:email_id>/retry")
 @require(Permission.MANAGE_EMAILS)
 def retry_email(email_id: int):
-    email = db.session.get(Email, email_id)
-    if email is None:
-        abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            email_services.retry_email(actor=current_user.email, email=email)
-        except email_services.NotRetryable as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"Email {email.id} to {email.recipient} will be tried again.")
-    return redirect(url_for("admin.emails"))
+    email = scoped_or_404(select(Email).where(Email.id == email_id), lock=True)
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit() and attempt(
+        confirm, lambda: email_services.retry_email(actor=current_user.email, email=email)
+    ):
+        flash(f"Email {email.id} to {email.recipient} will be tried again.")
+        return redirect(url_for("admin.emails"))
+    return _emails_page(confirm)
 
 
 @bp.get("/email-templates")

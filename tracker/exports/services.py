@@ -29,7 +29,7 @@ def export_shortlist(
     if not can(actor, Permission.EXPORT_SHORTLISTS):
         raise ExportError("You do not have permission to export shortlists")
     if file_format not in files.MEDIA_TYPES:
-        raise ExportError("Select CSV or Excel")
+        raise ExportError("Select CSV or Excel", field="format")
     try:
         chosen = registry.choose(columns, permissions_of(actor))
     except registry.ColumnError as error:

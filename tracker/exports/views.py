@@ -21,12 +21,12 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.accounts.permissions import Permission, permissions_of, require
+from tracker.actions import attempt
 from tracker.applications.states import Status
 from tracker.clock import today
 from tracker.exports import columns as registry
 from tracker.exports import files, queries, services
 from tracker.exports.forms import ShortlistForm
-from tracker.extensions import db
 
 bp = Blueprint("exports", __name__, url_prefix="/staff/exports")
 
@@ -93,18 +93,18 @@ def download():
         # Flask answers HEAD for every GET route: a link checker or a browser probing the
         # download gets its headers, and no export is made or audited.
         return _headers(found, form.format.data)
-    try:
-        services.export_shortlist(
+    # Audited and committed before the first row is sent: a file that leaves is on record.
+    if not attempt(
+        form,
+        lambda: services.export_shortlist(
             actor=current_user,
             shortlist=found,
             columns=form.columns.data,
             file_format=form.format.data,
-        )
-    except services.ExportError as error:
-        db.session.rollback()
-        form.columns.errors.append(str(error))
+        ),
+        field="columns",
+    ):
         return _page(form, found)
-    db.session.commit()
     return _send(found, form.columns.data, form.format.data)
 
 

@@ -17,14 +17,15 @@ from tracker.extensions import db
 from tracker.notifications import outbox
 from tracker.notifications.models import Email, EmailStatus
 from tracker.notifications.rendering import REGISTRY
+from tracker.refusals import Refused
 
 
 class UnknownTemplate(ValueError):
     pass
 
 
-class NotRetryable(ValueError):
-    pass
+class NotRetryable(Refused):
+    """An email the outbox will not send again, with a message for HR."""
 
 
 UNCERTAIN_ERROR = (

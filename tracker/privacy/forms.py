@@ -32,7 +32,7 @@ class EraseForm(FlaskForm):
         widget=GovCheckboxInput(),
         validators=[InputRequired("Confirm you have checked the request before erasing")],
     )
-    submit = SubmitField("Erase everything about this applicant", widget=GovSubmitInput())
+    submit = SubmitField("Yes, erase everything about this applicant", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

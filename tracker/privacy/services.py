@@ -112,7 +112,7 @@ def _application_ids(applicant: Applicant) -> list[int]:
     )
 
 
-def _email_filter(address: str, application_ids: list[int]):
+def email_filter(address: str, application_ids: list[int]):
     """Outbox rows to this address, or about any of these applications."""
     about = Email.context["application_id"].as_integer().in_(application_ids)
     return or_(Email.recipient == address, about) if application_ids else Email.recipient == address
@@ -122,7 +122,7 @@ def _forget_emails(address: str, application_ids: list[int], *, redact: bool) ->
     """Unsent emails are dropped; sent and failed ones are redacted (kept as a count for the
     outbox's figures) or, for erasure, deleted. The development mailbox's copies of them, and
     of anything else sent to the address, go after the commit."""
-    matching = _email_filter(address, application_ids)
+    matching = email_filter(address, application_ids)
     mailbox.forget_after_commit(
         addresses=[address] if address else [],
         email_ids=db.session.scalars(select(Email.id).where(matching)).all(),

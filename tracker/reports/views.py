@@ -14,10 +14,10 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.accounts.permissions import Permission, require
+from tracker.actions import save
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Campaign
 from tracker.clock import today
-from tracker.extensions import db
 from tracker.reports import equality, funnel, queries, sources, suppression, tables
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
@@ -51,14 +51,15 @@ def _table(found: dict[str, tables.Table], default: str) -> tables.Table:
 
 
 def _csv(table: tables.Table, *, report: str, campaign: Campaign) -> Response:
-    record_event(
-        actor=current_user,
-        action="reports.downloaded",
-        object_type="campaign",
-        object_id=campaign.id,
-        details={"report": report, "table": table.key},
+    save(
+        lambda: record_event(
+            actor=current_user,
+            action="reports.downloaded",
+            object_type="campaign",
+            object_id=campaign.id,
+            details={"report": report, "table": table.key},
+        )
     )
-    db.session.commit()
     slug = _UNSAFE_IN_FILENAME.sub("-", campaign.slug.lower()).strip("-") or "campaign"
     response = Response(tables.to_csv(table), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
