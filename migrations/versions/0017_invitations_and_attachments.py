@@ -23,10 +23,13 @@ depends_on = None
 
 
 def upgrade():
+    # The default fills the rows already there; new rows get theirs from the model.
     with op.batch_alter_table("email", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("attachments", sa.JSON(), server_default="[]", nullable=False)
         )
+    with op.batch_alter_table("email", schema=None) as batch_op:
+        batch_op.alter_column("attachments", server_default=None)
     with op.batch_alter_table("slot", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(

@@ -44,7 +44,7 @@ class Email(db.Model):
     # Files sent with it, as queued: [{"filename", "content_type", "content"}], text content
     # (a calendar invitation). SMTP attaches them; Notify cannot, so such an email's template
     # gives a link instead.
-    attachments: Mapped[list] = mapped_column(db.JSON, default=list, server_default="[]")
+    attachments: Mapped[list] = mapped_column(db.JSON, default=list)
     status: Mapped[EmailStatus] = mapped_column(
         db.Enum(EmailStatus, name="email_status", values_callable=lambda e: [m.value for m in e]),
         default=EmailStatus.PENDING,
