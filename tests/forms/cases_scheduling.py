@@ -171,6 +171,14 @@ CASES = [
         "panel",
         "which overlaps the slot at 11:00",
     ),
+    _case(
+        "day-with-someone-who-cannot-sit-on-the-panel",
+        "scheduling.new_day",
+        _day_of,
+        lambda arranged: _day(panel=["999999"]),
+        "panel",
+        "Choose the panel from the people listed",
+    ),
     # The confirmation page's post is checked again: a clash that appeared meanwhile.
     _case(
         "day-confirmed-after-a-clash-appeared",
