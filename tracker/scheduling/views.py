@@ -133,9 +133,11 @@ def new_day(role_id: int):
         if form.confirmed.data == "yes":
             made = attempt(form, lambda: create_day(**details))
             if made:
+                count = len(made.value)
+                invited = " The panel will be emailed their calendar invitations."
                 flash(
-                    f"{len(made.value)} slots added. Candidates invited to this stage can book "
-                    "them now, and the panel has been sent their calendar invitations."
+                    f"{count} {'slot' if count == 1 else 'slots'} added. Candidates invited to "
+                    f"this stage can book them now.{invited if details['panel'] else ''}"
                 )
                 return redirect(url_for("scheduling.slots", role_id=role.id))
         else:
