@@ -52,6 +52,7 @@ def test_managers_see_upcoming_slots_for_their_roles_by_day(client, sign_in):
     assert "09:00 to 09:30: Assessment, Data analyst apprentice" in page
     assert "14:00 to 14:45: Interview, Data analyst apprentice" in page
     assert "2 of 6" in page and "Priya Shah" in page
+    assert "1 slot, 2 of 6 places booked" in page  # the first day: the cancelled one is gone
     assert f'href="/staff/slots/{early.id}"' in page
     assert f'href="/staff/roles/{mine.id}/slots"' in page
     for absent in (hidden, past, cancelled):
