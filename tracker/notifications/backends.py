@@ -29,12 +29,20 @@ class DeliveryError(Exception):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # with its parameters: "text/calendar; method=REQUEST"
+    content: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
     recipient: str
     rendered: RenderedEmail
     # Stable per outbox row, so a receiving system can spot a duplicate delivery.
     message_id: str
     reference: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 # Told the provider's reference the moment the provider has accepted an email.
@@ -57,7 +65,31 @@ def build_message(email: Outgoing, sender: str, sent_at) -> EmailMessage:
     message["X-Tracker-Reference"] = email.reference
     message.set_content(email.rendered.text)
     message.add_alternative(email.rendered.html, subtype="html")
+    for attachment in email.attachments:
+        _attach(message, attachment)
     return message
+
+
+def _attach(message: EmailMessage, attachment: Attachment) -> None:
+    """A text part of its own (the message becomes multipart/mixed). A calendar invitation
+    keeps its ``method`` parameter: that is what makes mail clients offer to accept it."""
+    kind, *parameters = (part.strip() for part in attachment.content_type.split(";"))
+    maintype, subtype = kind.split("/", 1)
+    if maintype != "text":
+        raise ValueError(f"only text attachments can be sent, not {kind}")
+    params = dict(p.split("=", 1) for p in parameters if "=" in p)
+    message.add_attachment(
+        attachment.content,
+        subtype=subtype,
+        filename=attachment.filename,
+        params=params,
+    )
+
+
+def attachments_supported(config: dict) -> bool:
+    """Whether the configured backend sends attachments. GOV.UK Notify sends only its own
+    template's text, so an email whose attachment matters gives a link to it instead."""
+    return config["EMAIL_BACKEND"] != "notify"
 
 
 class SmtpBackend:
@@ -110,7 +142,11 @@ def _quit(smtp: smtplib.SMTP) -> None:
 
 
 class NotifyBackend:
-    """GOV.UK Notify, with one Notify template whose body is ((body)) and subject ((subject))."""
+    """GOV.UK Notify, with one Notify template whose body is ((body)) and subject ((subject)).
+
+    Notify cannot attach arbitrary files: attachments are not sent, and the templates of
+    emails that have them link to the file instead (see ``attachments_supported``).
+    """
 
     def __init__(self, config: dict):
         from notifications_python_client.notifications import NotificationsAPIClient

@@ -41,6 +41,10 @@ class Email(db.Model):
     template: Mapped[str] = mapped_column(String(100))
     # The ids (and small values) the template renders from, reloaded at send time.
     context: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    # Files sent with it, as queued: [{"filename", "content_type", "content"}], text content
+    # (a calendar invitation). SMTP attaches them; Notify cannot, so such an email's template
+    # gives a link instead.
+    attachments: Mapped[list] = mapped_column(db.JSON, default=list)
     status: Mapped[EmailStatus] = mapped_column(
         db.Enum(EmailStatus, name="email_status", values_callable=lambda e: [m.value for m in e]),
         default=EmailStatus.PENDING,

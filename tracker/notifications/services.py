@@ -39,9 +39,19 @@ UNCERTAIN_LAST_ERROR = (
 
 
 def queue_email(
-    *, actor: str, to: str, template: str, context: dict, idempotency_key: str
+    *,
+    actor: str,
+    to: str,
+    template: str,
+    context: dict,
+    idempotency_key: str,
+    attachments: list[dict] | None = None,
 ) -> Email:
-    """Add an email to the outbox, or return the one already queued under this key."""
+    """Add an email to the outbox, or return the one already queued under this key.
+
+    attachments: files to send with it, each {"filename", "content_type", "content"} with
+    text content; kept on the row as they are now, so a retry sends the same file.
+    """
     if template not in REGISTRY:
         raise UnknownTemplate(f"no email template called {template!r}")
     existing = db.session.scalar(select(Email).where(Email.idempotency_key == idempotency_key))
@@ -52,6 +62,7 @@ def queue_email(
         recipient=to.strip(),
         template=template,
         context=context,
+        attachments=[_attachment(a) for a in attachments or ()],
         queued_by=actor,
         status=EmailStatus.PENDING,
         attempts=0,
@@ -67,6 +78,13 @@ def queue_email(
         ).one()
     outbox.enqueue_after_commit(email.id)
     return email
+
+
+def _attachment(given: dict) -> dict:
+    missing = {"filename", "content_type", "content"} - set(given)
+    if missing:
+        raise ValueError(f"an attachment needs {', '.join(sorted(missing))}")
+    return {key: str(given[key]) for key in ("filename", "content_type", "content")}
 
 
 def retry_email(*, actor: str, email: Email) -> Email:

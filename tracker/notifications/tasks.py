@@ -11,6 +11,7 @@ from jinja2 import TemplateError
 from tracker.extensions import db
 from tracker.notifications import services
 from tracker.notifications.backends import (
+    Attachment,
     DeliveryError,
     Outgoing,
     get_backend,
@@ -54,6 +55,7 @@ def send_email(email_id: int) -> str:
             rendered=rendered,
             message_id=message_id_for(email.id),
             reference=email.idempotency_key,
+            attachments=tuple(Attachment(**a) for a in email.attachments or ()),
         )
         doubt_settled = False
         if email.uncertain_since is not None:

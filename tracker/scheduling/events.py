@@ -1,10 +1,13 @@
-"""Emails about bookings. Built from the booking's id when sent."""
+"""Emails about bookings, and the panel's invitations. Built from ids when sent."""
 
 from __future__ import annotations
 
+from flask import current_app
+
 from tracker.extensions import db
+from tracker.notifications.backends import attachments_supported
 from tracker.notifications.rendering import email_template
-from tracker.scheduling.models import Booking
+from tracker.scheduling.models import Booking, Slot
 from tracker.templating import long_datetime, public_url
 
 _EXAMPLE = {
@@ -44,3 +47,42 @@ for _name, _description in (
     ("booking_reminder", "Reminds an applicant, the day before, of their booked time."),
 ):
     email_template(_name, description=_description, example=lambda: {"booking_id": 0})(_about)
+
+
+_PANEL_EXAMPLE = {
+    "name": "Priya",
+    "kind": "assessment",
+    "role_title": "Data analyst apprentice",
+    "when": "3 February 2027 at 10:00am",
+    "minutes": 45,
+    "place": "Committee room 2, Town Hall, Town Hall Square",
+    "slot_link": "https://apprenticeships.example.gov.uk/staff/slots/1",
+    "calendar_link": "https://apprenticeships.example.gov.uk/staff/slots/1/invitation.ics",
+}
+
+
+@email_template(
+    "panel_invitation",
+    description="Invites a member of an assessment or interview panel to one slot, with a "
+    "calendar invitation attached (or a link to it with GOV.UK Notify).",
+    example=lambda: {"slot_id": 0, "user_id": 0},
+)
+def panel_invitation(context: dict) -> dict:
+    attached = {"attached": attachments_supported(current_app.config)}
+    if context["slot_id"] == 0:
+        # A preview: the example, with any values the confirmation page knows already.
+        return _PANEL_EXAMPLE | context.get("values", {}) | attached
+    slot = db.session.get(Slot, context["slot_id"])
+    if slot is None:
+        raise KeyError(f"slot {context['slot_id']} no longer exists")
+    member = next((m for m in slot.panel if m.id == context["user_id"]), None)
+    return attached | {
+        "name": (member.name if member else "").split(" ")[0] or "there",
+        "kind": slot.kind.value,
+        "role_title": slot.role.title,
+        "when": long_datetime(slot.starts_at),
+        "minutes": slot.minutes,
+        "place": slot.place,
+        "slot_link": public_url("scheduling.slot", slot_id=slot.id),
+        "calendar_link": public_url("scheduling.invitation", slot_id=slot.id),
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     CheckConstraint,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,6 +39,8 @@ slot_panel = Table(
     db.metadata,
     Column("slot_id", ForeignKey("slot.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    # A person's other slots are looked up to refuse an overlap.
+    Index("ix_slot_panel_user_id", "user_id"),
 )
 
 
@@ -64,6 +67,8 @@ class Slot(db.Model):
     booked: Mapped[int] = mapped_column(default=0)
     created_by: Mapped[str] = mapped_column(String(320))
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The panel's calendar invitations are stamped with it, so they are the same every time.
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
     role: Mapped[Role] = relationship()
     panel: Mapped[list[User]] = relationship(secondary=slot_panel, order_by=User.name)
@@ -72,6 +77,10 @@ class Slot(db.Model):
     @property
     def places_left(self) -> int:
         return self.capacity - self.booked
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
 
 
 class Booking(db.Model):

@@ -1,5 +1,5 @@
-"""Slots and bookings. Staff create slots; candidates at assessment or interview book,
-rebook or cancel. Taking a place is one conditional UPDATE on the slot's count, and the
+"""Bookings: candidates at assessment or interview book, rebook or cancel (staff create the
+slots: slots.py). Taking a place is one conditional UPDATE on the slot's count, and the
 database refuses a count above capacity, so a slot is never overbooked however many people
 book its last place at once. Verbs flush and never commit."""
 
@@ -18,13 +18,11 @@ from tracker.applicants.services import applicant_label
 from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.audit.services import record_event
-from tracker.catalogue.models import Role
 from tracker.clock import UK, utcnow
 from tracker.extensions import db
 from tracker.notifications.services import queue_email
 from tracker.refusals import Refused
 from tracker.scheduling.models import Booking, Slot, SlotKind
-from tracker.templating import long_datetime
 
 
 class SchedulingError(Refused):
@@ -33,70 +31,6 @@ class SchedulingError(Refused):
 
 
 KIND_FOR_STATUS = {Status.ASSESSMENT: SlotKind.ASSESSMENT, Status.INTERVIEW: SlotKind.INTERVIEW}
-
-
-def create_slot(
-    *,
-    actor: User,
-    role: Role,
-    kind: SlotKind,
-    starts_at: datetime,
-    minutes: int,
-    place: str,
-    capacity: int,
-    panel: list[User],
-) -> Slot:
-    if not can(actor, Permission.MOVE_CANDIDATES):
-        raise SchedulingError("You do not have permission to create slots")
-    if starts_at <= utcnow():
-        raise SchedulingError("The slot must start in the future")
-    # Lock the role so that two people adding the same time at once (or a double click) are
-    # checked one after the other.
-    db.session.execute(select(Role.id).where(Role.id == role.id).with_for_update())
-    same = _same_time_and_place(role=role, kind=kind, starts_at=starts_at, place=place)
-    if same is not None:
-        raise SchedulingError(
-            f"There is already an {kind.value} "
-            f"on {long_datetime(same.starts_at)} at this place, with {same.capacity} "
-            f"{'place' if same.capacity == 1 else 'places'}. Choose another time or place",
-            field="time",
-        )
-    slot = Slot(
-        role_id=role.id,
-        kind=kind,
-        starts_at=starts_at,
-        minutes=minutes,
-        place=place,
-        capacity=capacity,
-        booked=0,
-        created_by=actor.email,
-        panel=panel,
-    )
-    db.session.add(slot)
-    db.session.flush()
-    record_event(actor=actor, action="slot.created", object_type="slot", object_id=slot.id)
-    return slot
-
-
-def _normalised_place(place: str) -> str:
-    return " ".join(place.split()).casefold()
-
-
-def _same_time_and_place(
-    *, role: Role, kind: SlotKind, starts_at: datetime, place: str
-) -> Slot | None:
-    """A live slot candidates could not tell apart from this one: candidates would see the
-    same time twice, and it would split the places in one room between two lists."""
-    candidates = db.session.scalars(
-        select(Slot).where(
-            Slot.role_id == role.id,
-            Slot.kind == kind,
-            Slot.starts_at == starts_at,
-            Slot.cancelled_at.is_(None),
-        )
-    )
-    wanted = _normalised_place(place)
-    return next((s for s in candidates if _normalised_place(s.place) == wanted), None)
 
 
 def open_slots(application: Application, now: datetime) -> list[Slot]:

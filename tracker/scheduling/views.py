@@ -1,32 +1,40 @@
-"""Slots for staff; booking, rebooking and cancelling for candidates; a calendar file."""
+"""Slots for staff: one at a time, or an assessment day's run of them; the interviews
+overview; the panel's calendar invitation. Candidates book, rebook and cancel
+(applicant_views.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from datetime import datetime, time
+from itertools import groupby
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.accounts.models import ManagerScope, StaffRole, User, UserRole
 from tracker.accounts.permissions import Permission, can, require, visible_roles
-from tracker.applicants.login import applicant_required, current_applicant
-from tracker.applications.models import Application
+from tracker.actions import attempt, scoped_or_404
 from tracker.catalogue.models import Role
-from tracker.clock import utcnow
+from tracker.clock import UK, today
 from tracker.extensions import db
-from tracker.scheduling import ics, services
-from tracker.scheduling.forms import CancelBookingForm, ChooseSlotForm, SlotForm
-from tracker.scheduling.models import Slot, SlotKind
+from tracker.notifications.rendering import render_email
+from tracker.scheduling import invitations, services
+from tracker.scheduling.forms import DayForm, SlotForm
+from tracker.scheduling.models import Slot, SlotKind, slot_panel
+from tracker.scheduling.slots import Day, create_day, create_slot, preview_day
+from tracker.scheduling.slots import clock as uk_clock
 from tracker.templating import long_datetime
 
 bp = Blueprint("scheduling", __name__)
 
 
 def _role(role_id: int) -> Role:
-    found = db.session.scalar(visible_roles(current_user).where(Role.id == role_id))
-    if found is None:
-        abort(404)
-    return found
+    return scoped_or_404(visible_roles(current_user).where(Role.id == role_id))
+
+
+def _in_scope():
+    return Slot.role_id.in_(visible_roles(current_user).with_only_columns(Role.id))
 
 
 def _possible_panel(role: Role) -> list[User]:
@@ -44,16 +52,27 @@ def _possible_panel(role: Role) -> list[User]:
     )
 
 
+def _with_panel_choices(form, role: Role) -> list[User]:
+    people = _possible_panel(role)
+    form.panel.choices = [(u.id, u.name) for u in people]
+    return people
+
+
+def _chosen(form, people: list[User]) -> list[User]:
+    wanted = set(form.panel.data or [])
+    return [u for u in people if u.id in wanted]
+
+
 @bp.route("/staff/roles/<int:role_id>/slots", methods=["GET", "POST"])
 @require(Permission.VIEW_ROLES)
 def slots(role_id: int):
     role = _role(role_id)
     form = SlotForm()
-    people = _possible_panel(role)
-    form.panel.choices = [(u.id, u.name) for u in people]
+    people = _with_panel_choices(form, role)
     if form.validate_on_submit():
-        try:
-            services.create_slot(
+        added = attempt(
+            form,
+            lambda: create_slot(
                 actor=current_user,
                 role=role,
                 kind=SlotKind(form.kind.data),
@@ -61,13 +80,11 @@ def slots(role_id: int):
                 minutes=form.minutes.data,
                 place=form.place.data,
                 capacity=form.capacity.data,
-                panel=[u for u in people if u.id in set(form.panel.data or [])],
-            )
-        except services.SchedulingError as error:
-            db.session.rollback()
-            getattr(form, error.field or "day").errors.append(str(error))
-        else:
-            db.session.commit()
+                panel=_chosen(form, people),
+            ),
+            field="day",
+        )
+        if added:
             flash("Slot added. Candidates invited to this stage can book it now.")
             return redirect(url_for("scheduling.slots", role_id=role.id))
     listing = db.session.scalars(
@@ -85,112 +102,147 @@ def slots(role_id: int):
     )
 
 
+def _day_details(form: DayForm, role: Role, people: list[User]) -> dict:
+    return {
+        "actor": current_user,
+        "role": role,
+        "kind": SlotKind(form.kind.data),
+        "day": form.day.data,
+        "first": form.start_time(),
+        "last": form.last_start_time(),
+        "minutes": form.minutes.data,
+        "gap": form.gap.data,
+        "place": form.place.data,
+        "capacity": form.capacity.data,
+        "panel": _chosen(form, people),
+    }
+
+
+@bp.route("/staff/roles/<int:role_id>/days/new", methods=["GET", "POST"])
+@require(Permission.MOVE_CANDIDATES)
+def new_day(role_id: int):
+    """An assessment day: the form, then a page that says what it makes and who is emailed,
+    then the slots. Each step checks again, so a clash that appears meanwhile is refused."""
+    role = _role(role_id)
+    form = DayForm()
+    people = _with_panel_choices(form, role)
+    if request.method == "POST" and "change" in request.form:
+        return render_template("scheduling/new_day.html", role=role, form=form)
+    if form.validate_on_submit():
+        details = _day_details(form, role, people)
+        if form.confirmed.data == "yes":
+            made = attempt(form, lambda: create_day(**details))
+            if made:
+                count = len(made.value)
+                invited = " The panel will be emailed their calendar invitations."
+                flash(
+                    f"{count} {'slot' if count == 1 else 'slots'} added. Candidates invited to "
+                    f"this stage can book them now.{invited if details['panel'] else ''}"
+                )
+                return redirect(url_for("scheduling.slots", role_id=role.id))
+        else:
+            planned = attempt(form, lambda: preview_day(**details))
+            if planned:
+                return _confirm_day(form, role, planned.value, details)
+    return render_template("scheduling/new_day.html", role=role, form=form)
+
+
+def _confirm_day(form: DayForm, role: Role, day: Day, details: dict):
+    panel = details["panel"]
+    first = day.starts[0]
+    preview = None
+    if panel:
+        preview = render_email(
+            "panel_invitation",
+            {
+                "slot_id": 0,
+                "user_id": 0,
+                "values": {
+                    "name": panel[0].name.split(" ")[0],
+                    "kind": details["kind"].value,
+                    "role_title": role.title,
+                    "when": long_datetime(first),
+                    "minutes": details["minutes"],
+                    "place": details["place"],
+                },
+            },
+        )
+    # The confirmation posts what was typed again, with "confirmed": nothing is kept between.
+    resubmitted = [
+        (name, value)
+        for name, values in request.form.lists()
+        if name not in {"csrf_token", "confirmed", "change", "submit"}
+        for value in values
+    ]
+    return render_template(
+        "scheduling/confirm_day.html",
+        role=role,
+        form=form,
+        day=day,
+        details=details,
+        times=[(uk_clock(s), uk_clock(s + day.length)) for s in day.starts],
+        preview=preview,
+        resubmitted=resubmitted,
+    )
+
+
 @bp.get("/staff/slots/<int:slot_id>")
 @require(Permission.VIEW_ROLES)
 def slot(slot_id: int):
-    found = db.session.scalar(
-        select(Slot)
-        .join(Role)
-        .where(
-            Slot.id == slot_id, Role.id.in_(visible_roles(current_user).with_only_columns(Role.id))
-        )
-    )
-    if found is None:
-        abort(404)
+    found = scoped_or_404(select(Slot).where(Slot.id == slot_id, _in_scope()))
     bookings = [b for b in found.bookings if b.cancelled_at is None]
     return render_template(
         "scheduling/slot.html",
         slot=found,
         bookings=bookings,
         show_adjustments=services.may_see_adjustments(current_user, found),
+        on_panel=any(m.id == current_user.id for m in found.panel),
     )
 
 
-def _own(application_id: int) -> Application:
-    applicant = current_applicant()
-    found = db.session.scalar(
-        select(Application).where(
-            Application.id == application_id, Application.applicant_id == applicant.id
+@bp.get("/staff/slots/<int:slot_id>/invitation.ics")
+@require(Permission.VIEW_STAFF_PAGES)
+def invitation(slot_id: int):
+    """The panel's calendar invitation, as emailed (Notify links here): for the panel and
+    HR; anyone else is told there is no such file."""
+    query = select(Slot).where(Slot.id == slot_id, Slot.cancelled_at.is_(None))
+    if not can(current_user, Permission.VIEW_ADJUSTMENTS):
+        query = query.where(
+            Slot.id.in_(select(slot_panel.c.slot_id).where(slot_panel.c.user_id == current_user.id))
         )
-    )
-    if found is None:
-        abort(404)
-    return found
-
-
-@bp.route("/applications/<int:application_id>/booking", methods=["GET", "POST"])
-@applicant_required
-def book(application_id: int):
-    application = _own(application_id)
-    if application.status not in services.KIND_FOR_STATUS:
-        flash("There is nothing to book for this application now.", "error")
-        return redirect(url_for("applications.dashboard"))
-    current = services.live_booking(application)
-    choices = services.open_slots(application, utcnow())
-    form = ChooseSlotForm()
-    form.slot.choices = [
-        (str(s.id), f"{long_datetime(s.starts_at)} ({s.minutes} minutes), {s.place}")
-        for s in choices
-        if current is None or s.id != current.slot_id
-    ]
-    if form.validate_on_submit():
-        try:
-            services.book(
-                applicant=current_applicant(),
-                application=application,
-                slot_id=int(form.slot.data),
-            )
-        except services.SchedulingError as error:
-            db.session.rollback()
-            form.slot.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Your time is booked. We have emailed you the details.")
-            return redirect(url_for("scheduling.book", application_id=application.id))
-    return render_template(
-        "scheduling/book.html",
-        application=application,
-        current=current,
-        form=form,
-        cancel_form=CancelBookingForm(),
-    )
-
-
-@bp.post("/applications/<int:application_id>/booking/cancel")
-@applicant_required
-def cancel_booking(application_id: int):
-    application = _own(application_id)
-    form = CancelBookingForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel(applicant=current_applicant(), application=application)
-        except services.SchedulingError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("Your booking is cancelled. Choose another time if you can.")
-    return redirect(url_for("scheduling.book", application_id=application.id))
-
-
-@bp.get("/applications/<int:application_id>/booking.ics")
-@applicant_required
-def calendar(application_id: int):
-    application = _own(application_id)
-    booking = services.live_booking(application)
-    if booking is None:
-        abort(404)
-    body = ics.calendar_file(
-        uid=f"booking-{booking.id}@apprenticeship-tracker",
-        starts_at=booking.slot.starts_at,
-        minutes=booking.slot.minutes,
-        summary=f"{booking.kind.label}: {application.role.title}",
-        location=booking.slot.place,
-        description=f"Your {booking.kind.value} for the {application.role.title} role.",
-        stamp=booking.booked_at,
-    )
+    found = scoped_or_404(query)
     return Response(
-        body,
+        invitations.invitation_file(found),
         mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{booking.kind.value}.ics"'},
+        headers={"Content-Disposition": f'attachment; filename="{invitations.FILENAME}"'},
     )
+
+
+@bp.get("/staff/interviews")
+@require(Permission.VIEW_ROLES)
+def interviews():
+    """Upcoming assessments and interviews across every role the user looks after, by day."""
+    start_of_today = datetime.combine(today(), time(0), tzinfo=UK)
+    upcoming = db.session.scalars(
+        select(Slot)
+        .where(_in_scope(), Slot.cancelled_at.is_(None), Slot.starts_at >= start_of_today)
+        .order_by(Slot.starts_at, Slot.id)
+        .options(joinedload(Slot.role), selectinload(Slot.panel))
+        .limit(SHOWN + 1)
+    ).all()
+    days = [
+        (day, list(day_slots))
+        for day, day_slots in groupby(
+            upcoming[:SHOWN], key=lambda s: s.starts_at.astimezone(UK).date()
+        )
+    ]
+    return render_template(
+        "scheduling/interviews.html", days=days, more=len(upcoming) > SHOWN, clock=uk_clock
+    )
+
+
+# Enough for a busy month of assessment days; the roles' own pages list the rest.
+SHOWN = 300
+
+
+from tracker.scheduling import applicant_views  # noqa: E402, F401  (its routes join bp)
