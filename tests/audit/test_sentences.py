@@ -205,6 +205,9 @@ def test_the_record_is_linked_where_staff_see_it():
     role = _say("candidates.searched", object_type="role", object_id="5", record="Data analyst")
     assert role.link == ("staff.role", {"role_id": 5})
     assert _say("application.make_offer", record=None).link is None  # gone
+    draft = _say("application.started", record=sentences.DRAFT)
+    assert draft.text == "Priya Shah started a draft application"
+    assert draft.link is None  # staff see applications once they are submitted
     assert _say("access.denied", object_type="path", object_id="/admin", record=None).link is None
 
 

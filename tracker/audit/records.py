@@ -32,7 +32,7 @@ def _applications(ids: list[int]) -> dict[int, str]:
         select(Application.id, Application.reference).where(Application.id.in_(ids))
     )
     # A draft has no reference yet: it is named as one.
-    return {i: reference or "a draft application" for i, reference in rows}
+    return {i: reference or sentences.DRAFT for i, reference in rows}
 
 
 def _users(ids: list[int]) -> dict[int, str]:

@@ -16,6 +16,8 @@ from typing import Any
 from tracker.applications.states import STAFF_LABELS, Status
 
 APPLICANT_PREFIX = "applicant:"
+# An application not yet submitted has no reference, and no staff page.
+DRAFT = "a draft application"
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ ACTIONS: dict[str, Action] = {
     ),
     # The applicant's own draft.
     "application.started": Action(
-        _APPLICATIONS, "Started an application", lambda f: f"started an application ({f.ref})"
+        _APPLICATIONS, "Started an application", lambda f: f"started {f.ref}"
     ),
     "application.cv_uploaded": Action(
         _APPLICATIONS, "Uploaded a CV", lambda f: f"uploaded a CV to {f.ref}"
@@ -341,7 +343,8 @@ def describe(
     else:
         text = f"{actor} {known.says(facts)}"
     link = None
-    if object_type in LINKS and record is not None and object_id and object_id.isdigit():
+    linkable = record is not None and record != DRAFT
+    if object_type in LINKS and linkable and object_id and object_id.isdigit():
         endpoint, argument = LINKS[object_type]
         link = (endpoint, {argument: int(object_id)})
     return Sentence(text[0].upper() + text[1:], link)

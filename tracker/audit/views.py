@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -110,7 +111,7 @@ def download():
     if not form.validate():
         return _page(form, user)
     filters = form.filters(user_id=user.id if user else None)
-    filters = queries.Filters(**{**vars(filters), "up_to_id": queries.newest_id()})
+    filters = replace(filters, up_to_id=queries.newest_id())
     if request.method == "HEAD":
         return _csv_response(iter(()))  # a probe gets the headers; nothing is taken or audited
     rows = queries.count(filters)
