@@ -144,6 +144,15 @@ def _say(action, *, object_type="application", object_id="12", details=None, rec
         ),
         ("user.invited", "user", {}, "Jo Bloggs", "Priya Shah invited Jo Bloggs"),
         (
+            "candidates.searched",
+            "role",
+            {"results": 4, "name_blind": 2},
+            "Data analyst",
+            "Priya Shah searched the candidates for Data analyst by name or email and found "
+            "4 candidates, 2 name-blind ones",
+        ),
+        ("slot.created", "slot", {}, None, "Priya Shah added a time slot"),
+        (
             "user.deactivated",
             "user",
             {"sessions_ended": 2},

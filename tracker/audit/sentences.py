@@ -41,6 +41,9 @@ class Facts:
             "applicant": "an applicant",
             "role": "a role",
             "partner_share": "a share",
+            "track": "a track",
+            "campaign": "a campaign",
+            "slot": "a time slot",
         }.get(self.object_type or "", "a record")
 
     def number(self, key: str) -> int:
@@ -98,7 +101,7 @@ def _search(f: Facts) -> str:
     blind = f.details.get("name_blind")
     found = _plural(f.number("results"), "candidate")
     extra = f", {_plural(blind, 'name-blind one')}" if isinstance(blind, int) and blind else ""
-    return f"searched {f.ref} by name or email and found {found}{extra}"
+    return f"searched the candidates for {f.ref} by name or email and found {found}{extra}"
 
 
 def _report(f: Facts) -> str:
