@@ -1,5 +1,6 @@
 """In headless Chromium at phone width: HR filters the audit log, meets a date error, opens an
-event and downloads the file; no page scrolls sideways and axe-core finds nothing serious."""
+event and downloads the file; no page scrolls sideways and axe-core finds nothing serious.
+(Here, not in tests/audit, to share the one Playwright the browser tests run.)"""
 
 from __future__ import annotations
 
@@ -11,13 +12,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (  # noqa: F401 (browser is a fixture)
-    browser,
-    running_app,
-    serious_axe_violations,
-    serving,
-    sign_in_staff,
-)
+from tests.browser.conftest import running_app, serious_axe_violations, serving, sign_in_staff
 from tracker.accounts import services
 from tracker.audit.services import record_event
 from tracker.extensions import db
@@ -54,7 +49,7 @@ def site():
 
 
 @pytest.fixture
-def phone(browser, site):  # noqa: F811
+def phone(browser, site):
     url, login = site
     context = browser.new_context(base_url=url, viewport=PHONE, accept_downloads=True)
     page = context.new_page()
