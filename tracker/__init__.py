@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.applicants.views import bp as applicants_bp
     from tracker.applications.views import bp as applications_bp
+    from tracker.audit.views import bp as audit_bp
     from tracker.catalogue.cli import catalogue_cli
     from tracker.catalogue.views import bp as catalogue_bp
     from tracker.exports.views import bp as exports_bp
@@ -152,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(emails_cli)

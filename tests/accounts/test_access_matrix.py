@@ -23,6 +23,7 @@ from tracker.accounts.models import StaffRole
 from tracker.applications import uploads
 from tracker.applications.models import Application, CvDocument
 from tracker.applications.states import Status
+from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
@@ -200,7 +201,9 @@ MATRIX = [
     ("GET", "admin.deactivate", "/admin/users/{target}/deactivate", {ADMIN}),
     ("POST", "admin.deactivate", "/admin/users/{target}/deactivate", {ADMIN}),
     ("POST", "admin.reactivate", "/admin/users/{target}/reactivate", {ADMIN}),
-    ("GET", "admin.audit", "/admin/audit", {ADMIN}),
+    ("GET", "audit.log", "/admin/audit", {ADMIN}),
+    ("GET", "audit.event", "/admin/audit/{audit_event}", {ADMIN}),
+    ("GET", "audit.download", "/admin/audit.csv", {ADMIN}),
     ("GET", "admin.emails", "/admin/emails", {ADMIN}),
     ("POST", "admin.retry_email", "/admin/emails/{email}/retry", {ADMIN}),
     ("GET", "admin.email_templates", "/admin/email-templates", {ADMIN}),
@@ -291,6 +294,7 @@ def records(app, monkeypatch, tmp_path):
         "target": target.id,
         "other_view": _saved_view(target, own_role),
         "email": email.id,
+        "audit_event": record_event(actor=None, actor_label="matrix", action="sign_out").id,
         "own_application": own_application,
         "applicant": db.session.get(Application, own_application).applicant_id,
         "own_slot": SlotFactory(role=own_role).id,
@@ -354,6 +358,7 @@ def test_the_matrix_covers_every_staff_endpoint(app):
             (
                 "staff.",
                 "admin.",
+                "audit.",
                 "screening.",
                 "partners.",
                 "mentoring.",

@@ -43,11 +43,11 @@ def test_hr_reads_the_audit_log_and_filters_it(client, sign_in):
     sign_in(admin)
 
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "sign_in.succeeded" in page and admin.email in page
+    assert f"{admin.name} signed in" in page
     assert re.search(r"\d{1,2} \w+ \d{4} at \d{1,2}:\d{2}(am|pm)", page)
 
     filtered = client.get("/admin/audit?action=sign_in.second_factor_passed").get_data(as_text=True)
-    assert "sign_in.second_factor_passed" in filtered
+    assert f"{admin.name} entered their security code" in filtered
     assert "1 event" in filtered
 
 

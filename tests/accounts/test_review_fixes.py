@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from tests.factories import CampaignFactory, RoleFactory, UserFactory
@@ -105,7 +103,6 @@ def test_a_users_history_lists_what_they_did_and_what_was_done_to_them(client, s
 
     page = client.get(f"/admin/audit?user={first.id}").get_data(as_text=True)
 
-    cells = re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', page)
-    assert "test.did" in cells and "test.done_to" in cells
-    assert "test.other" not in cells
+    assert "“test: did”" in page and "“test: done to”" in page
+    assert "test: other" not in page
     assert client.get("/admin/audit?page=%C2%B2").status_code == 200

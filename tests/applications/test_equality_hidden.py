@@ -99,7 +99,7 @@ def staff_pages(application: Application, *, admin: bool) -> list[str]:
     if admin:
         pages += [
             "/admin/audit",
-            f"/admin/audit?q={application.reference}",
+            "/admin/audit?person=applicants",
             "/admin/audit?action=application.submit",
             f"/admin/emails?address={application.applicant.email}",
             "/admin/users",

@@ -72,7 +72,10 @@ def test_an_administrator_invites_a_hiring_manager_and_sees_it_audited(page, adm
         assert serious_axe_violations(page) == [], path
 
     page.goto("/admin/audit")
-    expect(page.get_by_role("cell", name="user.invited")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile(r" invited Ada Lovelace$"))).to_be_visible()
+    page.get_by_role("link", name="Details").first.click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Audit event \d+$"))).to_be_visible()
+    assert serious_axe_violations(page) == []
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You have signed out.")).to_be_visible()

@@ -1,4 +1,5 @@
-"""HR's administration pages: users and their access, the audit log, and the email outbox."""
+"""HR's administration pages: users and their access, and the email outbox (the audit log
+is tracker/audit/views.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from tracker.accounts.permissions import Permission, require
 from tracker.actions import attempt, scoped_or_404
 from tracker.admin import queries
 from tracker.admin.forms import AccessForm, InviteForm
-from tracker.audit import queries as audit_queries
 from tracker.catalogue import queries as catalogue_queries
 from tracker.catalogue.models import Role, Track
 from tracker.clock import today
@@ -22,7 +22,7 @@ from tracker.notifications import queries as email_queries
 from tracker.notifications import services as email_services
 from tracker.notifications.models import Email
 from tracker.notifications.rendering import REGISTRY, render_email
-from tracker.routing import id_arg, page_arg
+from tracker.routing import id_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -199,29 +199,6 @@ def deactivate(user_id: int):
 def reactivate(user_id: int):
     return _account_button(
         user_id, access_verbs.reactivate_user, "{person.name} can sign in again."
-    )
-
-
-@bp.get("/audit")
-@require(Permission.READ_AUDIT_LOG)
-def audit():
-    page = page_arg()
-    action = request.args.get("action") or None
-    text = (request.args.get("q") or "").strip()[:100] or None
-    user_id = id_arg("user")  # 404 for a number no user can have
-    events, page, pages, total = audit_queries.audit_page(
-        page=page, action=action, text=text, user_id=user_id
-    )
-    return render_template(
-        "admin/audit.html",
-        events=events,
-        page=page,
-        pages=pages,
-        total=total,
-        action=action,
-        q=text or "",
-        user=db.session.get(User, user_id) if user_id else None,
-        actions=audit_queries.known_actions(),
     )
 
 

@@ -62,3 +62,10 @@ def record_event(
         )
     )
     return event
+
+
+def record_download(*, actor, details: dict, rows: int) -> AuditEvent:
+    """The audit log's own download is audited: who took which events, and how many."""
+    return record_event(
+        actor=actor, action="audit.downloaded", details={"filters": details, "rows": rows}
+    )
