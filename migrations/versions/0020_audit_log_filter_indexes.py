@@ -6,7 +6,7 @@ page of 50 as the next 50 entries of the index, however many events there are; t
 and action are the leading columns of the new ones, so they go.
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-06 06:50:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0020"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
