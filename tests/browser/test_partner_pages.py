@@ -1,6 +1,7 @@
 """In headless Chromium on a phone (375 px): HR's partner organisation pages and the
-confirmations of ending a share and taking a candidate back fit the screen, pass axe-core,
-and the organisation form shows the GOV.UK error pattern."""
+confirmations of ending a share and taking a candidate back, the partner portal, and the
+mentoring pages of HR and of a mentor fit the screen and pass axe-core; the organisation
+form shows the GOV.UK error pattern."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_axe_violations, sign_in_staff
 from tests.factories import ApplicationFactory, PartnerOrganisationFactory, RoleFactory, UserFactory
+from tests.mentoring.factories import MentorProfileFactory, assigned, hired
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
@@ -32,6 +34,10 @@ def sharing(live_app):
     with live_app.app_context():
         hr = UserFactory(roles=[StaffRole.ADMIN], email="hr.partner.pages@example.gov.uk")
         hr.totp_secret = pyotp.random_base32()
+        # A second HR user: a security code cannot be used twice, so two sign-ins within
+        # one 30-second step need two people.
+        mentors_hr = UserFactory(roles=[StaffRole.ADMIN], email="hr.mentor.pages@example.gov.uk")
+        mentors_hr.totp_secret = pyotp.random_base32()
         organisation = PartnerOrganisationFactory(name=LONG_NAME)
         UserFactory(
             roles=[StaffRole.PARTNER],
@@ -45,7 +51,12 @@ def sharing(live_app):
             name="Ivy Invited",
             password_hash=None,
         )
+        partner = UserFactory(roles=[StaffRole.PARTNER], partner_organisation=organisation)
         role = RoleFactory()
+        mentor = MentorProfileFactory(tracks=[role.track])
+        mentee = hired(role, full_name="Jordan Apprentice-Longname", phone="07700 900 123")
+        assigned(mentee, mentor)
+        unmentored = hired(role)
         share = partners.share_candidates(
             actor=hr,
             organisation=organisation,
@@ -56,7 +67,7 @@ def sharing(live_app):
             purpose="Assessment day, 12 January: give feedback on each candidate you meet",
             due_on=clock.today() + timedelta(days=7),
             criteria=["Problem solving", "Working with others"],
-            fields=list(fields.DEFAULT),
+            fields=list(fields.SHAREABLE),
         )
         db.session.commit()
         return {
@@ -65,6 +76,12 @@ def sharing(live_app):
             "organisation": organisation.id,
             "share": share.id,
             "shared": share.candidates[0].id,
+            "mentors_hr": (mentors_hr.email, mentors_hr.totp_secret),
+            "partner": partner.email,
+            "mentor": mentor.user.email,
+            "mentor_id": mentor.user_id,
+            "mentee": mentee.id,
+            "unmentored": unmentored.id,
         }
 
 
@@ -115,3 +132,52 @@ def test_hr_partner_pages_fit_a_phone_and_pass_axe(phone, sharing):
     expect(page.locator("#name-error")).to_contain_text("There is already")
     assert serious_axe_violations(page) == []
     assert _fits(page)
+
+
+def _check(page, pages) -> None:
+    for path, heading in pages:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        assert serious_axe_violations(page) == [], path
+        assert _fits(page), f"{path} is wider than the phone"
+
+
+def test_mentoring_pages_fit_a_phone_and_pass_axe(phone, sharing):
+    s = sharing
+    sign_in_staff(phone, *s["mentors_hr"])
+    _check(
+        phone,
+        [
+            ("/staff/mentors", "Mentors"),
+            (f"/staff/mentors/{s['mentor_id']}", re.compile("mentor profile")),
+            ("/staff/apprentices", "Apprentices and their mentors"),
+            (f"/staff/apprentices/{s['unmentored']}/mentor", re.compile("mentor")),
+            (f"/staff/apprentices/{s['mentee']}/mentor", re.compile("mentor")),
+        ],
+    )
+
+
+def test_a_mentors_pages_fit_a_phone_and_pass_axe(phone, sharing):
+    s = sharing
+    sign_in_staff(phone, s["mentor"])
+    _check(
+        phone,
+        [
+            ("/staff/mentees", "Your mentees"),
+            (f"/staff/mentees/{s['mentee']}", "Jordan Apprentice-Longname"),
+            (f"/staff/mentees/{s['mentee']}?kind=project", "Jordan Apprentice-Longname"),
+        ],
+    )
+
+
+def test_the_partner_portal_fits_a_phone_and_passes_axe(phone, sharing):
+    s = sharing
+    sign_in_staff(phone, s["partner"])
+    _check(
+        phone,
+        [
+            ("/partner/", re.compile("")),
+            (f"/partner/shares/{s['share']}", re.compile("Assessment day")),
+            (f"/partner/candidates/{s['shared']}", re.compile("^Candidate ")),
+        ],
+    )
