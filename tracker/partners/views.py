@@ -1,7 +1,9 @@
 """HR's shares with employer partners (/staff/shares), and the partner portal (/partner).
 
 A partner finds candidates only through ``queries.partner_candidates``: anything not shared
-with their organisation, no longer shared, or withdrawn is simply not found (404).
+with their organisation, no longer shared, or withdrawn is simply not found (404). Every change
+runs through ``attempt``, so a refusal is shown beside the form it came from; ending a share
+and taking a candidate back cannot be undone for the partner, so each is confirmed first.
 """
 
 from __future__ import annotations
