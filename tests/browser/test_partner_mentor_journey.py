@@ -1,4 +1,5 @@
-"""In headless Chromium, end to end (issue 7): HR invites an employer partner and shares
+"""In headless Chromium, end to end (issue 7): HR adds an employer partner to the list of
+organisations, invites someone from it, and shares
 three candidates with its organisation, and gives a hired apprentice the suggested mentor;
 the partner signs in from the invitation and gives feedback on every candidate; HR is told
 that all feedback is in; the hiring manager sees the feedback on the candidate's page; the
@@ -34,7 +35,7 @@ from tests.factories import PASSWORD, ApplicantFactory, ApplicationFactory, User
 from tests.mail import SmtpServer
 from tests.mentoring.factories import MentorProfileFactory, hired
 from tracker import clock
-from tracker.accounts.models import PartnerOrganisation, StaffRole
+from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
 from tracker.catalogue.models import Role, Track
 from tracker.extensions import db
@@ -133,12 +134,6 @@ def scenario(stack):
                 roles=[StaffRole.MENTOR], name=MENTOR, email=f"morgan.{token}@example.gov.uk"
             ),
         )
-        # HR's list of employer partners has the organisation (made once: the stack's
-        # database outlives one run).
-        if not db.session.scalar(
-            select(PartnerOrganisation).where(PartnerOrganisation.name == ORGANISATION)
-        ):
-            db.session.add(PartnerOrganisation(name=ORGANISATION))
         db.session.commit()
         found = Scenario(
             hr_email=hr.email,
@@ -185,13 +180,28 @@ def test_hr_shares_a_partner_gives_feedback_and_a_mentor_meets_their_apprentice(
     page.set_default_timeout(10_000)
     references = [reference for _, reference in s.candidates]
 
-    # HR invites someone from the employer partner.
+    # HR adds the employer partner to the list of organisations, then invites someone from it.
     sign_in(page, s.hr_email, s.hr_secret)
-    page.goto("/admin/users/invite")
+    page.goto("/staff/partners/organisations")
+    axe.check(page, "partner organisations, none yet")
+    page.get_by_role("button", name="Add an organisation").click()
+    page.get_by_role("button", name="Add organisation").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: Add a partner organisation"))
+    axe.check(page, "add an organisation, with errors")
+    page.get_by_label("Organisation name").fill(f"  {ORGANISATION} ")
+    page.get_by_role("button", name="Add organisation").click()
+    expect(page.get_by_text(f"{ORGANISATION} is added.")).to_be_visible()
+    expect(page.get_by_text(f"Nobody from {ORGANISATION} has been invited yet.")).to_be_visible()
+    axe.check(page, "partner organisation, nobody invited")
+    page.get_by_role("button", name="Invite a user from this organisation").click()
     page.get_by_label("Full name").fill(PARTNER_NAME)
     page.get_by_label("Email address").fill(s.partner_email)
     page.get_by_label("Employer partner", exact=True).check()
-    page.get_by_label("Employer partner's organisation").select_option(label=ORGANISATION)
+    # The invitation chooses from the managed list, with this organisation preselected.
+    expect(
+        page.get_by_label("Employer partner's organisation").locator("option:checked")
+    ).to_have_text(ORGANISATION)
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text(f"Invitation sent to {s.partner_email}")).to_be_visible()
 
@@ -282,10 +292,30 @@ def test_hr_shares_a_partner_gives_feedback_and_a_mentor_meets_their_apprentice(
     expect(page.get_by_text("You have given feedback on 3 of 3 candidates.")).to_be_visible()
     sign_out(page)
 
-    # HR is told once that all the feedback is in.
+    # HR is told once that all the feedback is in, and stops sharing after confirming what
+    # that does; cancelling first changes nothing.
     wait_for_email(
         stack, smtp_server, s.hr_email, f"All feedback is in from {ORGANISATION}", "HR's note"
     )
+    sign_in(page, s.hr_email, s.hr_secret)
+    page.goto("/staff/partners/organisations")
+    page.get_by_role("link", name=ORGANISATION).click()
+    expect(page.get_by_role("cell", name=re.compile(PARTNER_NAME))).to_be_visible()
+    axe.check(page, "partner organisation with a user and a share")
+    page.get_by_role("link", name="Assessment day at Dalston Digital").click()
+    page.get_by_role("link", name="Stop sharing", exact=True).click()
+    expect(page.locator("#what-happens")).to_contain_text(
+        f"{ORGANISATION} loses access to 3 candidates at once"
+    )
+    expect(page.locator("#what-happens")).to_contain_text(f"1 partner user at {ORGANISATION}")
+    expect(page.get_by_text("No email is sent.")).to_be_visible()
+    axe.check(page, "stop sharing, confirm")
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_text("Open: the partner can give and change feedback")).to_be_visible()
+    page.get_by_role("link", name="Stop sharing", exact=True).click()
+    page.get_by_role("button", name="Yes, stop sharing 3 candidates").click()
+    expect(page.get_by_text(f"{ORGANISATION} can no longer see these candidates.")).to_be_visible()
+    sign_out(page)
 
     # The hiring manager reads it beside the scores and on the timeline.
     first_id, first_reference = s.candidates[0]
@@ -338,4 +368,4 @@ def test_hr_shares_a_partner_gives_feedback_and_a_mentor_meets_their_apprentice(
     assert not emails_to(smtp_server, s.partner_email, "Reminder"), "no reminder was due"
 
     assert not axe.found, f"axe-core found serious problems:\n{axe.report()}"
-    assert len(axe.checked) >= 12
+    assert len(axe.checked) >= 17

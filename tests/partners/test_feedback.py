@@ -132,6 +132,9 @@ def test_feedback_can_change_until_hr_locks_it(
     response = client.post(path, data=_answers(share, scores=(4, 4)) | {"csrf_token": token})
 
     assert response.status_code == 200  # the form is gone: nothing to post to
+    refused = response.get_data(as_text=True)
+    assert "<title>Error: " in refused
+    assert "HR has locked the feedback for these candidates: it cannot change" in refused
     assert _feedback_state() == before
     page = client.get(path).get_data(as_text=True)
     assert "HR has locked this feedback" in page

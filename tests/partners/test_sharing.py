@@ -220,16 +220,17 @@ def test_hr_can_take_back_one_candidate_and_end_the_share(
     token = csrf_token(client, f"/staff/shares/{share.id}")
     shared_second = next(c for c in share.candidates if c.application_id == second.id)
 
-    client.post(
-        f"/staff/shares/{share.id}/candidates/{shared_second.id}/unshare",
-        data={"csrf_token": token},
-    )
+    unshare = f"/staff/shares/{share.id}/candidates/{shared_second.id}/unshare"
+    confirm_one = client.get(unshare).get_data(as_text=True)
+    client.post(unshare, data={"csrf_token": token})
     confirm = client.get(f"/staff/shares/{share.id}/end").get_data(as_text=True)
     client.post(f"/staff/shares/{share.id}/end", data={"csrf_token": token})
 
     db.session.expire_all()
+    assert f"Stop sharing {second.reference} with" in confirm_one
     assert shared_second.unshared_at is not None
     assert "Stop sharing these candidates with" in confirm
+    assert "loses access to 1 candidate at once" in confirm
     assert share.ended_at is not None and share.ended_by == hr.email
     page = client.get(f"/staff/shares/{share.id}").get_data(as_text=True)
     assert "No longer shared" in page and "Ended" in page

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import StaffRole, User, UserRole
+from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.catalogue.models import Role
@@ -92,8 +93,10 @@ def mentors() -> list[Mentor]:
     return [Mentor(user=user, profile=profile) for user, profile in rows]
 
 
-def find_mentor(user_id: int) -> User | None:
-    return db.session.scalar(_mentor_users().where(User.id == user_id))
+def managed_mentors(user: User) -> Select:
+    """The active mentors ``user`` may set up: every one for HR, none for anyone else."""
+    query = _mentor_users()
+    return query if can(user, Permission.MANAGE_MENTORS) else query.where(False)
 
 
 def profile_for(user: User) -> MentorProfile | None:
@@ -110,12 +113,10 @@ def _hired():
     return select(Application).where(Application.status == Status.HIRED)
 
 
-def find_hired(application_id: int) -> Application | None:
-    return db.session.scalar(
-        _hired()
-        .where(Application.id == application_id)
-        .options(selectinload(Application.role).selectinload(Role.track))
-    )
+def managed_apprentices(user: User) -> Select:
+    """The hired apprentices ``user`` may assign mentors to: all for HR, none otherwise."""
+    query = _hired().options(selectinload(Application.role).selectinload(Role.track))
+    return query if can(user, Permission.MANAGE_MENTORS) else query.where(False)
 
 
 def apprentices() -> list[Apprentice]:
@@ -199,13 +200,9 @@ def _mentees(user: User):
     )
 
 
-def find_mentee(user: User, application_id: int) -> Application | None:
-    """:return: the apprentice only while ``user`` is their mentor."""
-    return db.session.scalar(
-        _mentees(user)
-        .where(Application.id == application_id)
-        .options(selectinload(Application.role).selectinload(Role.track))
-    )
+def mentees_of(user: User) -> Select:
+    """The apprentices ``user`` mentors now: anyone else's apprentice is not found."""
+    return _mentees(user).options(selectinload(Application.role).selectinload(Role.track))
 
 
 def mentee_count(user: User) -> int:

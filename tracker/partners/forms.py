@@ -17,6 +17,7 @@ from tracker.applications.forms import Choice
 from tracker.applications.validators import GovDateField, SafeText
 from tracker.partners import fields as shareable
 from tracker.partners.models import Recommendation
+from tracker.partners.organisations import MAX_NAME
 from tracker.partners.services import MAX_CRITERIA
 
 
@@ -112,3 +113,22 @@ class ConfirmForm(FlaskForm):
     """A button that changes a share (lock, unlock, end, take a candidate back)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class OrganisationForm(FlaskForm):
+    """An employer partner's name: the service checks it is not on the list already."""
+
+    name = StringField(
+        "Organisation name",
+        description="As its people would recognise it, for example Dalston Digital Ltd.",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the organisation's name"),
+            SafeText(
+                label="The organisation's name",
+                max_length=MAX_NAME,
+                too_long_message=f"The organisation's name must be {MAX_NAME} characters or fewer",
+            ),
+        ],
+    )
+    submit = SubmitField("Add organisation", widget=GovSubmitInput())

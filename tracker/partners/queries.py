@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import PartnerOrganisation, StaffRole, User, UserRole
+from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.extensions import db
@@ -22,6 +23,22 @@ def _organisation_id(user: User) -> int | None:
     if not user.has_role(StaffRole.PARTNER):
         return None
     return user.partner_organisation_id
+
+
+def managed_shares(user: User) -> Select:
+    """The shares ``user`` may follow up and change: every one for HR, none otherwise."""
+    if not can(user, Permission.SHARE_CANDIDATES):
+        return select(Share).where(False)
+    return select(Share)
+
+
+def managed_candidates(user: User) -> Select:
+    """The shared candidates ``user`` may take back out of a share (HR's)."""
+    return (
+        select(SharedCandidate)
+        .join(SharedCandidate.share)
+        .where(Share.id.in_(managed_shares(user).with_only_columns(Share.id)))
+    )
 
 
 def partner_shares(user: User) -> Select:

@@ -65,31 +65,37 @@ def share_candidates(
     if not can(actor, Permission.SHARE_CANDIDATES):
         raise SharingError("You do not have permission to share candidates")
     if not applications:
-        raise SharingError("Select at least one candidate to share")
+        raise SharingError("Select at least one candidate to share", field="application_ids")
     not_active = [a.reference for a in applications if a.status not in ACTIVE]
     if not_active:
         raise SharingError(
             "Only candidates still in the running can be shared: "
-            + ", ".join(sorted(r or "a draft" for r in not_active))
+            + ", ".join(sorted(r or "a draft" for r in not_active)),
+            field="application_ids",
         )
     criteria = [" ".join(c.split()) for c in criteria if c.strip()]
     if not criteria:
-        raise SharingError("Enter at least one criterion for the partner to give feedback on")
+        raise SharingError(
+            "Enter at least one criterion for the partner to give feedback on", field="criteria"
+        )
     if len(criteria) > MAX_CRITERIA:
-        raise SharingError(f"Enter no more than {MAX_CRITERIA} criteria, one on each line")
+        raise SharingError(
+            f"Enter no more than {MAX_CRITERIA} criteria, one on each line", field="criteria"
+        )
     if any(len(c) > 200 for c in criteria):
-        raise SharingError("Each criterion must be 200 characters or fewer")
+        raise SharingError("Each criterion must be 200 characters or fewer", field="criteria")
     if len({c.casefold() for c in criteria}) != len(criteria):
-        raise SharingError("Each criterion must be different")
+        raise SharingError("Each criterion must be different", field="criteria")
     if due_on < today():
-        raise SharingError("The due date must be today or in the future")
+        raise SharingError("The due date must be today or in the future", field="due_on")
     if due_on > today() + timedelta(days=MAX_DUE_DAYS):
-        raise SharingError("The due date must be within a year")
+        raise SharingError("The due date must be within a year", field="due_on")
     recipients = partner_users(organisation.id)
     if not recipients:
         raise SharingError(
             f"Nobody at {organisation.name} can sign in yet. Invite someone from "
-            f"{organisation.name} before sharing candidates with them."
+            f"{organisation.name} before sharing candidates with them.",
+            field="organisation",
         )
     share = Share(
         organisation_id=organisation.id,
@@ -209,11 +215,21 @@ def _require_hr(actor: User) -> None:
 
 
 def unshare_candidate(*, actor: User, shared_candidate: SharedCandidate) -> None:
-    """Take one candidate back: the partner can no longer see them. Feedback is kept."""
+    """Take one candidate back: the partner can no longer see them. Feedback is kept.
+
+    :raise SharingError: when the candidate was already taken back or the share has ended
+        (the page HR confirmed on was out of date).
+    """
     _require_hr(actor)
     share = _lock(shared_candidate.share)
+    db.session.refresh(shared_candidate, ["unshared_at", "unshared_by"])
     if shared_candidate.unshared_at is not None:
-        return
+        raise SharingError(
+            f"{shared_candidate.application.reference} was already taken back from this share "
+            f"by {shared_candidate.unshared_by}"
+        )
+    if not share.is_live:
+        raise SharingError("This share has ended: the partner can see none of its candidates")
     shared_candidate.unshared_at = utcnow()
     shared_candidate.unshared_by = actor.email
     record_event(
@@ -228,8 +244,11 @@ def unshare_candidate(*, actor: User, shared_candidate: SharedCandidate) -> None
 
 
 def lock_feedback(*, actor: User, share: Share) -> None:
+    """Stop the partner changing feedback. :raise SharingError: once the share has ended."""
     _require_hr(actor)
     share = _lock(share)
+    if not share.is_live:
+        raise SharingError("This share has ended: there is no feedback left to lock")
     if share.locked_at is None:
         share.locked_at = utcnow()
         share.locked_by = actor.email
@@ -255,15 +274,19 @@ def unlock_feedback(*, actor: User, share: Share) -> None:
 
 
 def end_share(*, actor: User, share: Share) -> None:
-    """Stop sharing: the partner sees none of these candidates from now on."""
+    """Stop sharing: the partner sees none of these candidates from now on.
+
+    :raise SharingError: when it has ended already (someone else ended it meanwhile).
+    """
     _require_hr(actor)
     share = _lock(share)
-    if share.ended_at is None:
-        share.ended_at = utcnow()
-        share.ended_by = actor.email
-        record_event(
-            actor=actor, action="partners.ended", object_type="partner_share", object_id=share.id
-        )
+    if share.ended_at is not None:
+        raise SharingError(f"This share has already ended: {share.ended_by} ended it")
+    share.ended_at = utcnow()
+    share.ended_by = actor.email
+    record_event(
+        actor=actor, action="partners.ended", object_type="partner_share", object_id=share.id
+    )
 
 
 def remind_partners(*, on: date, days_before: int) -> int:

@@ -1,18 +1,19 @@
 """HR's shares with employer partners (/staff/shares), and the partner portal (/partner).
 
 A partner finds candidates only through ``queries.partner_candidates``: anything not shared
-with their organisation, no longer shared, or withdrawn is simply not found (404).
+with their organisation, no longer shared, or withdrawn is simply not found (404). Every change
+runs through ``attempt``, so a refusal is shown beside the form it came from; ending a share
+and taking a candidate back cannot be undone for the partner, so each is confirmed first.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.accounts.models import PartnerOrganisation
 from tracker.accounts.permissions import Permission, require
+from tracker.actions import add_error, attempt, scoped_or_404
 from tracker.applications.eligibility import SubjectLevel
 from tracker.applications.models import Application
 from tracker.applications.queries import visible_applications
@@ -100,13 +101,14 @@ def new_share():
         (o.id, o.name) for o in organisations
     ]
     if not starting and form.validate_on_submit():
-        organisation = db.session.get(PartnerOrganisation, form.organisation.data or 0)
+        organisation = next((o for o in organisations if o.id == form.organisation.data), None)
         chosen = [a for a in offered if a.id in set(form.application_ids.data)]
         if organisation is None:
-            form.organisation.errors.append("Select the employer partner")
+            add_error(form, "Select the employer partner", "organisation")
         else:
-            try:
-                share = services.share_candidates(
+            done = attempt(
+                form,
+                lambda: services.share_candidates(
                     actor=current_user,
                     organisation=organisation,
                     applications=chosen,
@@ -114,17 +116,15 @@ def new_share():
                     due_on=form.due_on.data,
                     criteria=form.criteria_lines(),
                     fields=form.fields.data or [],
-                )
-            except services.SharingError as error:
-                db.session.rollback()
-                _attach(form, str(error))
-            else:
-                db.session.commit()
+                ),
+                field="application_ids",
+            )
+            if done:
                 flash(
                     f"{len(chosen)} candidate{'s' if len(chosen) != 1 else ''} shared with "
                     f"{organisation.name}. We have emailed their partner users."
                 )
-                return redirect(url_for("partners.share", share_id=share.id))
+                return redirect(url_for("partners.share", share_id=done.value.id))
     return render_template(
         "partners/new_share.html",
         form=form,
@@ -134,30 +134,12 @@ def new_share():
     )
 
 
-def _attach(form: ShareForm, message: str) -> None:
-    """Put a service's message on the field it is about."""
-    lowered = message.lower()
-    if "criteri" in lowered:
-        form.criteria.errors.append(message)
-    elif "due date" in lowered:
-        form.due_on.errors.append(message)
-    elif "nobody at" in lowered:
-        form.organisation.errors.append(message)
-    else:
-        form.application_ids.errors.append(message)
-
-
 def _share(share_id: int) -> Share:
-    found = db.session.get(Share, share_id)
-    if found is None:
-        abort(404)
-    return found
+    """:raise 404: unless the signed-in user may manage the share."""
+    return scoped_or_404(queries.managed_shares(current_user).where(Share.id == share_id))
 
 
-@bp.get("/staff/shares/<int:share_id>")
-@require(Permission.SHARE_CANDIDATES)
-def share(share_id: int):
-    found = _share(share_id)
+def _share_page(found: Share, form: ConfirmForm):
     return render_template(
         "partners/share.html",
         share=found,
@@ -167,24 +149,26 @@ def share(share_id: int):
         field_labels={code: label for code, (label, _) in shareable.SHAREABLE.items()},
         stage_labels=STAFF_LABELS,
         scale=SCALE,
-        form=ConfirmForm(),
+        form=form,
     )
 
 
+@bp.get("/staff/shares/<int:share_id>")
+@require(Permission.SHARE_CANDIDATES)
+def share(share_id: int):
+    return _share_page(_share(share_id), ConfirmForm())
+
+
 def _change(share_id: int, verb, message: str):
+    """Lock or unlock: buttons on the share's page, which shows a refusal as its error."""
     found = _share(share_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        verb(actor=current_user, share=found)
-    except services.SharingError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+    if attempt(form, lambda: verb(actor=current_user, share=found)):
         flash(message)
-    return redirect(url_for("partners.share", share_id=share_id))
+        return redirect(url_for("partners.share", share_id=share_id))
+    return _share_page(found, form)
 
 
 @bp.post("/staff/shares/<int:share_id>/lock")
@@ -206,33 +190,56 @@ def unlock(share_id: int):
 @bp.route("/staff/shares/<int:share_id>/end", methods=["GET", "POST"])
 @require(Permission.SHARE_CANDIDATES)
 def end(share_id: int):
+    """Ending a share cannot be undone and takes every candidate from the partner at once,
+    so it is confirmed on a page that says how many candidates and people it touches."""
     found = _share(share_id)
-    if request.method == "POST":
-        return _change(
-            share_id,
-            services.end_share,
-            f"{found.organisation.name} can no longer see these candidates. "
-            "Their feedback is kept.",
-        )
-    return render_template("partners/end.html", share=found, form=ConfirmForm())
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = found.organisation.name
+        if attempt(form, lambda: services.end_share(actor=current_user, share=found)):
+            flash(f"{name} can no longer see these candidates. Their feedback is kept.")
+            return redirect(url_for("partners.share", share_id=share_id))
+    elif request.method == "POST":
+        abort(400)
+    return render_template(
+        "partners/end.html",
+        share=found,
+        form=form,
+        visible=queries.visible_in_share(found),
+        progress=queries.progress(found),
+        recipients=queries.partner_users(found.organisation_id),
+    )
 
 
-@bp.post("/staff/shares/<int:share_id>/candidates/<int:shared_id>/unshare")
+@bp.route(
+    "/staff/shares/<int:share_id>/candidates/<int:shared_id>/unshare", methods=["GET", "POST"]
+)
 @require(Permission.SHARE_CANDIDATES)
 def unshare(share_id: int, shared_id: int):
-    found = db.session.scalar(
-        select(SharedCandidate).where(
+    """Taking a candidate back cannot be undone within the share: confirmed first."""
+    found = scoped_or_404(
+        queries.managed_candidates(current_user).where(
             SharedCandidate.id == shared_id, SharedCandidate.share_id == share_id
         )
     )
-    if found is None or not ConfirmForm().validate_on_submit():
-        abort(404 if found is None else 400)
-    services.unshare_candidate(actor=current_user, shared_candidate=found)
-    db.session.commit()
-    flash(
-        f"{found.application.reference} is no longer shared with {found.share.organisation.name}."
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        reference, name = found.application.reference, found.share.organisation.name
+        done = attempt(
+            form, lambda: services.unshare_candidate(actor=current_user, shared_candidate=found)
+        )
+        if done:
+            flash(f"{reference} is no longer shared with {name}.")
+            return redirect(url_for("partners.share", share_id=share_id))
+    elif request.method == "POST":
+        abort(400)
+    return render_template(
+        "partners/unshare.html",
+        shared=found,
+        share=found.share,
+        form=form,
+        recipients=queries.partner_users(found.share.organisation_id),
     )
-    return redirect(url_for("partners.share", share_id=share_id))
 
 
 # The partner portal ----------------------------------------------------------------------
@@ -258,9 +265,7 @@ def portal():
 @bp.get("/partner/shares/<int:share_id>")
 @require(Permission.GIVE_PARTNER_FEEDBACK)
 def partner_share(share_id: int):
-    found = db.session.scalar(queries.partner_shares(current_user).where(Share.id == share_id))
-    if found is None:
-        abort(404)
+    found = scoped_or_404(queries.partner_shares(current_user).where(Share.id == share_id))
     return render_template(
         "partners/partner_share.html",
         share=found,
@@ -273,11 +278,9 @@ def partner_share(share_id: int):
 @bp.route("/partner/candidates/<int:shared_id>", methods=["GET", "POST"])
 @require(Permission.GIVE_PARTNER_FEEDBACK)
 def candidate(shared_id: int):
-    found = db.session.scalar(
+    found = scoped_or_404(
         queries.partner_candidates(current_user).where(SharedCandidate.id == shared_id)
     )
-    if found is None:
-        abort(404)
     share = found.share
     saved = found.feedback
     data = None
@@ -289,19 +292,17 @@ def candidate(shared_id: int):
         }
     form = feedback_form(share.criteria, data=data)
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.give_feedback(
+        done = attempt(
+            form,
+            lambda: services.give_feedback(
                 actor=current_user,
                 shared_candidate=found,
                 recommendation=Recommendation(form.recommendation.data),
                 comments=form.comments.data,
                 scores={c.id: int(form[f"score_{c.id}"].data) for c in share.criteria},
-            )
-        except services.SharingError as error:
-            db.session.rollback()
-            form.recommendation.errors = [*form.recommendation.errors, str(error)]
-        else:
-            db.session.commit()
+            ),
+        )
+        if done:
             flash(f"Feedback on {found.application.reference} saved.")
             return redirect(url_for("partners.partner_share", share_id=share.id))
     return render_template(
@@ -315,3 +316,8 @@ def candidate(shared_id: int):
         level_labels={level.value: level.label for level in SubjectLevel},
         scale=SCALE,
     )
+
+
+# HR's partner organisations register their routes on this blueprint; imported last because
+# they import ``bp`` from here.
+from tracker.partners import organisation_views  # noqa: E402, F401
