@@ -63,6 +63,15 @@ def _shares(ids: list[int]) -> dict[int, str]:
     return {i: f"the share “{purpose}” with {name}" for i, purpose, name in rows}
 
 
+def _organisations(ids: list[int]) -> dict[int, str]:
+    rows = db.session.execute(
+        select(PartnerOrganisation.id, PartnerOrganisation.name).where(
+            PartnerOrganisation.id.in_(ids)
+        )
+    )
+    return dict(rows.tuples())
+
+
 def _slots(ids: list[int]) -> dict[int, str]:
     rows = db.session.execute(select(Slot.id, Slot.kind, Slot.starts_at).where(Slot.id.in_(ids)))
     return {
@@ -85,6 +94,7 @@ _LOOKUPS: dict[str, Callable[[list[int]], dict[int, str]]] = {
     "campaign": _campaigns,
     "partner_share": _shares,
     "slot": _slots,
+    "partner_organisation": _organisations,
     "applicant": _applicants,
 }
 

@@ -44,6 +44,7 @@ class Facts:
             "track": "a track",
             "campaign": "a campaign",
             "slot": "a time slot",
+            "partner_organisation": "a partner organisation",
         }.get(self.object_type or "", "a record")
 
     def number(self, key: str) -> int:
@@ -218,6 +219,12 @@ ACTIONS: dict[str, Action] = {
         _PARTNERS, "Unlocked feedback", lambda f: f"unlocked the feedback on {f.ref}"
     ),
     "partners.ended": Action(_PARTNERS, "Ended a share", lambda f: f"ended {f.ref}"),
+    "partners.organisation_created": Action(
+        _PARTNERS, "Added a partner organisation", lambda f: f"added {f.ref} to the partners"
+    ),
+    "partners.organisation_renamed": Action(
+        _PARTNERS, "Renamed a partner organisation", lambda f: f"renamed {f.ref}"
+    ),
     # Staff accounts and signing in.
     "sign_in.succeeded": Action(_USERS, "Signed in", lambda f: "signed in"),
     "sign_in.failed": Action(
@@ -304,6 +311,7 @@ LINKS: dict[str, tuple[str, str]] = {
     "partner_share": ("partners.share", "share_id"),
     "role": ("staff.role", "role_id"),
     "slot": ("scheduling.slot", "slot_id"),
+    "partner_organisation": ("partners.organisation", "organisation_id"),
     "applicant": ("privacy.applicant", "applicant_id"),
 }
 
