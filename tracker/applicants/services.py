@@ -154,6 +154,21 @@ def find_live_session(token: str) -> ApplicantSession | None:
     return found
 
 
+def applicant_id_of_session(token: str) -> int | None:
+    """Whose session a cookie's token names, live or not (to keep what they typed)."""
+    return db.session.scalar(
+        select(ApplicantSession.applicant_id).where(
+            ApplicantSession.token_hash == token_hash(token)
+        )
+    )
+
+
+def extend_session(applicant_session: ApplicantSession) -> None:
+    """Restart the idle timer now: the applicant chose to stay signed in."""
+    applicant_session.last_seen_at = utcnow()
+    db.session.flush()
+
+
 def end_session(applicant_session: ApplicantSession) -> None:
     applicant_session.revoked_at = utcnow()
     db.session.flush()

@@ -1,0 +1,54 @@
+"""Time-outs that warn first (WCAG 2.2.1, the GOV.UK timeout-warning pattern), for staff and
+applicants alike: "Stay signed in" restarts the idle timer, and a session that has ended
+says so on a page of its own.
+
+The warning itself is templates/partials/session_timeout.html and
+static/js/session-timeout.mjs; this module is the two addresses they use.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from tracker.actions import save
+from tracker.applicants import services as applicant_sessions
+from tracker.applicants.login import current_applicant
+from tracker.clock import utcnow
+
+bp = Blueprint("sessions", __name__, url_prefix="/session")
+
+
+def _extend_staff_session() -> None:
+    # Only the idle timer moves: the session's whole lifetime still ends it on time.
+    current_user.staff_session.last_seen_at = utcnow()
+
+
+@bp.post("/stay-signed-in")
+def stay_signed_in():
+    """Restart the idle timer of whichever session this browser has (the CSRF token in the
+    request's header proves the page asking is ours). 204 when extended, 401 when it had
+    already ended, so the page can say so."""
+    if current_user.is_authenticated:
+        save(_extend_staff_session)
+    elif current_applicant() is not None:
+        save(lambda: applicant_sessions.extend_session(g.applicant_session))
+    else:
+        return "", 401
+    return "", 204
+
+
+@bp.get("/ended")
+def ended():
+    """Where the warning sends someone whose time ran out. Still signed in (active in another
+    tab meanwhile): back to their own pages instead."""
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.dashboard"))
+    if current_applicant() is not None:
+        return redirect(url_for("applications.dashboard"))
+    config = current_app.config
+    return render_template(
+        "sessions/ended.html",
+        staff_minutes=config["STAFF_IDLE_TIMEOUT_MINUTES"],
+        applicant_minutes=config["APPLICANT_IDLE_TIMEOUT_MINUTES"],
+    )
