@@ -13,18 +13,31 @@ function spell(seconds) {
 }
 
 function start(dialog) {
-  const timeout = Number(dialog.dataset.timeoutSeconds);
+  let timeout = Number(dialog.dataset.timeoutSeconds);
   const warning = Number(dialog.dataset.warningSeconds);
   const countdown = dialog.querySelector(".app-timeout__countdown");
   const spoken = dialog.querySelector(".app-timeout__spoken");
   const announce = dialog.querySelector(".app-timeout__announce");
   const stay = dialog.querySelector(".app-timeout__stay");
-  const returnFocus = { element: null };
-  let endsAt = Date.now() + timeout * 1000;
+  let returnFocus = null;
+  // A moment past the server's own end, so that the session has ended when the page acts.
+  const GRACE_SECONDS = 2;
+  let endsAt = Date.now() + (timeout + GRACE_SECONDS) * 1000;
   let ticker = null;
   let opener = null;
 
+  // A form the page marks to keep (an applicant's answers) that has been typed in since the
+  // page loaded: sent when the time runs out, so the server keeps what was typed.
+  const keep = document.querySelector("form[data-keep-on-timeout]");
+  let typed = false;
+  if (keep) keep.addEventListener("input", () => { typed = true; });
+
   const ended = () => {
+    window.clearInterval(ticker);
+    if (keep && typed) {
+      HTMLFormElement.prototype.submit.call(keep);
+      return;
+    }
     window.location.assign(dialog.dataset.endedUrl);
   };
 
@@ -42,7 +55,7 @@ function start(dialog) {
   };
 
   const open = () => {
-    returnFocus.element = document.activeElement;
+    returnFocus = document.activeElement;
     tick();
     dialog.showModal();
     stay.focus();
@@ -51,7 +64,7 @@ function start(dialog) {
 
   const schedule = () => {
     window.clearTimeout(opener);
-    endsAt = Date.now() + timeout * 1000;
+    endsAt = Date.now() + (timeout + GRACE_SECONDS) * 1000;
     opener = window.setTimeout(open, Math.max(0, (timeout - warning) * 1000));
   };
 
@@ -59,7 +72,7 @@ function start(dialog) {
     window.clearInterval(ticker);
     announce.textContent = "";
     if (dialog.open) dialog.close();
-    if (returnFocus.element && returnFocus.element.focus) returnFocus.element.focus();
+    if (returnFocus && returnFocus.focus) returnFocus.focus();
   };
 
   stay.addEventListener("click", async () => {
@@ -75,6 +88,7 @@ function start(dialog) {
         return;
       }
       if (!response.ok) throw new Error(`keep-alive: ${response.status}`);
+      timeout = (await response.json()).seconds_left;
       close();
       schedule();
     } catch {

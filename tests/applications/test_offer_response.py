@@ -53,8 +53,8 @@ def test_the_mentor_question_is_revealed_under_yes_only(client, offered):
     assert "Can we give your mentor your email address and phone number?" in reveal.group(2)
     accept = re.search(r'<input[^>]*value="accept"[^>]*>', page).group(0)
     decline = re.search(r'<input[^>]*value="decline"[^>]*>', page).group(0)
-    assert f'data-aria-controls="{reveal.group(1)}"' in accept
-    assert "data-aria-controls" not in decline
+    assert f'data-app-controls="{reveal.group(1)}"' in accept
+    assert "controls" not in decline
 
 
 def test_declining_asks_first_and_changes_nothing_until_confirmed(client, offered, post_form):

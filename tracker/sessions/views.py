@@ -8,7 +8,9 @@ static/js/session-timeout.mjs; this module is the two addresses they use.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.actions import save
@@ -19,6 +21,40 @@ from tracker.clock import utcnow
 bp = Blueprint("sessions", __name__, url_prefix="/session")
 
 
+@bp.app_context_processor
+def _session_timeout():
+    return {"session_timeout": session_timeout}
+
+
+def session_timeout() -> dict | None:
+    """What the time-out warning needs for this page's session, or None when nobody is
+    signed in. The time left is counted from the server's own record of the session's last
+    use, so the warning and the server agree on when it ends."""
+    config = current_app.config
+    if current_user.is_authenticated:
+        kind, live = "staff", current_user.staff_session
+        idle = config["STAFF_IDLE_TIMEOUT_MINUTES"]
+        sign_out = url_for("accounts.sign_out")
+    elif current_applicant() is not None:
+        kind, live = "applicant", g.applicant_session
+        idle = config["APPLICANT_IDLE_TIMEOUT_MINUTES"]
+        sign_out = url_for("applicants.sign_out")
+    else:
+        return None
+    if live is None:  # signed in during this very request: the whole time is left
+        left = timedelta(minutes=idle)
+    else:
+        left = live.last_seen_at + timedelta(minutes=idle) - utcnow()
+    seconds = max(0, int(left.total_seconds()))
+    return {
+        "kind": kind,
+        "seconds_left": seconds,
+        # At most half the time, so a short time-out still warns before it ends.
+        "warning_seconds": int(min(config["SESSION_TIMEOUT_WARNING_MINUTES"], idle / 2) * 60),
+        "sign_out": sign_out,
+    }
+
+
 def _extend_staff_session() -> None:
     # Only the idle timer moves: the session's whole lifetime still ends it on time.
     current_user.staff_session.last_seen_at = utcnow()
@@ -27,15 +63,15 @@ def _extend_staff_session() -> None:
 @bp.post("/stay-signed-in")
 def stay_signed_in():
     """Restart the idle timer of whichever session this browser has (the CSRF token in the
-    request's header proves the page asking is ours). 204 when extended, 401 when it had
-    already ended, so the page can say so."""
+    request's header proves the page asking is ours), and say how long it now has; 401 when
+    it had already ended, so the page can say so."""
     if current_user.is_authenticated:
         save(_extend_staff_session)
     elif current_applicant() is not None:
         save(lambda: applicant_sessions.extend_session(g.applicant_session))
     else:
-        return "", 401
-    return "", 204
+        return jsonify(signed_in=False), 401
+    return jsonify(signed_in=True, seconds_left=session_timeout()["seconds_left"])
 
 
 @bp.get("/ended")
