@@ -32,10 +32,21 @@ function start(dialog) {
   let typed = false;
   if (keep) keep.addEventListener("input", () => { typed = true; });
 
+  const send = async (form) => {
+    // The token the page came with may be older than the server accepts by now.
+    try {
+      const response = await fetch(dialog.dataset.tokenUrl, { credentials: "same-origin" });
+      const field = form.querySelector("input[name=csrf_token]");
+      if (response.ok && field) field.value = (await response.json()).csrf_token;
+    } finally {
+      HTMLFormElement.prototype.submit.call(form);
+    }
+  };
+
   const ended = () => {
     window.clearInterval(ticker);
     if (keep && typed) {
-      HTMLFormElement.prototype.submit.call(keep);
+      send(keep);
       return;
     }
     window.location.assign(dialog.dataset.endedUrl);

@@ -9,9 +9,11 @@ timer of a live session, staff or applicant, and a page says when a session has 
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from tests.applications.conftest import sign_in_applicant
@@ -226,3 +228,21 @@ def test_signed_in_pages_carry_the_warning_and_its_settings(app, client, signed_
 
 def test_public_pages_have_no_warning(client):
     assert "app-session-timeout" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_form_left_open_past_its_tokens_hour_can_be_sent_with_a_fresh_one(
+    app, client, signed_in, typing, monkeypatch
+):
+    """The page asks for a fresh token just before it sends a form when the time runs out:
+    the one it was served with may be older than Flask-WTF's hour by then."""
+    _application, path, _, field = typing
+    later = int(time.time()) + 3601
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda signer: later)
+
+    fresh = client.get("/session/form-token")
+
+    assert fresh.status_code == 200
+    assert fresh.headers["Cache-Control"] == "no-store"
+    sent = client.post(path, data={"csrf_token": fresh.json["csrf_token"], field: ANSWER})
+    assert sent.location == "/applicant/sign-in"
+    assert _kept_rows() == 1

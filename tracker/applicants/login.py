@@ -84,12 +84,17 @@ def take_return_path() -> str | None:
     return None
 
 
+# Addresses that need no applicant. The fresh form token is among them, so that asking for
+# it does not forget whose session just ended before the form it is for is sent.
+_NOT_SIGNED_IN_PAGES = ("static", "public.branding_css", "sessions.form_token")
+
+
 def _load_applicant() -> None:
     g.applicant = None
     g.applicant_session = None
     g.ended_applicant_id = None
     token = session.get(SESSION_KEY)
-    if not isinstance(token, str) or request.endpoint in ("static", "public.branding_css"):
+    if not isinstance(token, str) or request.endpoint in _NOT_SIGNED_IN_PAGES:
         return
     found = services.find_live_session(token)
     if db.session.dirty:

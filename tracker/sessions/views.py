@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from tracker.actions import save
 from tracker.applicants import services as applicant_sessions
@@ -72,6 +73,14 @@ def stay_signed_in():
     else:
         return jsonify(signed_in=False), 401
     return jsonify(signed_in=True, seconds_left=session_timeout()["seconds_left"])
+
+
+@bp.get("/form-token")
+def form_token():
+    """A fresh token for a form the page sends when the time runs out (to keep what was
+    typed): the one the page was served with may have passed Flask-WTF's hour by then. It
+    is this browser's own session's token, readable only by our pages (same origin)."""
+    return jsonify(csrf_token=generate_csrf())
 
 
 @bp.get("/ended")
