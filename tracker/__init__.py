@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.reports.views import bp as reports_bp
     from tracker.scheduling.views import bp as scheduling_bp
     from tracker.screening.views import bp as screening_bp
+    from tracker.sessions.views import bp as sessions_bp
     from tracker.staff.views import bp as staff_bp
     from tracker.workqueue.views import bp as workqueue_bp
 
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(applicants_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(sessions_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(screening_bp)
     app.register_blueprint(workqueue_bp)

@@ -206,6 +206,9 @@ def _account_settings(env: Mapping[str, str], redis_url: str | None) -> dict:
     return {
         "STAFF_IDLE_TIMEOUT_MINUTES": _whole_number(env, "STAFF_IDLE_TIMEOUT_MINUTES", 30),
         "STAFF_SESSION_MAX_HOURS": _whole_number(env, "STAFF_SESSION_MAX_HOURS", 12),
+        # How long before an idle time-out (staff or applicant) the page warns and offers to
+        # stay signed in (WCAG 2.2.1 asks for at least 20 seconds).
+        "SESSION_TIMEOUT_WARNING_MINUTES": _whole_number(env, "SESSION_TIMEOUT_WARNING_MINUTES", 5),
         "INVITATION_VALID_DAYS": _whole_number(env, "INVITATION_VALID_DAYS", 7),
         "PASSWORD_RESET_VALID_MINUTES": _whole_number(env, "PASSWORD_RESET_VALID_MINUTES", 60),
         # Remember-me is off: closing the browser ends a staff session.

@@ -41,6 +41,16 @@ def complete_every_section(post_form, application_id: int, criteria) -> None:
     for section, data in SECTION_ANSWERS.items():
         response = post_form(f"{base}/{section}", data)
         assert response.status_code == 302, (section, response.get_data(as_text=True)[:3000])
-    answers = {f"answer_{c.id}": f"At college I showed this: {c.text}." for c in criteria}
-    assert post_form(f"{base}/questions", answers).status_code == 302
+    answer_every_question(post_form, application_id, criteria)
     assert post_form(f"{base}/cv", {"skip": "y"}).status_code == 302
+
+
+def answer_every_question(post_form, application_id: int, criteria, answers=None) -> None:
+    """The role's questions, one page each, in order: ``answers`` by criterion id, or a
+    plain answer naming the criterion."""
+    answers = answers or {}
+    for number, criterion in enumerate(criteria, start=1):
+        text = answers.get(criterion.id, f"At college I showed this: {criterion.text}.")
+        path = f"/applications/{application_id}/questions/{number}"
+        response = post_form(path, {f"answer_{criterion.id}": text})
+        assert response.status_code == 302, (path, response.get_data(as_text=True)[:3000])

@@ -50,7 +50,9 @@ SECTIONS = {
     "personal-details": "personal_details",
     "eligibility": "eligibility",
     "qualifications": "qualifications",
-    "questions": "questions",
+    # The role's two questions, one to a page: each page saves its own answer.
+    "questions/1": "questions",
+    "questions/2": "questions",
     "adjustments": "adjustments",
     "disability-confident": "disability_confident",
     "equality": "equality",
@@ -124,11 +126,9 @@ class Target:
 def valid_answers(form: str, application: Application | None) -> dict:
     if form in SECTION_ANSWERS:
         return dict(SECTION_ANSWERS[form])
-    if form == "questions":
-        return {
-            f"answer_{c.id}": f"At college I showed this: {c.text}."
-            for c in application.role.essential_criteria
-        }
+    if form.startswith("questions/"):
+        criterion = application.role.essential_criteria[int(form.removeprefix("questions/")) - 1]
+        return {f"answer_{criterion.id}": f"At college I showed this: {criterion.text}."}
     if form == "check":
         return {"confirm": "y"}
     if form == "withdraw":
@@ -144,6 +144,17 @@ def make_target(form: str, applicant, anonymous) -> Target:
         return Target(form, "/applicant/sign-in", anonymous, valid_answers(form, None))
     traits = {"check": {"complete": True}, "withdraw": {"submitted": True}}.get(form, {})
     application = ApplicationFactory(applicant=applicant, **traits)
+    if form.startswith("questions/"):
+        # The other question answered already: saving this one completes the section.
+        asked = form.removeprefix("questions/")
+        for number, criterion in enumerate(application.role.essential_criteria, start=1):
+            if str(number) != asked:
+                services.save_answer(
+                    applicant=applicant,
+                    application=application,
+                    criterion_id=criterion.id,
+                    answer=f"At college I showed this: {criterion.text}.",
+                )
     # Committed inside the test's transaction, as a request's own rollback would lose it.
     db.session.commit()
     return Target(
@@ -340,14 +351,14 @@ BAD_VALUES = [
     case("qualifications", "other_qualifications", "GCSE\u202e", "hidden or unusual characters",
          id="other-bidi"),
     # Questions
-    case("questions", "answer_1", "", "Enter your answer to question 1", id="answer-empty"),
-    case("questions", "answer_1", " \n\t ", "Enter your answer to question 1",
+    case("questions/1", "answer_1", "", "Enter your answer to question 1", id="answer-empty"),
+    case("questions/1", "answer_1", " \n\t ", "Enter your answer to question 1",
          id="answer-whitespace"),
-    case("questions", "answer_2", "a" * 5001,
+    case("questions/2", "answer_2", "a" * 5001,
          "Your answer to question 2 must be 5000 characters or fewer", id="answer-too-long"),
-    case("questions", "answer_1", WORDS_251, "Your answer to question 1 must be 250 words or fewer",
-         id="answer-too-many-words"),
-    case("questions", "answer_1", "I led\u202d a club", "hidden or unusual characters",
+    case("questions/1", "answer_1", WORDS_251,
+         "Your answer to question 1 must be 250 words or fewer", id="answer-too-many-words"),
+    case("questions/1", "answer_1", "I led\u202d a club", "hidden or unusual characters",
          id="answer-override"),
     # Adjustments
     case("adjustments", "needs_adjustments", "",
@@ -533,7 +544,7 @@ def assert_saved_exactly_the_section(target: Target, before: dict, after: dict) 
         assert changed <= allowed, changed - allowed
         assert after["cvs"] == before["cvs"]
         assert after["counts"]["Email"] == before["counts"]["Email"]
-        if form != "questions":
+        if section != "questions":
             assert after["answers"] == before["answers"]
         else:
             assert len(after["answers"]) == len(target.criteria)

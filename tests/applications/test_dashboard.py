@@ -112,6 +112,7 @@ APPLICANT_PAGES = [
     "/applications/{id}/eligibility",
     "/applications/{id}/qualifications",
     "/applications/{id}/questions",
+    "/applications/{id}/questions/1",
     "/applications/{id}/cv",
     "/applications/{id}/cv/file",
     "/applications/{id}/adjustments",
@@ -123,6 +124,7 @@ APPLICANT_PAGES = [
     "/applications/{id}/withdraw",
     "/applications/{id}/delete",
     "/applications/{id}/offer",
+    "/applications/{id}/offer/decline",
 ]
 
 
@@ -143,7 +145,8 @@ def test_anonymous_people_are_sent_to_sign_in(client, role, path):
 
 def test_every_applicant_page_is_in_the_list(app):
     rules = {
-        rule.rule.replace("<int:application_id>", "{id}")
+        # A question's page stands for them all.
+        rule.rule.replace("<int:application_id>", "{id}").replace("<int:number>", "1")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("applications.") and "application_id" in rule.arguments
     }

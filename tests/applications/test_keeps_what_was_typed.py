@@ -76,17 +76,25 @@ def _applicant_page(suffix: str, **traits) -> Callable[[dict], str]:
     return open_page
 
 
+# The role's questions are asked one to a page, each with its own answer box.
 def _answers(env: dict) -> dict:
-    first, second = env["role"].essential_criteria
-    return {
-        f"answer_{first.id}": "At college I ran the coding club: if (x<y) swap.",
-        f"answer_{second.id}": "We built a website together \U0001f469\u200d\U0001f4bb",
-    }
+    first, _ = env["role"].essential_criteria
+    return {f"answer_{first.id}": "At college I ran the coding club: if (x<y) swap."}
 
 
 def _bad_answers(env: dict) -> dict:
-    first, second = env["role"].essential_criteria
-    return {f"answer_{first.id}": " ".join(["word"] * 251), f"answer_{second.id}": ""}
+    first, _ = env["role"].essential_criteria
+    return {f"answer_{first.id}": " ".join(["word"] * 251)}
+
+
+def _second_answer(env: dict) -> dict:
+    _, second = env["role"].essential_criteria
+    return {f"answer_{second.id}": "We built a website together \U0001f469\u200d\U0001f4bb"}
+
+
+def _second_bad_answer(env: dict) -> dict:
+    _, second = env["role"].essential_criteria
+    return {f"answer_{second.id}": ""}
 
 
 EQUALITY = {
@@ -161,10 +169,17 @@ APPLICANT_PAGES = [
     ),
     Page(
         "questions",
-        _applicant_page("questions"),
+        _applicant_page("questions/1"),
         _answers,
         _bad_answers,
-        positions=("too-many-words", "empty"),
+        positions=("too-many-words",),
+    ),
+    Page(
+        "question-2",
+        _applicant_page("questions/2"),
+        _second_answer,
+        _second_bad_answer,
+        positions=("empty",),
     ),
     Page(
         "adjustments",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.applications.journey import complete_every_section
+from tests.applications.journey import answer_every_question, complete_every_section
 from tests.factories import ApplicationFactory, UserFactory
 from tests.helpers import sign_in_as
 from tracker.accounts.models import StaffRole
@@ -38,12 +38,11 @@ def test_code_and_emoji_in_answers_are_saved_as_typed(client, signed_in, role, p
     application = _draft(post_form, role)
     first, second = role.essential_criteria
 
-    response = post_form(
-        f"/applications/{application.id}/questions",
-        {f"answer_{first.id}": CODE, f"answer_{second.id}": EMOJI},
+    # One question to a page, each saved on its own.
+    answer_every_question(
+        post_form, application.id, role.essential_criteria, {first.id: CODE, second.id: EMOJI}
     )
 
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     db.session.expire_all()
     assert {a.criterion_id: a.answer for a in application.answers} == {
         first.id: CODE,
@@ -77,10 +76,7 @@ def test_markup_typed_in_an_answer_is_stored_and_shown_escaped_everywhere(
     application = _draft(post_form, role)
     complete_every_section(post_form, application.id, role.essential_criteria)
     first = role.essential_criteria[0]
-    answers = {f"answer_{c.id}": f"At college: {c.text}." for c in role.essential_criteria}
-    saved = post_form(
-        f"/applications/{application.id}/questions", {**answers, f"answer_{first.id}": SCRIPT}
-    )
+    saved = post_form(f"/applications/{application.id}/questions/1", {f"answer_{first.id}": SCRIPT})
     assert saved.status_code == 302
     adjustments = post_form(
         f"/applications/{application.id}/adjustments",

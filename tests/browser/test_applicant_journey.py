@@ -226,15 +226,32 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
     )
     save_and_continue(page)
 
-    open_section(page, "Questions about this role")
-    axe.check(page, "questions about this role")
-    boxes = page.locator("form textarea")
-    assert boxes.count() >= 1
-    for i in range(boxes.count()):
-        box = boxes.nth(i)
-        criterion = page.locator(f"label[for='{box.get_attribute('id')}']").inner_text().strip()
-        box.fill(f"At college I showed this when I led a team project: {criterion.rstrip('.')}.")
-    save_and_continue(page)
+    # The role's questions, one to a page, each asked as a question with the criterion it
+    # is scored against beside it, and its own word count.
+    page.get_by_role("link", name="Questions about this role", exact=True).click()
+    caption = page.locator(".govuk-caption-l")
+    expect(caption).to_contain_text("Question 1 of ")
+    total = int(re.search(r"Question 1 of (\d+)", caption.inner_text()).group(1))
+    for number in range(1, total + 1):
+        expect(caption).to_contain_text(f"Question {number} of {total}")
+        question = page.get_by_role("heading", level=1)
+        expect(question).to_have_text(re.compile(r"^\s*Tell us about a time"))
+        criterion = page.locator(".govuk-inset-text")
+        expect(criterion).to_contain_text("We will score your answer against this:")
+        if number == 1:
+            axe.check(page, "a question about this role")
+            page.get_by_role("button", name="Save and continue").click()
+            expect(page.locator(".govuk-error-summary")).to_be_visible()
+            expect(page).to_have_title(re.compile("^Error: Question 1 of "))
+            axe.check(page, "a question about this role, with an error")
+        box = page.get_by_role("textbox", name=question.inner_text().strip())
+        scored = criterion.inner_text().split(":", 1)[1].strip().rstrip(".")
+        box.fill(f"At college I showed this when I led a team project: {scored}.")
+        # GOV.UK's character count, counting words as they are typed.
+        expect(page.locator(".govuk-character-count__status")).to_contain_text("words remaining")
+        page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1, name="Your application")).to_be_visible()
+    expect(page.get_by_text(f"{total} of {total} questions answered")).to_be_visible()
 
     open_section(page, "CV")
     axe.check(page, "CV")
@@ -313,3 +330,97 @@ def test_a_new_applicant_applies_and_gets_one_confirmation_email(
         *(["Serious or critical axe-core violations:\n" + axe.report()] if axe.found else []),
     ]
     assert not problems, "\n\n".join(problems)
+
+
+def _offered_applicant(stack) -> tuple[str, str, str]:
+    """An applicant with an offer to answer, and a sign-in link of theirs: (email, role
+    title, the link's address)."""
+    from datetime import timedelta
+
+    from tests.factories import ApplicantFactory, ApplicationFactory
+    from tracker.accounts.tokens import new_token, token_hash
+    from tracker.applicants.models import SignInLink
+    from tracker.applications.states import Status
+    from tracker.extensions import db
+    from tracker.offers.models import Offer
+
+    email = f"offer.{uuid.uuid4().hex[:8]}@example.com"
+    token = new_token()
+    with stack.app.app_context():
+        application = ApplicationFactory(
+            applicant=ApplicantFactory(email=email), submitted=True, status=Status.OFFER
+        )
+        db.session.add(
+            Offer(
+                application_id=application.id,
+                starts_on=clock.today() + timedelta(days=60),
+                made_at=clock.utcnow(),
+                made_by="hr@example.gov.uk",
+            )
+        )
+        db.session.add(
+            SignInLink(
+                email=email,
+                token_hash=token_hash(token),
+                created_at=clock.utcnow(),
+                expires_at=clock.utcnow() + timedelta(minutes=30),
+            )
+        )
+        db.session.commit()
+        title = application.role.title
+    return email, title, f"/applicant/sign-in/{token}"
+
+
+def test_an_applicant_declines_an_offer_only_after_confirming(
+    page, live_server, stack, smtp_server
+):
+    """Given an applicant with an offer, when they choose "No" and then go back from the
+    confirmation page, nothing changes; when they confirm, the offer is declined and exactly
+    one email says so. The mentor question shows only under "Yes, I accept"."""
+    email, title, link = _offered_applicant(stack)
+    axe = AxeLog()
+    page.set_default_timeout(10_000)
+    page.goto(link)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name=re.compile("Answer our offer")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "We would like to offer you this apprenticeship"
+    )
+    mentor = page.get_by_role(
+        "group", name="Can we give your mentor your email address and phone number?"
+    )
+    expect(mentor).to_be_hidden()
+    answer(page, "Do you accept our offer?", "Yes, I accept the offer")
+    expect(mentor).to_be_visible()
+    axe.check(page, "the offer, accepting")
+    answer(page, "Do you accept our offer?", "No, I decline the offer")
+    expect(mentor).to_be_hidden()
+    page.get_by_role("button", name="Send my answer").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Are you sure you want to decline our offer?"
+    )
+    expect(page.get_by_text("You cannot undo this.")).to_be_visible()
+    page.get_by_text("The email we will send you").click()
+    expect(page.get_by_text(f"You have declined our offer: {title}")).to_be_visible()
+    axe.check(page, "confirm declining the offer")
+    page.get_by_role("link", name="Go back").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "We would like to offer you this apprenticeship"
+    )
+    assert emails_to(smtp_server, email, "You have declined our offer") == []
+
+    answer(page, "Do you accept our offer?", "No, I decline the offer")
+    page.get_by_role("button", name="Send my answer").click()
+    page.get_by_role("button", name="Yes, decline the offer").click()
+    expect(page).to_have_url(f"{live_server}/applications")
+    expect(page.get_by_text("You have declined our offer.")).to_be_visible()
+    axe.check(page, "your applications, after declining")
+
+    [declined] = wait_for_email(
+        stack, smtp_server, email, "You have declined our offer", what="the declined email"
+    )
+    assert title in text_of(declined)
+    time.sleep(2)
+    assert len(emails_to(smtp_server, email, "You have declined our offer")) == 1
+    assert not axe.found, "Serious or critical axe-core violations:\n" + axe.report()

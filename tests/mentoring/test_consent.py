@@ -88,6 +88,9 @@ def test_declining_needs_no_answer_and_records_none(client, offered):
     sign_in_applicant(client, application.applicant)
 
     _answer(client, application, response="decline", mentor_contact="yes")
+    # Declining is confirmed on a page of its own, which asks nothing more.
+    path = f"/applications/{application.id}/offer/decline"
+    client.post(path, data={"csrf_token": csrf_token(client, path)})
 
     db.session.refresh(application)
     db.session.refresh(offer)

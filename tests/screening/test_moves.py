@@ -272,7 +272,14 @@ def test_an_offer_can_be_declined(app, candidate):
     applicant = app.test_client()
     sign_in_applicant(applicant, application.applicant)
     path = f"/applications/{application.id}/offer"
-    applicant.post(path, data={"csrf_token": csrf_token(applicant, path), "response": "decline"})
+    # Declining cannot be undone, so it is confirmed on a page of its own first.
+    asked = applicant.post(
+        path, data={"csrf_token": csrf_token(applicant, path), "response": "decline"}
+    )
+    assert asked.location == f"{path}/decline"
+    db.session.refresh(application)
+    assert application.status is Status.OFFER
+    applicant.post(f"{path}/decline", data={"csrf_token": csrf_token(applicant, f"{path}/decline")})
     db.session.refresh(application)
     assert application.status is Status.OFFER_DECLINED
     assert _emails("offer_declined") == 1

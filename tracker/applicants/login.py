@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 
-from tracker.applicants import services
+from tracker.actions import save
+from tracker.applicants import kept, services
 from tracker.applicants.models import Applicant
 from tracker.extensions import db
 
@@ -44,14 +45,30 @@ def sign_out() -> None:
 RETURN_KEY = "applicant_return_to"
 
 
+ENDED_MESSAGE = (
+    "You were signed out because you had not done anything for a while. We have kept what "
+    "you typed: sign in again and you will find it on the page you were on."
+)
+
+
 def applicant_required(view):
     """Signed in as an applicant, or off to the sign-in page, and back here afterwards when
-    the emailed link is opened in this browser."""
+    the emailed link is opened in this browser.
+
+    A form posted just after the applicant's session ended is not lost: what they typed is
+    kept (tracker.applicants.kept), and the page gives it back once they sign in again.
+    """
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_applicant() is None:
-            if request.method == "GET":
+            ended_for = g.get("ended_applicant_id")
+            if request.method == "POST" and ended_for is not None:
+                save(
+                    lambda: kept.keep(applicant_id=ended_for, path=request.path, form=request.form)
+                )
+                flash(ENDED_MESSAGE)
+            if "GET" in request.url_rule.methods:  # back to a page, never a bare button
                 session[RETURN_KEY] = request.path
             return redirect(url_for("applicants.sign_in"))
         return view(*args, **kwargs)
@@ -67,17 +84,25 @@ def take_return_path() -> str | None:
     return None
 
 
+# Addresses that need no applicant. The fresh form token is among them, so that asking for
+# it does not forget whose session just ended before the form it is for is sent.
+_NOT_SIGNED_IN_PAGES = ("static", "public.branding_css", "sessions.form_token")
+
+
 def _load_applicant() -> None:
     g.applicant = None
     g.applicant_session = None
+    g.ended_applicant_id = None
     token = session.get(SESSION_KEY)
-    if not isinstance(token, str) or request.endpoint in ("static", "public.branding_css"):
+    if not isinstance(token, str) or request.endpoint in _NOT_SIGNED_IN_PAGES:
         return
     found = services.find_live_session(token)
     if db.session.dirty:
         # Only the session's own bookkeeping has changed so far (its idle timer or expiry).
         db.session.commit()
     if found is None:
+        # Whose session this was, so that a form they post now can be kept for them.
+        g.ended_applicant_id = services.applicant_id_of_session(token)
         session.pop(SESSION_KEY, None)
         return
     g.applicant = found.applicant

@@ -60,3 +60,25 @@ class ApplicantSession(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     applicant: Mapped[Applicant] = relationship()
+
+
+class KeptForm(db.Model):
+    """What an applicant typed into a form and posted after their session had ended, kept
+    for a day so that signing in again brings it back rather than losing it.
+
+    Found by the hash of a random token held only in that browser's cookie, and given back
+    only to the applicant whose session it was, on the page it was typed on.
+    """
+
+    __tablename__ = "kept_form"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    applicant_id: Mapped[int] = mapped_column(
+        ForeignKey("applicant.id", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str] = mapped_column(String(300))
+    # [[name, value], ...]: a form may send one name more than once (checkboxes).
+    fields: Mapped[list[list[str]]] = mapped_column(db.JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

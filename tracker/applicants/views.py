@@ -15,10 +15,11 @@ from flask import (
 
 from tracker import clock
 from tracker.accounts.services import normalise_email
+from tracker.actions import save
 from tracker.applicants import login, services
 from tracker.applicants.forms import ContinueForm, EmailLinkForm
 from tracker.catalogue.queries import find_current_role
-from tracker.extensions import db, limiter
+from tracker.extensions import limiter
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicant")
 
@@ -43,8 +44,11 @@ def sign_in():
     role = find_current_role(role_slug[:100], clock.today()) if role_slug else None
     form = EmailLinkForm()
     if form.validate_on_submit():
-        services.send_sign_in_link(email=form.email.data, role_slug=role.slug if role else None)
-        db.session.commit()
+        save(
+            lambda: services.send_sign_in_link(
+                email=form.email.data, role_slug=role.slug if role else None
+            )
+        )
         # The same page whether or not the address has applied before.
         return render_template("applicants/check_email.html", email=form.email.data, role=role)
     return render_template("applicants/sign_in.html", form=form, role=role)
@@ -68,13 +72,11 @@ def confirm_sign_in():
     form = ContinueForm()
     if form.validate_on_submit():
         used = services.use_sign_in_link(token)
-        if used is None:
-            db.session.rollback()
+        if used is None:  # spent or expired meanwhile: nothing was changed
             session.pop(_PENDING_TOKEN, None)
             return render_template("applicants/link_expired.html", form=EmailLinkForm()), 410
         return_to = login.take_return_path()  # read before signing in clears the session
-        login.sign_in(used.applicant)
-        db.session.commit()
+        save(lambda: login.sign_in(used.applicant))
         if return_to:
             return redirect(return_to)
         if used.role_slug and find_current_role(used.role_slug, clock.today()):
@@ -88,7 +90,6 @@ def confirm_sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    login.sign_out()
-    db.session.commit()
+    save(login.sign_out)
     flash("You have signed out. Your answers are saved.")
     return redirect(url_for("applicants.sign_in"))

@@ -181,33 +181,33 @@ class QualificationsForm(FlaskForm):
     submit = _save()
 
 
-def questions_form(criteria, *, word_limit: int, formdata=None, data=None) -> FlaskForm:
-    """A form with one answer box per essential criterion of the role."""
+def answer_form(question, *, word_limit: int, data=None, formdata=None) -> FlaskForm:
+    """One question of the role's, on a page of its own, answered in up to ``word_limit``
+    words. The field keeps the criterion's id in its name: answers are keyed by criterion."""
+    number = question.number
 
-    class QuestionsForm(FlaskForm):
+    class AnswerForm(FlaskForm):
         submit = _save()
 
-    for number, criterion in enumerate(criteria, start=1):
-        label = f"Question {number}"
-        setattr(
-            QuestionsForm,
-            f"answer_{criterion.id}",
-            TextAreaField(
-                criterion.text,
-                widget=GovCharacterCount(),
-                validators=[
-                    InputRequired(f"Enter your answer to question {number}"),
-                    SafeText(
-                        label=f"Your answer to question {number}", max_length=5000, multiline=True
-                    ),
-                    WordLimit(label=f"Your answer to question {number}", limit=word_limit),
-                ],
-                description=f"{label}. Use up to {word_limit} words.",
-            ),
-        )
+    setattr(
+        AnswerForm,
+        question.field_name,
+        TextAreaField(
+            question.text,
+            widget=GovCharacterCount(),
+            validators=[
+                InputRequired(f"Enter your answer to question {number}"),
+                SafeText(
+                    label=f"Your answer to question {number}", max_length=5000, multiline=True
+                ),
+                WordLimit(label=f"Your answer to question {number}", limit=word_limit),
+            ],
+            description=question.hint or "",
+        ),
+    )
     if formdata is None:
-        return QuestionsForm(data=data)
-    return QuestionsForm(formdata=formdata, data=data)
+        return AnswerForm(data=data)
+    return AnswerForm(formdata=formdata, data=data)
 
 
 class CvForm(FlaskForm):
@@ -372,3 +372,9 @@ class ButtonForm(FlaskForm):
     """A button and a CSRF token, for actions that change one thing."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ConfirmDeclineForm(FlaskForm):
+    """The last step of declining an offer: a button, since there is nothing left to ask."""
+
+    submit = SubmitField("Yes, decline the offer", widget=GovSubmitInput())

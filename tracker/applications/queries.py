@@ -32,3 +32,8 @@ def applications_for_role(user: User, role_id: int) -> list[Application]:
 
 def find_visible_application(user: User, application_id: int) -> Application | None:
     return db.session.scalar(visible_applications(user).where(Application.id == application_id))
+
+
+def own_applications(applicant) -> Select:
+    """The applications this applicant made: the applicant's scope, as staff have theirs."""
+    return select(Application).where(Application.applicant_id == applicant.id)

@@ -266,34 +266,39 @@ def save_section(
     db.session.flush()
 
 
-def save_answers(
-    *, applicant: Applicant, application: Application, answers: dict[int, str]
+def save_answer(
+    *, applicant: Applicant, application: Application, criterion_id: int, answer: str
 ) -> None:
-    """Save the answers to the role's questions, keyed by criterion id."""
+    """Save the answer to one of the role's questions (keyed by its criterion), on its own:
+    the section is complete once every current question has an answer.
+
+    :raise ApplicationError: when the criterion is not one of this role's questions.
+    """
     _require_draft(application)
     criteria = application.role.essential_criteria
-    if set(answers) != {c.id for c in criteria}:
-        raise ApplicationError("Answer every question")
+    position = next((n for n, c in enumerate(criteria, 1) if c.id == criterion_id), None)
+    if position is None:
+        raise ApplicationError("This question is no longer asked for this role")
+    criterion = criteria[position - 1]
     # Answers to questions the catalogue has since dropped are not part of this application.
     current = {c.id for c in criteria}
     for stale in [a for a in application.answers if a.criterion_id not in current]:
         application.answers.remove(stale)
-    for position, criterion in enumerate(criteria, start=1):
-        existing = application.answer_for(criterion.id)
-        if existing is None:
-            application.answers.append(
-                ApplicationAnswer(
-                    criterion_id=criterion.id,
-                    position=position,
-                    question=criterion.text,
-                    answer=answers[criterion.id],
-                )
+    existing = application.answer_for(criterion_id)
+    if existing is None:
+        application.answers.append(
+            ApplicationAnswer(
+                criterion_id=criterion_id, position=position, question=criterion.text, answer=answer
             )
-        else:
-            existing.position = position
-            existing.question = criterion.text
-            existing.answer = answers[criterion.id]
-    _complete(application, "questions")
+        )
+    else:
+        existing.position = position
+        existing.question = criterion.text
+        existing.answer = answer
+    if _questions_answered(application):
+        _complete(application, "questions")
+    else:
+        _touch(application)
     db.session.flush()
 
 
@@ -408,6 +413,12 @@ def _questions_answered(application: Application) -> bool:
     return asked <= answered
 
 
+def questions_progress(application: Application) -> tuple[int, int]:
+    """(how many of the role's current questions are answered, how many it asks)."""
+    asked = {c.id for c in application.role.essential_criteria}
+    return len(asked & {a.criterion_id for a in application.answers}), len(asked)
+
+
 def _is_complete(application: Application, key: str) -> bool:
     if key == "questions":
         return _questions_answered(application)
@@ -421,6 +432,8 @@ def incomplete_sections(application: Application) -> list[Section]:
 def section_status(application: Application, key: str) -> str:
     if _is_complete(application, key):
         return "completed"
+    if key == "questions" and application.answers:
+        return "in_progress"
     return "not_started" if BY_KEY[key].required else "optional"
 
 

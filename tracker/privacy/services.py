@@ -19,7 +19,7 @@ from sqlalchemy import delete, or_, select, update
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can
-from tracker.applicants.models import Applicant, ApplicantSession, SignInLink
+from tracker.applicants.models import Applicant, ApplicantSession, KeptForm, SignInLink
 from tracker.applications import storage
 from tracker.applications.models import Application, ApplicationAnswer, CvDocument, TimelineEntry
 from tracker.applications.states import Status
@@ -190,6 +190,7 @@ def _anonymise_applicant(applicant: Applicant, *, now: datetime) -> None:
     db.session.execute(
         delete(ApplicantSession).where(ApplicantSession.applicant_id == applicant.id)
     )
+    db.session.execute(delete(KeptForm).where(KeptForm.applicant_id == applicant.id))
     applicant.email = f"anonymised-{applicant.id}@anonymised.invalid"
     applicant.anonymised_at = now
 

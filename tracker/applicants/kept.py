@@ -1,0 +1,88 @@
+"""What an applicant typed, kept when their session ended before they could save it.
+
+The answers are held on the server, never in the cookie: the cookie holds only a random
+token, whose hash finds them. They go back only to the same applicant, on the same page,
+once, and are deleted after a day whether or not they were used.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import after_this_request, current_app, request
+from sqlalchemy import delete, select
+
+from tracker.accounts.tokens import new_token, token_hash
+from tracker.applicants.models import Applicant, KeptForm
+from tracker.clock import utcnow
+from tracker.extensions import db
+
+COOKIE = "kept_form"
+KEPT_FOR = timedelta(days=1)
+# Never kept: the token that proves the form came from this site, and the buttons.
+_LEFT_OUT = {"csrf_token", "submit"}
+
+
+def keep(*, applicant_id: int, path: str, form) -> None:
+    """Keep the posted ``form`` for ``path`` and give this browser the token that finds it.
+
+    Flushes; the caller commits. Files cannot be kept: a browser cannot be handed one back.
+    """
+    fields = [[name, value] for name, value in form.items(multi=True) if name not in _LEFT_OUT]
+    if not fields:
+        return
+    token = new_token()
+    now = utcnow()
+    db.session.execute(delete(KeptForm).where(KeptForm.expires_at <= now))
+    db.session.add(
+        KeptForm(
+            token_hash=token_hash(token),
+            applicant_id=applicant_id,
+            path=path[:300],
+            fields=fields,
+            created_at=now,
+            expires_at=now + KEPT_FOR,
+        )
+    )
+    db.session.flush()
+
+    @after_this_request
+    def _give_token(response):
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=int(KEPT_FOR.total_seconds()),
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+
+def take(*, applicant: Applicant | None, path: str) -> list[list[str]] | None:
+    """What this browser kept for ``path``, if it was this applicant's and is still fresh;
+    taken once (deleted), so a later visit shows the saved answers instead. Flushes; the
+    caller commits."""
+    token = request.cookies.get(COOKIE)
+    if applicant is None or request.method != "GET" or not token:
+        return None
+    found = db.session.scalar(
+        select(KeptForm).where(
+            KeptForm.token_hash == token_hash(token[:100]),
+            KeptForm.applicant_id == applicant.id,
+            KeptForm.path == path,
+            KeptForm.expires_at > utcnow(),
+        )
+    )
+    if found is None:
+        return None
+    fields = found.fields
+    db.session.delete(found)
+    db.session.flush()
+
+    @after_this_request
+    def _forget_token(response):
+        response.delete_cookie(COOKIE)
+        return response
+
+    return fields
