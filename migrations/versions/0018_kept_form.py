@@ -1,7 +1,7 @@
 """applicants: what an applicant typed into a form posted after their session ended
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0020
 Create Date: 2026-12-06 06:45:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018"
-down_revision = "0016"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
