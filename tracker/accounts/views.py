@@ -29,6 +29,7 @@ from tracker.accounts.models import TokenPurpose
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db, limiter
+from tracker.navigation import home_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -44,7 +45,7 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("staff.dashboard")
+    return home_url()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -56,7 +57,7 @@ def _safe_next(target: str | None) -> str:
 @limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"])
 def sign_in():
     if current_user.is_authenticated and not login.second_factor_pending():
-        return redirect(url_for("staff.dashboard"))
+        return redirect(home_url())
     form = SignInForm()
     if form.validate_on_submit():
         user = services.find_user_for_sign_in(email=form.email.data, password=form.password.data)
@@ -69,8 +70,8 @@ def sign_in():
             db.session.commit()
             form.email.errors.append("Enter a correct email address and password")
             return render_template("accounts/sign_in.html", form=form), 200
-        next_url = _safe_next(request.args.get("next"))
         login.sign_in(user, ip=request.remote_addr)
+        next_url = _safe_next(request.args.get("next"))  # after: home depends on who
         record_event(actor=user, action="sign_in.succeeded", object_type="user", object_id=user.id)
         db.session.commit()
         if user.needs_second_factor:
