@@ -224,7 +224,7 @@ def test_every_staff_page_fits_a_phone(browser, stack, role):
     finally:
         context.close()
     assert visited, "no pages visited"
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 def test_signing_in_fits_a_phone(browser, stack):
@@ -248,4 +248,4 @@ def test_signing_in_fits_a_phone(browser, stack):
         problems += _sign_in(page, records.hr)  # checks the security code page
     finally:
         context.close()
-    assert problems == []
+    assert not problems, "\n".join(problems)
