@@ -249,3 +249,25 @@ def test_signing_in_fits_a_phone(browser, stack):
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_sign_out_shares_the_council_row_at_every_width(browser, stack):
+    """Never on a row of its own: beside the council's name from 320 px up."""
+    _, url, records = stack
+    context = _phone(browser, url)
+    page = context.new_page()
+    try:
+        _sign_in(page, records.mentor)
+        rows = []
+        for width in (320, 375, 641, 1024, 1440):
+            page.set_viewport_size({"width": width, "height": 800})
+            brand = page.locator(".app-header__brand").bounding_box()
+            button = page.get_by_role("button", name="Sign out").bounding_box()
+            overlaps = button["y"] < brand["y"] + brand["height"] and brand["y"] < (
+                button["y"] + button["height"]
+            )
+            rows.append((width, overlaps, button["x"] > brand["x"]))
+            assert page.evaluate("document.documentElement.scrollWidth") == width
+    finally:
+        context.close()
+    assert rows == [(w, True, True) for w, _, _ in rows]
