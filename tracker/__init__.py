@@ -87,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
     from tracker.celery_app import celery_init_app
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf, db, limiter, migrate, wtforms_helpers
+    from tracker.navigation import init_navigation
     from tracker.notifications.mailbox import init_mailbox_forgetting
     from tracker.notifications.outbox import init_outbox
     from tracker.sqlite import init_sqlite_transactions
@@ -103,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
     celery_init_app(app)
     init_branding(app)
     init_templating(app)
+    init_navigation(app)
     register_error_handlers(app)
     init_outbox()
     init_storage()

@@ -2,7 +2,9 @@
 import { initAll } from "../dist/govuk-frontend.min.js";
 import { initSelectAll } from "./select-all.mjs";
 import { initAppForms } from "./app-forms.mjs";
+import { labelStackedTables } from "./stack-tables.mjs";
 
 initAll();
 initSelectAll();
 initAppForms();
+labelStackedTables();

@@ -42,6 +42,7 @@ STAFF = {ADMIN, MANAGER}  # HR and hiring managers: who reviews candidates
 # (method, endpoint, path template, who may use it)
 MATRIX = [
     ("GET", "staff.dashboard", "/staff/", EVERYONE),
+    ("GET", "staff.candidates", "/staff/candidates", {ADMIN, MANAGER}),
     # The work queue: each line belongs to one role; another role's line is refused.
     ("GET", "workqueue.queue", "/staff/queue/awaiting_my_score", {MANAGER}),
     ("GET", "workqueue.queue", "/staff/queue/new_applications", {ADMIN}),
@@ -219,6 +220,7 @@ MATRIX = [
     ("POST", "privacy.retention", "/staff/retention", {ADMIN}),
     ("GET", "accounts.change_password", "/staff/account/password", EVERYONE),
     ("POST", "accounts.change_password", "/staff/account/password", EVERYONE),
+    ("GET", "admin.index", "/admin", {ADMIN}),
     ("GET", "admin.users", "/admin/users", {ADMIN}),
     ("GET", "admin.invite", "/admin/users/invite", {ADMIN}),
     ("POST", "admin.invite", "/admin/users/invite", {ADMIN}),

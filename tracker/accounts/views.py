@@ -33,6 +33,7 @@ from tracker.accounts.forms import (
 from tracker.accounts.models import TokenPurpose, User
 from tracker.actions import add_error, attempt, save
 from tracker.extensions import limiter
+from tracker.navigation import home_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -44,7 +45,7 @@ def _email_key() -> str:
 def _home(user: User) -> str:
     """Where a member of staff lands after signing in, when they were not on their way to a
     page: the one place that decides it."""
-    return url_for("staff.dashboard")
+    return home_url(user)
 
 
 def _safe_next(target: str | None) -> str | None:

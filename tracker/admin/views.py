@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker import navigation
 from tracker.accounts import access as access_verbs
 from tracker.accounts.forms import ConfirmForm
 from tracker.accounts.models import PartnerOrganisation, StaffRole, User
@@ -251,3 +252,19 @@ def email_template(name: str):
         abort(404)
     rendered = render_email(name, template.example())
     return render_template("admin/email_template.html", template=template, rendered=rendered)
+
+
+@bp.get("")
+@require(Permission.VIEW_STAFF_PAGES)
+def index():
+    """The header's "Admin": the administration pages this user may open.
+
+    :raise 403: when they may open none of them.
+    """
+    pages = [
+        {"text": item.text, "hint": item.hint, "endpoint": navigation.endpoint_of(item)}
+        for item in navigation.items_for(current_user, navigation.ADMIN_PAGES)
+    ]
+    if not pages:
+        abort(403, description="needs permission to administer the service")
+    return render_template("admin/index.html", pages=pages)

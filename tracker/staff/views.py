@@ -291,3 +291,31 @@ def application_cv(application_id: int):
     )
     db.session.commit()
     return send_cv(found, download_name=identity.cv_download_name(found))
+
+
+@bp.get("/candidates")
+@require(Permission.VIEW_ROLES)
+def candidates():
+    """The roles in the user's scope, with their candidates in each stage: the header's
+    "Candidates", from which each role's candidate list opens."""
+    roles = db.session.scalars(
+        visible_roles(current_user)
+        .where(Role.is_published.is_(True))
+        .options(selectinload(Role.track), selectinload(Role.campaign))
+        .order_by(Role.position)
+    ).all()
+    counts, waiting = ({}, {})
+    if roles:
+        counts, waiting = screening_queries.stage_and_waiting_counts(
+            current_user, current_app.config["WAITING_DAYS"]
+        )
+    return render_template(
+        "staff/candidates.html",
+        roles=roles,
+        stage_counts=counts,
+        waiting=waiting,
+        waiting_days=current_app.config["WAITING_DAYS"],
+        stage_labels=STAFF_LABELS,
+        summary_stages=SUMMARY_STAGES,
+        StaffRole=StaffRole,
+    )
