@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.browser.workspace_seed import seed_campaign
 from tests.factories import ApplicantFactory, ApplicationFactory, SlotFactory, UserFactory
@@ -16,6 +16,7 @@ from tracker import clock
 from tracker.accounts.models import PartnerOrganisation, StaffRole
 from tracker.applications.models import Application
 from tracker.applications.states import Status
+from tracker.audit.models import AuditEvent
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
 from tracker.extensions import db
@@ -139,6 +140,8 @@ def seed_phone_records() -> PhoneRecords:
             details={"from": "sift", "to": "interview", "note": "x" * (n * 10)},
         )
     manager = db.session.get(type(partner), campaign.manager.id)
+    db.session.flush()
+    event = db.session.scalar(select(func.max(AuditEvent.id)))
     db.session.commit()
     return PhoneRecords(
         hr=Who(campaign.hr.email, campaign.hr.totp_secret),
@@ -156,5 +159,7 @@ def seed_phone_records() -> PhoneRecords:
             "hired": unassigned.id,
             "mentor_user": mentor.user_id,
             "long_user": partner.id,
+            "organisation": organisation.id,
+            "event": event,
         },
     )
