@@ -105,6 +105,29 @@ class BulkMoveForm(_MoveFields):
             raise ValidationError("Select at least one candidate")
 
 
+class BulkConfirmForm(_MoveFields):
+    """The confirmation page's "Yes": the move asked for, and each candidate the page listed
+    as ``<id>:<version>``, so the move acts on those only and skips one changed since."""
+
+    chosen = SelectMultipleField("Candidates", validate_choice=False)
+    submit = SubmitField("Yes", widget=GovSubmitInput())
+
+    def validate_chosen(self, field):
+        if not field.data or not all(_is_pick(value) for value in field.data):
+            raise ValidationError("Select the candidates again: the list has changed")
+
+    @property
+    def versions(self) -> dict[int, int]:
+        """Each chosen candidate's id and the version the confirmation page showed."""
+        picks = [value.split(":") for value in self.chosen.data or [] if _is_pick(value)]
+        return {int(application_id): int(version) for application_id, version in picks}
+
+
+def _is_pick(value: str) -> bool:
+    application_id, _, version = value.partition(":")
+    return is_id(application_id) and is_id(version)
+
+
 class SaveViewForm(FlaskForm):
     # Length and duplicates are checked by saved_views.save_view, which words the errors.
     name = StringField(
