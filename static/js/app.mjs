@@ -1,6 +1,8 @@
 // Progressive enhancement only: every page works without JavaScript.
 import { initAll } from "../dist/govuk-frontend.min.js";
+import { initRadioReveal } from "./radio-reveal.mjs";
 import { initSelectAll } from "./select-all.mjs";
 
 initAll();
+initRadioReveal();
 initSelectAll();
