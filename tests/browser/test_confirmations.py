@@ -144,7 +144,7 @@ def test_hr_bulk_rejects_20_through_the_confirmation(page, stack, smtp_server, s
 
     page.get_by_label(f"Select all {CANDIDATES} that match").check()
     _choose_unsuccessful(page)
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Move the selected candidates").click()
 
     expect(
         page.get_by_role(
@@ -165,7 +165,7 @@ def test_hr_bulk_rejects_20_through_the_confirmation(page, stack, smtp_server, s
 
     page.get_by_label(f"Select all {CANDIDATES} that match").check()
     _choose_unsuccessful(page)
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Move the selected candidates").click()
     page.get_by_role(
         "button", name=f"Yes, make {CANDIDATES} candidates unsuccessful and email them"
     ).click()
@@ -193,7 +193,7 @@ def test_a_move_without_a_reason_shows_the_errors_and_changes_nothing(page, stac
     before = _state(stack, application_id)
 
     _choose_unsuccessful(page, reason=False)
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
@@ -219,7 +219,7 @@ def test_without_javascript_one_candidate_is_made_unsuccessful_after_confirming(
 
     _choose_unsuccessful(page)
     page.get_by_label("Feedback for the applicant (optional)").fill("Good on teamwork.")
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("unsuccessful and email them?")
     expect(page.locator("[data-email-preview]")).to_contain_text("Good on teamwork.")
