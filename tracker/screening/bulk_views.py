@@ -107,6 +107,7 @@ def render_confirmation(role: Role, form: BulkMoveForm, found: list[Application]
             "event",
         )
         return render_list(role, *_filters(), form, SaveViewForm(formdata=None))
+    shown = identity.shown_among(current_user, plan.moved)  # names only where they may be seen
     confirm = BulkConfirmForm(
         formdata=None,
         data={
@@ -123,7 +124,7 @@ def render_confirmation(role: Role, form: BulkMoveForm, found: list[Application]
         event=event,
         phrase=PHRASES[event].format(_candidates(len(plan.moved))),
         plan=plan,
-        names={a.id: a.full_name for a in plan.moved if identity.shows_identity(current_user, a)},
+        names={a.id: a.full_name for a in plan.moved if a.id in shown},
         reasons=[REJECTION_REASONS[code] for code in form.reasons.data],
         email=previews.move_email(
             event,
