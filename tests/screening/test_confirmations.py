@@ -245,3 +245,27 @@ def test_a_bulk_move_that_would_move_nobody_says_why_on_the_list(
     assert answer.status_code == 200 and re.search(r"<title>\s*Error: ", page)
     assert "None of the 1 selected can be moved" in _text(page)
     assert _moves() == 0
+
+
+def test_reasons_left_ticked_under_unsuccessful_are_not_sent_with_another_move(
+    client, sign_in, manager, role, candidate
+):
+    application = candidate(Status.SIFT)
+    sign_in(manager)
+    page = f"/staff/applications/{application.id}"
+
+    client.post(
+        f"{page}/move",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "version": application.version,
+            "event": "invite_to_assessment",
+            # Ticked under "Mark unsuccessful" before another move was chosen: a browser
+            # still sends what a hidden reveal holds.
+            "reasons": ["stronger_candidates"],
+            "feedback": "Not for this move",
+        },
+    )
+
+    entry = db.session.scalars(select(TimelineEntry)).one()
+    assert (entry.to_status, entry.reasons, entry.feedback) == (Status.ASSESSMENT, [], None)

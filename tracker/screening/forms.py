@@ -51,6 +51,15 @@ class _MoveFields(FlaskForm):
     def set_events(self, events: list[Event]) -> None:
         self.event.choices = [(e.value, TRANSITIONS[e].label) for e in events]
 
+    def drop_unrevealed(self) -> None:
+        """Forget the reasons and feedback unless "unsuccessful" is chosen: they are its
+        conditional reveal, and a browser still sends them after another move is chosen."""
+        if self.event.data != Event.REJECT.value:
+            self.reasons.data = []
+            self.feedback.data = None
+            if "override_reason" in self._fields:
+                self.override_reason.data = None
+
     def validate_reasons(self, field):
         if any(code not in REJECTION_REASONS for code in field.data or []):
             raise ValidationError("Select reasons from the list")

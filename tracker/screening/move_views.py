@@ -54,6 +54,7 @@ def move(application_id: int):
     form = MoveForm()
     form.set_events(list(STAFF_EVENTS))
     if form.validate_on_submit():
+        form.drop_unrevealed()
         event = Event(form.event.data)
         if event is not Event.REJECT:
             if attempt(form, _move(form, application, event), field="event"):

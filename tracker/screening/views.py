@@ -83,6 +83,7 @@ def candidates(role_id: int):
         if not services.can_move(current_user):
             abort(403, description="needs permission to move candidates")
         if form.validate_on_submit():
+            form.drop_unrevealed()
             checked = attempt(
                 form,
                 lambda: services.check_bulk_move(
