@@ -25,10 +25,12 @@ from types import SimpleNamespace
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, insert, select
+from werkzeug.datastructures import MultiDict
 
 from tests.factories import CampaignFactory, RoleFactory, UserFactory
 from tests.helpers import csrf_token, sign_in_as
 from tests.mail import ROOT, SmtpServer, wait_for
+from tests.screening.list_helpers import confirmation
 from tracker import create_app
 from tracker.accounts.models import StaffRole
 from tracker.applicants.models import Applicant
@@ -237,10 +239,14 @@ def web_process(settings: dict, email: str, role_id: int, jobs, results) -> None
     results.put("ready")
     for ids in iter(jobs.get, None):
         try:
-            response = client.post(
+            asked = client.post(
                 path,
                 data={"csrf_token": token, "application_ids": ids, "event": "invite_to_assessment"},
             )
+            # The list asks to confirm the move (and how many it will email); "Yes" moves.
+            found = confirmation(asked.get_data(as_text=True))
+            assert found is not None, asked.get_data(as_text=True)[-3000:]
+            response = client.post(found[0], data=MultiDict(found[1]))
             # A refused move shows the page again (200) with the error: say what it said.
             assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
             results.put(len(ids))

@@ -81,6 +81,20 @@ MATRIX = [
     ("POST", "screening.delete_view", "/staff/saved-views/{other_view}/delete", set()),
     ("POST", "screening.move", "/staff/applications/{own_application}/move", {ADMIN, MANAGER}),
     ("POST", "screening.move", "/staff/applications/{other_application}/move", {ADMIN}),
+    (
+        "POST",
+        "screening.make_unsuccessful",
+        "/staff/applications/{own_application}/unsuccessful",
+        {ADMIN, MANAGER},
+    ),
+    (
+        "POST",
+        "screening.make_unsuccessful",
+        "/staff/applications/{other_application}/unsuccessful",
+        {ADMIN},
+    ),
+    ("POST", "screening.bulk_move", "/staff/roles/{own_role}/candidates/move", {ADMIN, MANAGER}),
+    ("POST", "screening.bulk_move", "/staff/roles/{other_role}/candidates/move", {ADMIN}),
     ("POST", "screening.add_note", "/staff/applications/{own_application}/notes", {ADMIN, MANAGER}),
     ("POST", "screening.add_note", "/staff/applications/{other_application}/notes", {ADMIN}),
     (

@@ -208,6 +208,13 @@ def test_hr_moves_all_in_sift_scoring_3_or_more_to_assessment_with_one_email_eac
     page.get_by_label("Invite to assessment", exact=True).check()
     page.get_by_role("button", name=re.compile(r"^Move")).click()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    # A confirmation says how many will be invited and shows the email, then moves them.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Invite {len(meeting)} candidates to assessment and email them?"
+    )
+    expect(page.locator("[data-email-preview]")).to_contain_text("invited")
+    page.get_by_role("button", name=re.compile(r"^Yes, invite")).click()
+    expect(page.get_by_text(f"Moved {len(meeting)} candidates")).to_be_visible()
 
     def after():
         now_in = in_stage(role_id, Status.ASSESSMENT) & sift

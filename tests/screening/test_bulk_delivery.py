@@ -8,6 +8,7 @@ from collections import Counter
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from tests.factories import ApplicationFactory, RoleFactory, UserFactory
 from tests.helpers import csrf_token, sign_in_as
@@ -23,6 +24,7 @@ from tests.notifications.conftest import (  # noqa: F401
     smtp_server,
     worker,
 )
+from tests.screening.list_helpers import confirmation
 from tracker.accounts.models import StaffRole
 from tracker.applications.models import Application
 from tracker.applications.states import Status
@@ -53,8 +55,7 @@ def test_bulk_rejection_of_500_sends_500_emails_once_each(
     client = mail_app.test_client()
     sign_in_as(client, manager_login)
     path = f"/staff/roles/{role_id}/candidates"
-    started = time.perf_counter()
-    response = client.post(
+    asked = client.post(
         path,
         data={
             "csrf_token": csrf_token(client, path),
@@ -63,6 +64,12 @@ def test_bulk_rejection_of_500_sends_500_emails_once_each(
             "reasons": "stronger_candidates",
         },
     )
+    # Nothing moves and nobody is emailed until the confirmation's "Yes".
+    assert asked.status_code == 200
+    assert "Make 500 candidates unsuccessful and email them?" in asked.get_data(as_text=True)
+    action, fields = confirmation(asked.get_data(as_text=True))
+    started = time.perf_counter()
+    response = client.post(action, data=MultiDict(fields))
     elapsed = time.perf_counter() - started
     print(f"bulk rejection of {CANDIDATES}: {elapsed:.2f} s")  # recorded in docs/performance.md
     assert response.status_code == 302

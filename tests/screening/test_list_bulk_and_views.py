@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.factories import ApplicationFactory, RoleFactory, UserFactory
 from tests.helpers import csrf_token
-from tests.screening.list_helpers import references, score
+from tests.screening.list_helpers import post_confirmed, references, score
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications.models import Application
@@ -43,6 +43,13 @@ def _invitations() -> dict[str, int]:
     return dict(rows.all())
 
 
+def _move(client, path: str, **data):
+    """Move from the list as a person would: the form, then "Yes" on the confirmation."""
+    return post_confirmed(
+        client, path, {"csrf_token": csrf_token(client, path), **data}, follow_redirects=True
+    )
+
+
 def _post(client, path: str, **data):
     return client.post(
         path,
@@ -68,7 +75,7 @@ def test_select_all_that_match_moves_every_match_and_sends_each_one_email(
     listing = client.get(path).get_data(as_text=True)
     assert "Select all 53 that match" in listing and "Page 1 of 2" in listing
 
-    page = _post(client, path, scope="matching", event="invite_to_assessment").get_data(
+    page = _move(client, path, scope="matching", event="invite_to_assessment").get_data(
         as_text=True
     )
 
@@ -94,7 +101,7 @@ def test_select_all_on_the_page_without_javascript_moves_that_page(
     assert len(shown) == 2
     ids = re.findall(r'name="shown_ids" value="(\d+)"', listing)
 
-    page = _post(client, path, scope="page", event="invite_to_assessment", shown_ids=ids).get_data(
+    page = _move(client, path, scope="page", event="invite_to_assessment", shown_ids=ids).get_data(
         as_text=True
     )
 
@@ -316,7 +323,7 @@ def test_select_all_on_the_page_moves_only_the_candidates_that_page_showed(
     shown[2].status = Status.ASSESSMENT  # moved on in another tab: no longer in the sift
     db.session.flush()
 
-    page = _post(client, path, scope="page", event="invite_to_assessment", shown_ids=ids).get_data(
+    page = _move(client, path, scope="page", event="invite_to_assessment", shown_ids=ids).get_data(
         as_text=True
     )
 

@@ -7,9 +7,11 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from tests.applications.conftest import sign_in_applicant
 from tests.helpers import csrf_token
+from tests.screening.list_helpers import confirmation, post_confirmed
 from tracker import clock
 from tracker.applications.models import TimelineEntry
 from tracker.applications.states import Status
@@ -19,10 +21,12 @@ from tracker.notifications.models import Email
 
 
 def _move(client, application, **data):
+    """Move as a person would: the form, then "Yes" where it asks to confirm."""
     page = f"/staff/applications/{application.id}"
-    return client.post(
+    return post_confirmed(
+        client,
         f"{page}/move",
-        data={"csrf_token": csrf_token(client, page), "version": application.version, **data},
+        {"csrf_token": csrf_token(client, page), "version": application.version, **data},
         follow_redirects=True,
     )
 
@@ -151,7 +155,7 @@ def test_bulk_rejection_moves_each_once_and_skips_the_guaranteed(
     sign_in(manager)
     path = f"/staff/roles/{role.id}/candidates"
 
-    response = client.post(
+    asked = client.post(
         path,
         data={
             "csrf_token": csrf_token(client, path),
@@ -159,12 +163,16 @@ def test_bulk_rejection_moves_each_once_and_skips_the_guaranteed(
             "event": "reject",
             "reasons": "stronger_candidates",
         },
-        follow_redirects=True,
-    )
+    ).get_data(as_text=True)
+    # The confirmation says who will be skipped, and why, before anything moves.
+    assert "Make 5 candidates unsuccessful and email them?" in asked
+    assert "1 will not be moved" in asked and guaranteed.reference in asked
+    assert _emails("application_unsuccessful") == 0
+    action, fields = confirmation(asked)
 
-    page = response.get_data(as_text=True)
+    page = client.post(action, data=MultiDict(fields), follow_redirects=True).get_data(as_text=True)
+
     assert "Moved 5 candidates" in page
-    assert "1 not moved" in page and guaranteed.reference in page
     for application in plain:
         db.session.refresh(application)
         assert application.status is Status.UNSUCCESSFUL

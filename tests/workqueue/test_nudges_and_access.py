@@ -75,7 +75,9 @@ def test_bad_input_reminds_nobody(client, sign_in, form_token, hr, candidate, da
 
     page = _remind(client, form_token, **data).get_data(as_text=True)
 
-    assert "govuk-notification-banner" in page and "Success" not in page
+    # The GOV.UK error pattern on the queue's page, not a banner after a redirect.
+    assert "govuk-error-summary" in page and 'id="application_ids-error"' in page
+    assert re.search(r"<title>\s*Error: ", page) and "Success" not in page
     assert _emails() == 0
     assert db.session.scalar(select(func.count(BookingReminder.id))) == 0
 

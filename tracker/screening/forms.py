@@ -51,6 +51,15 @@ class _MoveFields(FlaskForm):
     def set_events(self, events: list[Event]) -> None:
         self.event.choices = [(e.value, TRANSITIONS[e].label) for e in events]
 
+    def drop_unrevealed(self) -> None:
+        """Forget the reasons and feedback unless "unsuccessful" is chosen: they are its
+        conditional reveal, and a browser still sends them after another move is chosen."""
+        if self.event.data != Event.REJECT.value:
+            self.reasons.data = []
+            self.feedback.data = None
+            if "override_reason" in self._fields:
+                self.override_reason.data = None
+
     def validate_reasons(self, field):
         if any(code not in REJECTION_REASONS for code in field.data or []):
             raise ValidationError("Select reasons from the list")
@@ -103,6 +112,29 @@ class BulkMoveForm(_MoveFields):
     def validate_application_ids(self, field):
         if not field.data and not self.scope.data:
             raise ValidationError("Select at least one candidate")
+
+
+class BulkConfirmForm(_MoveFields):
+    """The confirmation page's "Yes": the move asked for, and each candidate the page listed
+    as ``<id>:<version>``, so the move acts on those only and skips one changed since."""
+
+    chosen = SelectMultipleField("Candidates", validate_choice=False)
+    submit = SubmitField("Yes", widget=GovSubmitInput())
+
+    def validate_chosen(self, field):
+        if not field.data or not all(_is_pick(value) for value in field.data):
+            raise ValidationError("Select the candidates again: the list has changed")
+
+    @property
+    def versions(self) -> dict[int, int]:
+        """Each chosen candidate's id and the version the confirmation page showed."""
+        picks = [value.split(":") for value in self.chosen.data or [] if _is_pick(value)]
+        return {int(application_id): int(version) for application_id, version in picks}
+
+
+def _is_pick(value: str) -> bool:
+    application_id, _, version = value.partition(":")
+    return is_id(application_id) and is_id(version)
 
 
 class SaveViewForm(FlaskForm):

@@ -68,6 +68,22 @@ def shows_identity(user: User, application: Application) -> bool:
     return may_reveal(user) and reveal_for(user, application) is not None
 
 
+def shown_among(user: User, applications: list[Application]) -> set[int]:
+    """The ids of those applications whose candidate this user may see (as shows_identity
+    answers for each), with one look-up of the user's reveals for the lot."""
+    blind = [a.id for a in applications if is_name_blind(a)]
+    revealed: set[int] = set()
+    if blind and may_reveal(user):
+        revealed = set(
+            db.session.scalars(
+                select(IdentityReveal.application_id).where(
+                    IdentityReveal.user_id == user.id, IdentityReveal.application_id.in_(blind)
+                )
+            )
+        )
+    return {a.id for a in applications if not is_name_blind(a) or a.id in revealed}
+
+
 def may_download_cv(user: User, application: Application) -> bool:
     """During the sift: only under ``SIFT_CV_ACCESS=neutral-name``, or to an HR user who
     revealed the candidate (who then knows who wrote it anyway)."""

@@ -11,8 +11,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.accounts.permissions import Permission, require
+from tracker.actions import attempt
 from tracker.applications.states import STAFF_LABELS
-from tracker.extensions import db
 from tracker.screening import review, scorecards
 from tracker.screening.forms import scorecard_form
 from tracker.screening.views import _role, _visible, bp
@@ -28,23 +28,18 @@ def score(application_id: int):
     criteria = scorecards.criteria_for(application)
     form = scorecard_form(criteria)
     walk = review.Walk.parse(request.args, status_key="review")
-    if form.validate_on_submit():
-        try:
-            scorecards.submit_scorecard(
-                actor=current_user,
-                application=application,
-                scores={
-                    c.id: (int(form[f"score_{c.id}"].data), form[f"evidence_{c.id}"].data or "")
-                    for _, c in criteria
-                },
-            )
-        except scorecards.ScorecardError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(
-                url_for("staff.application", application_id=application_id, **_walk_args(walk))
-            )
-        db.session.commit()
+    submitted = form.validate_on_submit() and attempt(
+        form,
+        lambda: scorecards.submit_scorecard(
+            actor=current_user,
+            application=application,
+            scores={
+                c.id: (int(form[f"score_{c.id}"].data), form[f"evidence_{c.id}"].data or "")
+                for _, c in criteria
+            },
+        ),
+    )
+    if submitted:
         if walk is not None:
             flash(f"Your scores for {application.reference} are submitted.")
             return redirect(
@@ -60,10 +55,6 @@ def score(application_id: int):
             + "#scores"
         )
     return render_application(application, scores_form=form)
-
-
-def _walk_args(walk: review.Walk | None) -> dict[str, str]:
-    return walk.args() if walk is not None else {}
 
 
 @bp.get("/roles/<int:role_id>/review", endpoint="review")

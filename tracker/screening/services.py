@@ -24,6 +24,7 @@ from tracker.applications.states import (
     Event,
     IllegalTransition,
     needs_guarantee_override,
+    next_status,
 )
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
@@ -65,15 +66,8 @@ def _check(
     override_reason: str | None,
 ) -> None:
     if event not in STAFF_EVENTS:
-        raise MoveError("Staff cannot make that change")
-    if event is Event.REJECT:
-        if not reasons:
-            raise MoveError("Select at least one reason")
-        unknown = set(reasons) - set(REJECTION_REASONS)
-        if unknown:
-            raise MoveError("Select reasons from the list")
-        if "other" in reasons and not (feedback or "").strip():
-            raise MoveError("Explain the other reason in the feedback")
+        raise MoveError("Staff cannot make that change", field="event")
+    _check_reasons(event, reasons, feedback)
     guaranteed = is_guaranteed(application)
     if (
         needs_guarantee_override(application.status, event, guaranteed=guaranteed)
@@ -81,8 +75,57 @@ def _check(
     ):
         raise MoveError(
             "This candidate is guaranteed an interview under the Disability Confident scheme. "
-            "Give a reason to override the guarantee"
+            "Give a reason to override the guarantee",
+            field="override_reason",
         )
+
+
+def _check_reasons(event: Event, reasons: list[str], feedback: str | None) -> None:
+    """What an unsuccessful decision needs, whoever it is for: the same for one or many."""
+    if event is not Event.REJECT:
+        return
+    if not reasons:
+        raise MoveError("Select at least one reason", field="reasons")
+    if set(reasons) - set(REJECTION_REASONS):
+        raise MoveError("Select reasons from the list", field="reasons")
+    if "other" in reasons and not (feedback or "").strip():
+        raise MoveError("Explain the other reason in the feedback", field="feedback")
+
+
+def check_move(
+    *,
+    actor: User,
+    application: Application,
+    event: Event,
+    expected_version: int,
+    reasons: list[str] | None = None,
+    feedback: str | None = None,
+    override_reason: str | None = None,
+) -> None:
+    """Whether ``move_candidate`` would make this move now, changing nothing: what the page
+    that asks to confirm it checks first, so a mistake is shown before the question.
+
+    :raise MoveError: as ``move_candidate`` would.
+    """
+    if not can(actor, Permission.MOVE_CANDIDATES):
+        raise MoveError("You do not have permission to move candidates")
+    _check(
+        application,
+        event,
+        reasons=list(reasons or []),
+        feedback=feedback,
+        override_reason=override_reason,
+    )
+    if application.version != expected_version:
+        raise MoveError(
+            "Someone else changed this application while you were looking at it. "
+            "Check its status and try again",
+            field="event",
+        )
+    try:
+        next_status(application.status, event)
+    except IllegalTransition as error:
+        raise MoveError(str(error), field="event") from error
 
 
 def move_candidate(
@@ -116,12 +159,12 @@ def move_candidate(
             override_reason=override_reason if event is Event.REJECT else None,
         )
     except (IllegalTransition, pipeline.Conflict) as error:
-        raise MoveError(str(error)) from error
+        raise MoveError(str(error), field="event") from error
     if event is Event.MAKE_OFFER:
         try:
             offers.record_offer(actor=actor, application=application, starts_on=starts_on)
         except offers.OfferError as error:
-            raise MoveError(str(error)) from error
+            raise MoveError(str(error), field=error.field or "starts_on") from error
 
 
 def add_note(*, actor: User, application: Application, text: str) -> CandidateNote:
@@ -145,6 +188,44 @@ class BulkResult:
     skipped: list[tuple[Application, str]] = field(default_factory=list)
 
 
+def check_bulk_move(*, event: Event, reasons: list[str] | None, feedback: str | None) -> None:
+    """What a move of many needs, before any candidate is looked at.
+
+    :raise MoveError: for an event not made in bulk, or an unsuccessful decision without its
+        reasons.
+    """
+    if event not in BULK_EVENTS:
+        raise MoveError("Make offers one candidate at a time, with a start date", field="event")
+    _check_reasons(event, list(reasons or []), feedback)
+
+
+def plan_bulk_move(
+    *,
+    applications: list[Application],
+    event: Event,
+    reasons: list[str] | None = None,
+    feedback: str | None = None,
+) -> BulkResult:
+    """Which of these ``move_candidates`` would move and which it would skip, and why,
+    changing nothing: what the confirmation page shows before anyone is emailed."""
+    result = BulkResult()
+    for application in applications:
+        try:
+            next_status(application.status, event)
+            _check(
+                application,
+                event,
+                reasons=list(reasons or []),
+                feedback=feedback,
+                override_reason=None,
+            )
+        except (IllegalTransition, MoveError) as error:
+            result.skipped.append((application, str(error)))
+        else:
+            result.moved.append(application)
+    return result
+
+
 def move_candidates(
     *,
     actor: User,
@@ -152,14 +233,19 @@ def move_candidates(
     event: Event,
     reasons: list[str] | None = None,
     feedback: str | None = None,
+    versions: dict[int, int] | None = None,
 ) -> BulkResult:
     """Move many candidates the same way. One that cannot be moved is skipped, with the
     reason, and does not stop the rest. A guaranteed candidate is always skipped: an
-    override needs its own reason, given one candidate at a time."""
+    override needs its own reason, given one candidate at a time. ``versions`` are the
+    versions the person confirming saw: a candidate changed since is skipped, not moved.
+
+    :raise MoveError: when the move cannot be made for anyone (see ``check_bulk_move``).
+    """
     if not can(actor, Permission.MOVE_CANDIDATES):
         raise MoveError("You do not have permission to move candidates")
-    if event not in BULK_EVENTS:
-        raise MoveError("Make offers one candidate at a time, with a start date")
+    check_bulk_move(event=event, reasons=reasons, feedback=feedback)
+    versions = versions or {}
     result = BulkResult()
     for application in applications:
         try:
@@ -168,7 +254,7 @@ def move_candidates(
                     actor=actor,
                     application=application,
                     event=event,
-                    expected_version=application.version,
+                    expected_version=versions.get(application.id, application.version),
                     reasons=reasons,
                     feedback=feedback,
                 )

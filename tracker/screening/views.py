@@ -12,19 +12,18 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.permissions import Permission, can, require, visible_roles
+from tracker.actions import attempt, save, scoped_or_404
 from tracker.applications.models import Application
-from tracker.applications.queries import find_visible_application, visible_applications
+from tracker.applications.queries import visible_applications
 from tracker.applications.states import (
     AWAITING_DECISION,
     BULK_EVENTS,
     PIPELINE_ORDER,
     SCORING,
-    STAFF_EVENTS,
     STAFF_LABELS,
     Event,
 )
 from tracker.catalogue.models import Role
-from tracker.extensions import db
 from tracker.offers import services as offers
 from tracker.offers.models import ConditionKind
 from tracker.routing import page_arg
@@ -33,7 +32,6 @@ from tracker.screening import identity, queries, review, saved_views, services
 from tracker.screening.forms import (
     BulkMoveForm,
     ConditionForm,
-    MoveForm,
     NoteForm,
     RevealIdentityForm,
     SaveViewForm,
@@ -45,20 +43,19 @@ bp = Blueprint("screening", __name__, url_prefix="/staff")
 
 def _role(role_id: int) -> Role:
     """:raise 404: when the role is outside the user's scope."""
-    found = db.session.scalar(
+    return scoped_or_404(
         visible_roles(current_user).where(Role.id == role_id).options(selectinload(Role.track))
     )
-    if found is None:
-        abort(404)
-    return found
 
 
-def _visible(application_id: int) -> Application:
-    """:raise 404: when the application is a draft or outside the user's scope."""
-    found = find_visible_application(current_user, application_id)
-    if found is None:
-        abort(404)
-    return found
+def _visible(application_id: int, *, lock: bool = False) -> Application:
+    """:raise 404: when the application is a draft or outside the user's scope. ``lock`` for
+    a change that must not race another (the application's row only)."""
+    return scoped_or_404(
+        visible_applications(current_user).where(Application.id == application_id),
+        lock=lock,
+        of=Application,
+    )
 
 
 def _filters() -> tuple[list_filters.Filters, dict[str, str]]:
@@ -76,6 +73,8 @@ def _filters() -> tuple[list_filters.Filters, dict[str, str]]:
 @bp.route("/roles/<int:role_id>/candidates", methods=["GET", "POST"])
 @require(Permission.VIEW_ROLES)
 def candidates(role_id: int):
+    """The list. Posting its move form asks to confirm the move (bulk_views.py): nothing
+    moves, and nobody is emailed, until that page's "Yes"."""
     role = _role(role_id)
     filters, filter_errors = _filters()
     form = BulkMoveForm()
@@ -84,87 +83,34 @@ def candidates(role_id: int):
         if not services.can_move(current_user):
             abort(403, description="needs permission to move candidates")
         if form.validate_on_submit():
-            chosen = _chosen(role, filters, filter_errors, form)
-            if chosen is not None:
-                try:
-                    result = services.move_candidates(
-                        actor=current_user,
-                        applications=chosen,
-                        event=Event(form.event.data),
-                        reasons=form.reasons.data,
-                        feedback=form.feedback.data,
-                    )
-                except services.MoveError as error:
-                    db.session.rollback()
-                    form.event.errors.append(str(error))
-                else:
-                    db.session.commit()
-                    flash(
-                        _bulk_message(result),
-                        "error" if result.skipped and not result.moved else "message",
-                    )
-                    return redirect(request.full_path.rstrip("?"))
-    return _render_list(role, filters, filter_errors, form, SaveViewForm(formdata=None))
-
-
-def _chosen(role: Role, filters, filter_errors, form: BulkMoveForm) -> list[Application] | None:
-    """The candidates to move, through the user's scope, or None with an error on the form."""
-    scope = form.chosen_scope
-    if scope == "matching":
-        if filter_errors:
-            form.scope.errors = ["Correct the filters before moving every candidate they match"]
-            return None
-        total = queries.count_matching(current_user, role.id, filters)
-        if total > queries.MATCH_LIMIT:
-            form.scope.errors = [
-                f"{total:,} candidates match: you can move up to {queries.MATCH_LIMIT:,} at "
-                "once. Narrow the filters, for example to one stage"
-            ]
-            return None
-        query = queries.ordered(
-            queries.matching(current_user, role.id, filters), current_user, filters
-        )
-        return list(db.session.scalars(query))
-    if scope == "page":
-        # Only the candidates this page showed (posted back with it) that still match: a
-        # stale tab never acts on a candidate the user did not see.
-        shown = form.shown_ids.data[: queries.PAGE_SIZE]
-        chosen = list(
-            db.session.scalars(
-                queries.ordered(
-                    queries.matching(current_user, role.id, filters).where(
-                        Application.id.in_(shown)
-                    ),
-                    current_user,
-                    filters,
-                )
+            form.drop_unrevealed()
+            checked = attempt(
+                form,
+                lambda: services.check_bulk_move(
+                    event=Event(form.event.data),
+                    reasons=form.reasons.data,
+                    feedback=form.feedback.data,
+                ),
+                field="event",
             )
-        )
-        if not chosen:
-            form.scope.errors = ["None of the candidates shown still match: reload the list"]
-            return None
-        return chosen
-    return list(
-        db.session.scalars(
-            visible_applications(current_user).where(
-                Application.role_id == role.id,
-                Application.id.in_(form.application_ids.data),
-            )
-        )
-    )
+            chosen = checked and bulk_views.chosen(role, filters, filter_errors, form)
+            if chosen:
+                return bulk_views.render_confirmation(role, form, chosen)
+    return render_list(role, filters, filter_errors, form, SaveViewForm(formdata=None))
 
 
-def _render_list(role: Role, filters, filter_errors, form, view_form):
+def render_list(role: Role, filters, filter_errors, form, view_form):
     page = queries.pipeline_page(current_user, role.id, filters)
     if filters.search:
         # HR's search by name or email finds who is behind a name-blind reference: audited,
         # as the explicit reveal is (tracker/screening/identity.py).
         blind = queries.count_name_blind_found(current_user, role.id, filters)
         if blind:
-            identity.record_search(
-                actor=current_user, role=role, results=page.total, name_blind=blind
+            save(
+                lambda: identity.record_search(
+                    actor=current_user, role=role, results=page.total, name_blind=blind
+                )
             )
-            db.session.commit()
     counts = queries.stage_counts(current_user, role.id)
     return render_template(
         "screening/candidates.html",
@@ -218,20 +164,19 @@ def save_view(role_id: int):
         if filter_errors:
             form.name.errors = ["Correct the filters before saving them"]
         else:
-            try:
-                view = saved_views.save_view(
+            saved = attempt(
+                form,
+                lambda: saved_views.save_view(
                     actor=current_user, role=role, name=form.name.data, filters=filters
-                )
-            except saved_views.SavedViewError as error:
-                db.session.rollback()
-                form.name.errors = [str(error)]
-            else:
-                db.session.commit()
-                flash(f'Saved the view "{view.name}".')
-                return redirect(saved_views.list_url(view))
+                ),
+                field="name",
+            )
+            if saved:
+                flash(f'Saved the view "{saved.value.name}".')
+                return redirect(saved_views.list_url(saved.value))
     bulk = BulkMoveForm(formdata=None)
     bulk.set_events(list(BULK_EVENTS))
-    return _render_list(role, filters, filter_errors, bulk, form)
+    return render_list(role, filters, filter_errors, bulk, form)
 
 
 @bp.post("/saved-views/<int:view_id>/delete")
@@ -244,50 +189,9 @@ def delete_view(view_id: int):
     if not form.validate_on_submit():
         abort(400)
     role_id, name = view.role_id, view.name
-    saved_views.delete_view(actor=current_user, view=view)
-    db.session.commit()
-    flash(f'Deleted the view "{name}".')
+    if attempt(None, lambda: saved_views.delete_view(actor=current_user, view=view)):
+        flash(f'Deleted the view "{name}".')
     return redirect(url_for("screening.candidates", role_id=role_id))
-
-
-def _bulk_message(result: services.BulkResult) -> str:
-    parts = [f"Moved {len(result.moved)} candidate{'s' if len(result.moved) != 1 else ''}."]
-    if result.skipped:
-        first = result.skipped[0]
-        parts.append(
-            f"{len(result.skipped)} not moved, for example {first[0].reference}: {first[1]}."
-        )
-    return " ".join(parts)
-
-
-@bp.post("/applications/<int:application_id>/move")
-@require(Permission.MOVE_CANDIDATES)
-def move(application_id: int):
-    application = _visible(application_id)
-    form = MoveForm()
-    form.set_events(list(STAFF_EVENTS))
-    if form.validate_on_submit():
-        try:
-            services.move_candidate(
-                actor=current_user,
-                application=application,
-                event=Event(form.event.data),
-                expected_version=int(form.version.data),
-                reasons=form.reasons.data,
-                feedback=form.feedback.data,
-                override_reason=form.override_reason.data,
-                starts_on=form.starts_on.data,
-            )
-        except services.MoveError as error:
-            db.session.rollback()
-            form.event.errors.append(str(error))
-            # The page shows the application as it is now: a second try starts from there.
-            form.version.data = str(application.version)
-        else:
-            db.session.commit()
-            flash(f"{application.reference} is now: {STAFF_LABELS[application.status].lower()}.")
-            return redirect(url_for("staff.application", application_id=application_id))
-    return render_application(application, move_form=form)
 
 
 @bp.post("/applications/<int:application_id>/notes")
@@ -295,9 +199,11 @@ def move(application_id: int):
 def add_note(application_id: int):
     application = _visible(application_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        services.add_note(actor=current_user, application=application, text=form.text.data)
-        db.session.commit()
+    if form.validate_on_submit() and attempt(
+        form,
+        lambda: services.add_note(actor=current_user, application=application, text=form.text.data),
+        field="text",
+    ):
         flash("Note added.")
         return redirect(
             url_for("staff.application", application_id=application_id, section="notes") + "#notes"
@@ -311,23 +217,18 @@ def reveal_identity(application_id: int):
     """HR shows themselves who applied, during the sift, with a reason that is audited."""
     application = _visible(application_id)
     form = RevealIdentityForm()
-    if form.validate_on_submit():
-        try:
-            identity.reveal_identity(
-                actor=current_user, application=application, reason=form.reason.data
-            )
-        except identity.RevealError as error:
-            db.session.rollback()
-            form.reason.errors = [str(error)]
-        else:
-            db.session.commit()
-            flash(
-                f"You can now see who applied for {application.reference}. "
-                "This is recorded in the audit log."
-            )
-            return redirect(
-                url_for("staff.application", application_id=application_id) + "#identity"
-            )
+    if form.validate_on_submit() and attempt(
+        form,
+        lambda: identity.reveal_identity(
+            actor=current_user, application=application, reason=form.reason.data
+        ),
+        field="reason",
+    ):
+        flash(
+            f"You can now see who applied for {application.reference}. "
+            "This is recorded in the audit log."
+        )
+        return redirect(url_for("staff.application", application_id=application_id) + "#identity")
     # The page again, with the error beside the reason and what was typed kept.
     return render_application(application, reveal_form=form)
 
@@ -337,29 +238,29 @@ def reveal_identity(application_id: int):
 def meet_condition(application_id: int, kind: str):
     if kind not in {k.value for k in ConditionKind}:
         abort(404)
-    application = _visible(application_id)
+    application = _visible(application_id, lock=True)
     form = ConditionForm()
     if form.validate_on_submit():
-        try:
-            hired = offers.meet_condition(
+        met = attempt(
+            form,
+            lambda: offers.meet_condition(
                 actor=current_user,
                 application=application,
                 kind=ConditionKind(kind),
                 note=form.note.data,
-            )
-        except offers.OfferError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+            ),
+            field="note",
+        )
+        if met:
             flash(
                 f"Every condition is met: {application.reference} is hired."
-                if hired
+                if met.value
                 else "Condition recorded."
             )
-        return redirect(url_for("staff.application", application_id=application_id) + "#offer")
+            return redirect(url_for("staff.application", application_id=application_id) + "#offer")
     return render_application(application, condition_form=form, condition_kind=kind)
 
 
-# Review mode's routes live beside these, on the same blueprint (kept apart for size).
-from tracker.screening import review_views  # noqa: E402, F401
+# Moves, bulk moves and review mode's routes live beside these, on the same blueprint (kept
+# apart for size).
+from tracker.screening import bulk_views, move_views, review_views  # noqa: E402, F401

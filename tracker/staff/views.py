@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import StaffRole
 from tracker.accounts.permissions import Permission, can, require, visible_roles
-from tracker.applications.queries import applications_for_role, find_visible_application
+from tracker.actions import save, scoped_or_404
+from tracker.applications.models import Application
+from tracker.applications.queries import applications_for_role, visible_applications
 from tracker.applications.states import (
     REJECTION_REASONS,
     STAFF_LABELS,
@@ -91,13 +93,11 @@ SUMMARY_STAGES = (
 @require(Permission.VIEW_ROLES)
 def role(role_id: int):
     """:raise 404: when the role does not exist or is outside the user's scope."""
-    found = db.session.scalar(
+    found = scoped_or_404(
         visible_roles(current_user)
         .where(Role.id == role_id)
         .options(selectinload(Role.criteria), selectinload(Role.track))
     )
-    if found is None:
-        abort(404)
     return render_template(
         "staff/role.html",
         role=found,
@@ -107,10 +107,7 @@ def role(role_id: int):
 
 def _visible_application(application_id: int):
     """:raise 404: when the application is a draft, or outside the user's scope."""
-    found = find_visible_application(current_user, application_id)
-    if found is None:
-        abort(404)
-    return found
+    return scoped_or_404(visible_applications(current_user).where(Application.id == application_id))
 
 
 @bp.get("/applications/<int:application_id>")
@@ -283,13 +280,14 @@ def application_cv(application_id: int):
         # Refused like any 403 (audited), but with a page that says why and what to do.
         record_denied("CV withheld during the sift")
         return render_template("staff/cv_withheld.html", application=found), 403
-    record_event(
-        actor=current_user,
-        action="application.cv_downloaded",
-        object_type="application",
-        object_id=found.id,
+    save(
+        lambda: record_event(
+            actor=current_user,
+            action="application.cv_downloaded",
+            object_type="application",
+            object_id=found.id,
+        )
     )
-    db.session.commit()
     return send_cv(found, download_name=identity.cv_download_name(found))
 
 

@@ -13,13 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.permissions import Permission, require
+from tracker.actions import add_error, attempt, save
 from tracker.applications.models import Application
 from tracker.applications.states import STAFF_LABELS
 from tracker.catalogue.models import Role
 from tracker.extensions import db
-from tracker.routing import is_id, page_arg
+from tracker.routing import page_arg
 from tracker.screening.queries import MATCH_LIMIT
 from tracker.workqueue import lines, queries, services
+from tracker.workqueue.forms import RemindForm
 from tracker.workqueue.models import BookingReminder
 from tracker.workqueue.queries import Settings
 
@@ -85,6 +87,11 @@ def queue(key: str):
     line = _line(key)
     if line.kind == "emails":
         return redirect(url_for("admin.emails"))
+    return _render_queue(line)
+
+
+def _render_queue(line: lines.Line, form: RemindForm | None = None):
+    key = line.key
     settings = Settings.from_config(current_app.config)
     since = opened = None
     if key == "partner_feedback_new":
@@ -98,8 +105,7 @@ def queue(key: str):
     page = _paged(query, line, page_arg())
     groups = _review_groups(query) if key == "awaiting_my_score" else []
     if opened and page.page == 1 and page.rows:
-        services.mark_partner_feedback_seen(actor=current_user, at=settings.now)
-        db.session.commit()
+        save(lambda: services.mark_partner_feedback_seen(actor=current_user, at=settings.now))
     return render_template(
         "workqueue/queue.html",
         line=line,
@@ -109,6 +115,7 @@ def queue(key: str):
         now=settings.now,
         stage_labels=STAFF_LABELS,
         nudge=key == NUDGE_KEY,
+        form=form or RemindForm(formdata=None),
         previous_href=_page_href(key, page.page - 1, since) if page.page > 1 else None,
         next_href=_page_href(key, page.page + 1, since) if page.page < page.pages else None,
     )
@@ -160,55 +167,70 @@ def _review_href(role_id: int, status) -> str:
 def remind():
     """Remind the selected candidates, or everyone in the queue not yet reminded in this stage
     (oldest first, up to REMIND_LIMIT a press), to book. Ids that are not in this user's queue
-    refuse the whole request: nothing is sent."""
-    back = url_for("workqueue.queue", key=NUDGE_KEY)
+    refuse the whole request: nothing is sent. A mistake comes back on the queue's page."""
+    form = RemindForm()
+    if form.validate_on_submit():
+        sent = _remind(form)
+        if sent:
+            flash(*sent)
+            return redirect(url_for("workqueue.queue", key=NUDGE_KEY))
+    return _render_queue(lines.BY_KEY[NUDGE_KEY], form)
+
+
+def _remind(form: RemindForm) -> tuple[str, str] | None:
+    """The flash that says who was reminded, or None with the reason on ``form``."""
     query = queries.invited_not_booked(
         current_user, Settings.from_config(current_app.config)
     ).options(selectinload(Application.applicant))  # each email goes to the applicant
     left = 0
-    if request.form.get("all") == "1":
+    if form.everyone:
         not_reminded = query.where(BookingReminder.id.is_(None))
         chosen = list(db.session.scalars(not_reminded.limit(REMIND_LIMIT)))
         if not chosen:
-            waiting = queries.count(query)
-            flash(
+            add_error(
+                form,
                 "Everyone waiting to book a slot was already reminded in this stage"
-                if waiting
+                if queries.count(query)
                 else "Nobody is waiting to book a slot",
-                "error",
+                "application_ids",
             )
-            return redirect(back)
+            return None
         if len(chosen) == REMIND_LIMIT:
             left = queries.count(not_reminded) - REMIND_LIMIT
     else:
-        raw = request.form.getlist("application_ids")
-        if not raw:
-            flash("Select at least one candidate to remind, or choose to remind them all", "error")
-            return redirect(back)
-        if not all(is_id(value) for value in raw):
-            flash("Those candidates could not be found: nobody was reminded", "error")
-            return redirect(back)
-        ids = {int(value) for value in raw}
+        ids = set(form.application_ids.data)
+        if not ids:
+            add_error(
+                form,
+                "Select at least one candidate to remind, or choose to remind them all",
+                "application_ids",
+            )
+            return None
         chosen = list(db.session.scalars(query.where(Application.id.in_(ids))))
         if len(chosen) != len(ids):
-            flash(
+            add_error(
+                form,
                 "Some of those candidates are not waiting to book a slot: nobody was reminded",
-                "error",
+                "application_ids",
             )
-            return redirect(back)
-    if not chosen:
-        flash("Nobody is waiting to book a slot", "error")
-        return redirect(back)
-    result = services.remind_to_book(actor=current_user, applications=chosen)
-    db.session.commit()
-    text, category = _remind_message(result)
+            return None
+    done = attempt(
+        form,
+        lambda: services.remind_to_book(actor=current_user, applications=chosen),
+        field="application_ids",
+    )
+    if not done:
+        return None
+    text, category = _remind_message(done.value)
+    if not done.value.sent:
+        add_error(form, text, "application_ids")
+        return None
     if left:
         text += (
             f" You can remind up to {REMIND_LIMIT:,} at once: {left:,} more are not yet"
             " reminded. Choose to remind everyone again to send theirs."
         )
-    flash(text, category)
-    return redirect(back)
+    return text, category
 
 
 def _remind_message(result: services.RemindResult) -> tuple[str, str]:
