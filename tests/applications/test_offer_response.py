@@ -53,7 +53,7 @@ def test_the_mentor_question_is_revealed_under_yes_only(client, offered):
     assert "Can we give your mentor your email address and phone number?" in reveal.group(2)
     accept = re.search(r'<input[^>]*value="accept"[^>]*>', page).group(0)
     decline = re.search(r'<input[^>]*value="decline"[^>]*>', page).group(0)
-    assert f'data-app-controls="{reveal.group(1)}"' in accept
+    assert f'data-aria-controls="{reveal.group(1)}"' in accept
     assert "controls" not in decline
 
 
