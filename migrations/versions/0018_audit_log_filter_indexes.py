@@ -5,7 +5,7 @@ user's history is about. An index on (column, occurred_at, id), the page's order
 page of 50 as the next 50 entries of the index, however many events there are; the single-column indexes on actor_id
 and action are the leading columns of the new ones, so they go.
 
-Revision ID: 0020
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06 06:50:00
 
@@ -14,7 +14,7 @@ Create Date: 2026-12-06 06:50:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0020"
+revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None

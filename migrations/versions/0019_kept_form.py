@@ -1,7 +1,7 @@
 """applicants: what an applicant typed into a form posted after their session ended
 
-Revision ID: 0018
-Revises: 0020
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06 06:45:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0018"
-down_revision = "0020"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
