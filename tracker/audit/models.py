@@ -14,7 +14,7 @@ from tracker.types import UtcDateTime
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
     # Each filter of the log's pages leads an index, then the time and id it is sorted by:
-    # a page is the next 50 entries of the index (migration 0020).
+    # a page is the next 50 entries of the index (migration 0018).
     __table_args__ = (
         Index("ix_audit_event_occurred_at", "occurred_at"),
         Index("ix_audit_event_actor_time", "actor_id", "occurred_at", "id"),

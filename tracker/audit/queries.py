@@ -1,6 +1,6 @@
 """Reading the audit log, newest first, through the filters a person chooses.
 
-Each filter has an index that leads with its column and then the time (migration 0020), so a
+Each filter has an index that leads with its column and then the time (migration 0018), so a
 page of 50 is read from an index in time order however many events there are.
 """
 
