@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 from wtforms import StringField
 
 from tests.factories import TrackFactory
-from tracker.actions import add_error, attempt, save, scoped_or_404
+from tracker.actions import add_error, attempt, check, save, scoped_or_404
 from tracker.catalogue.models import Track
 from tracker.extensions import db
 from tracker.refusals import Refused
@@ -119,3 +119,15 @@ def test_scoped_or_404_finds_one_row_or_answers_404(app):
     assert scoped_or_404(select(Track).where(Track.id == track.id), lock=True) is track
     with pytest.raises(NotFound):
         scoped_or_404(select(Track).where(Track.id == -1))
+
+
+def test_check_reports_a_refusal_and_commits_nothing_either_way(app):
+    track = TrackFactory(name="Data analysis")
+    db.session.commit()  # what was there before the request
+    with app.test_request_context():
+        form = NameForm(formdata=None)
+        refused = check(form, lambda: _rename(track.id, "X", refuse="Too short", field="name"))
+        assert not refused and form.errors == {"name": ["Too short"]}
+        assert check(NameForm(formdata=None), lambda: "fine").value == "fine"
+    db.session.rollback()  # the request ends without a commit
+    assert _name_in_database(track.id) == "Data analysis"

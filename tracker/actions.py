@@ -19,7 +19,7 @@ from sqlalchemy import Select
 from tracker.extensions import db
 from tracker.refusals import Refused
 
-__all__ = ["Outcome", "Refused", "add_error", "attempt", "save", "scoped_or_404"]
+__all__ = ["Outcome", "Refused", "add_error", "attempt", "check", "save", "scoped_or_404"]
 
 T = TypeVar("T")
 
@@ -56,6 +56,22 @@ def attempt(form: Any, change: Callable[[], T], *, field: str | None = None) -> 
             add_error(form, str(error), error.field or field)
         return Outcome(False)
     db.session.commit()
+    return Outcome(True, value)
+
+
+def check(form: Any, question: Callable[[], T], *, field: str | None = None) -> Outcome[T]:
+    """Ask a service whether a change may be made, changing nothing (the step before a
+    confirmation page, a preview): on ``Refused`` the message goes on the form as ``attempt``
+    puts it; either way nothing is committed, and a row lock taken for the change is kept
+    for the rest of the request."""
+    try:
+        value = question()
+    except Refused as error:
+        if form is None:
+            flash(str(error), "error")
+        else:
+            add_error(form, str(error), error.field or field)
+        return Outcome(False)
     return Outcome(True, value)
 
 
