@@ -11,6 +11,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
 from tests.factories import ApplicationFactory, UserFactory
+from tests.workqueue.remind_helpers import confirmation, remind_confirmed
 from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
 from tracker.extensions import db
@@ -27,8 +28,7 @@ def _emails() -> int:
 
 
 def _remind(client, form_token, **data):
-    data["csrf_token"] = form_token("/staff/queue/invited_not_booked")
-    return client.post("/staff/queue/invited_not_booked/remind", data=data, follow_redirects=True)
+    return remind_confirmed(client, form_token("/staff/queue/invited_not_booked"), **data)
 
 
 def test_each_candidate_is_reminded_once_per_stage(client, sign_in, form_token, hr, candidate):
@@ -173,3 +173,39 @@ def test_the_home_costs_the_same_at_10_and_200_applications(client, sign_in, rol
     large = _home_queries(client)
 
     assert small == large == HOME_QUERIES[role_name]
+
+
+def test_reminding_is_confirmed_first_and_cancel_sends_nothing(
+    client, sign_in, form_token, hr, candidate
+):
+    first, second = candidate(Status.ASSESSMENT), candidate(Status.INTERVIEW)
+    sign_in(hr)
+    token = form_token("/staff/queue/invited_not_booked")
+
+    page = confirmation(client, token, all="1").get_data(as_text=True)
+
+    assert re.search(r"<title>\s*Remind 2 candidates to book a time and email them\?", page)
+    assert first.reference in page and second.reference in page
+    assert "The email each will be sent" in page
+    assert 'href="/staff/queue/invited_not_booked">Cancel</a>' in page
+    assert _emails() == 0  # nothing until "Yes"; Cancel is a link back that changes nothing
+    assert db.session.scalar(select(func.count(BookingReminder.id))) == 0
+
+
+def test_a_confirmation_left_open_reminds_only_who_it_listed(
+    client, sign_in, form_token, hr, candidate
+):
+    listed = candidate(Status.ASSESSMENT)
+    sign_in(hr)
+    token = form_token("/staff/queue/invited_not_booked")
+    confirmation(client, token, all="1")
+    candidate(Status.ASSESSMENT)  # invited after the page was shown
+
+    page = client.post(
+        "/staff/queue/invited_not_booked/remind",
+        data={"csrf_token": token, "confirmed": "yes", "application_ids": [listed.id]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+
+    assert "Reminded 1 candidate to book" in page
+    assert _emails() == 1

@@ -21,6 +21,7 @@ from tests.notifications.conftest import (  # noqa: F401
     smtp_server,
     worker,
 )
+from tests.workqueue.remind_helpers import remind_confirmed
 from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
 from tracker.extensions import db
@@ -49,18 +50,14 @@ def test_each_invited_candidate_gets_one_reminder_and_a_second_press_sends_none(
 
     client = mail_app.test_client()
     sign_in_as(client, hr_login)
-    first = client.post(
-        f"{PATH}/remind", data={"csrf_token": csrf_token(client, PATH), "application_ids": ids}
+    first = remind_confirmed(
+        client, csrf_token(client, PATH), application_ids=ids, follow_redirects=False
     )
     assert first.status_code == 302
 
     recorder = smtp_server.recorder
     wait_for(lambda: len(recorder.messages) >= 3, timeout=60, what="3 emails at the SMTP server")
-    second = client.post(
-        f"{PATH}/remind",
-        data={"csrf_token": csrf_token(client, PATH), "application_ids": ids},
-        follow_redirects=True,
-    )
+    second = remind_confirmed(client, csrf_token(client, PATH), application_ids=ids)
     assert "Nobody was reminded" in second.get_data(as_text=True)
     with mail_app.app_context():
         sweep_outbox()  # a sweep finds nothing left to send

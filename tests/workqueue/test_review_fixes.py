@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
+from tests.workqueue.remind_helpers import remind_confirmed
 from tests.workqueue.test_manager_lines import _feedback
 from tracker import clock
 from tracker.applications.states import Status
@@ -138,11 +139,7 @@ def _reminders() -> int:
 
 def _remind_all(client, form_token):
     token = form_token("/staff/queue/invited_not_booked")
-    return client.post(
-        "/staff/queue/invited_not_booked/remind",
-        data={"csrf_token": token, "all": "1"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    return remind_confirmed(client, token, all="1").get_data(as_text=True)
 
 
 def test_remind_everyone_is_capped_and_says_how_many_are_left(

@@ -14,7 +14,13 @@ class RemindForm(FlaskForm):
     )
     # The "Remind everyone not yet reminded" button's value.
     all = StringField()
+    # "yes" from the confirmation page: the candidates it listed are reminded.
+    confirmed = StringField()
 
     @property
     def everyone(self) -> bool:
-        return self.all.data == "1"
+        return self.all.data == "1" and not self.is_confirmed
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"

@@ -18,6 +18,7 @@ from tracker.applications.models import Application
 from tracker.applications.states import STAFF_LABELS
 from tracker.catalogue.models import Role
 from tracker.extensions import db
+from tracker.notifications.rendering import REGISTRY, render_email
 from tracker.routing import page_arg
 from tracker.screening.queries import MATCH_LIMIT
 from tracker.workqueue import lines, queries, services
@@ -166,23 +167,30 @@ def _review_href(role_id: int, status) -> str:
 @require(Permission.REMIND_CANDIDATES)
 def remind():
     """Remind the selected candidates, or everyone in the queue not yet reminded in this stage
-    (oldest first, up to REMIND_LIMIT a press), to book. Ids that are not in this user's queue
-    refuse the whole request: nothing is sent. A mistake comes back on the queue's page."""
+    (oldest first, up to REMIND_LIMIT a press), to book: first a confirmation page that lists
+    them and shows the email, then ("Yes") exactly the candidates it listed who still wait.
+    Ids that are not in this user's queue refuse the whole request: nothing is sent. A mistake
+    comes back on the queue's page."""
     form = RemindForm()
     if form.validate_on_submit():
-        sent = _remind(form)
-        if sent:
-            flash(*sent)
-            return redirect(url_for("workqueue.queue", key=NUDGE_KEY))
+        picked = _chosen(form)
+        if picked is not None:
+            chosen, left = picked
+            if not form.is_confirmed:
+                return _confirm_page(form, chosen, left)
+            sent = _send(form, chosen, left)
+            if sent:
+                flash(*sent)
+                return redirect(url_for("workqueue.queue", key=NUDGE_KEY))
     return _render_queue(lines.BY_KEY[NUDGE_KEY], form)
 
 
-def _remind(form: RemindForm) -> tuple[str, str] | None:
-    """The flash that says who was reminded, or None with the reason on ``form``."""
+def _chosen(form: RemindForm) -> tuple[list[Application], int] | None:
+    """The candidates to remind and how many more wait beyond REMIND_LIMIT, or None with the
+    reason on ``form``."""
     query = queries.invited_not_booked(
         current_user, Settings.from_config(current_app.config)
     ).options(selectinload(Application.applicant))  # each email goes to the applicant
-    left = 0
     if form.everyone:
         not_reminded = query.where(BookingReminder.id.is_(None))
         chosen = list(db.session.scalars(not_reminded.limit(REMIND_LIMIT)))
@@ -195,25 +203,45 @@ def _remind(form: RemindForm) -> tuple[str, str] | None:
                 "application_ids",
             )
             return None
-        if len(chosen) == REMIND_LIMIT:
-            left = queries.count(not_reminded) - REMIND_LIMIT
-    else:
-        ids = set(form.application_ids.data)
-        if not ids:
-            add_error(
-                form,
-                "Select at least one candidate to remind, or choose to remind them all",
-                "application_ids",
-            )
-            return None
-        chosen = list(db.session.scalars(query.where(Application.id.in_(ids))))
-        if len(chosen) != len(ids):
-            add_error(
-                form,
-                "Some of those candidates are not waiting to book a slot: nobody was reminded",
-                "application_ids",
-            )
-            return None
+        left = queries.count(not_reminded) - REMIND_LIMIT if len(chosen) == REMIND_LIMIT else 0
+        return chosen, left
+    ids = set(form.application_ids.data)
+    if not ids:
+        add_error(
+            form,
+            "Select at least one candidate to remind, or choose to remind them all",
+            "application_ids",
+        )
+        return None
+    chosen = list(db.session.scalars(query.where(Application.id.in_(ids))))
+    # A confirmation page left open while some booked: the rest are still reminded.
+    if not chosen or (len(chosen) != len(ids) and not form.is_confirmed):
+        add_error(
+            form,
+            "Some of those candidates are not waiting to book a slot: nobody was reminded"
+            if chosen
+            else "None of those candidates is waiting to book a slot now: nobody was reminded",
+            "application_ids",
+        )
+        return None
+    return chosen, 0
+
+
+def _confirm_page(form: RemindForm, chosen: list[Application], left: int):
+    template = REGISTRY["reminder_to_book"]
+    return render_template(
+        "workqueue/confirm_remind.html",
+        form=form,
+        chosen=chosen,
+        left=left,
+        limit=REMIND_LIMIT,
+        email=render_email(template.name, template.example()),
+        back=url_for("workqueue.queue", key=NUDGE_KEY),
+    )
+
+
+def _send(form: RemindForm, chosen: list[Application], left: int) -> tuple[str, str] | None:
+    """The flash that says who was reminded, or None with the reason on ``form``."""
     done = attempt(
         form,
         lambda: services.remind_to_book(actor=current_user, applications=chosen),
@@ -225,6 +253,12 @@ def _remind(form: RemindForm) -> tuple[str, str] | None:
     if not done.value.sent:
         add_error(form, text, "application_ids")
         return None
+    if form.all.data == "1":  # "remind everyone", confirmed: say how many still wait
+        left = queries.count(
+            queries.invited_not_booked(
+                current_user, Settings.from_config(current_app.config)
+            ).where(BookingReminder.id.is_(None))
+        )
     if left:
         text += (
             f" You can remind up to {REMIND_LIMIT:,} at once: {left:,} more are not yet"
