@@ -78,14 +78,18 @@ def _common_variables() -> dict:
     }
 
 
-def render_email(name: str, context: dict) -> RenderedEmail:
+def render_email(name: str, context: dict, overrides: dict | None = None) -> RenderedEmail:
     """Render the three parts of template NAME from a stored context.
+
+    ``overrides`` replace some of the variables the context gives: a confirmation page's
+    preview of an email not yet queued puts in what the person has chosen (reasons, a date)
+    and hides what its viewer may not see.
 
     :raise KeyError: for a template that is not registered.
     :raise jinja2.UndefinedError: when a file uses a variable nobody provides.
     """
     template = REGISTRY[name]
-    variables = _common_variables() | template.variables(context)
+    variables = _common_variables() | template.variables(context) | (overrides or {})
     env = _environment()
     subject, text, html = (
         env.get_template(f"{name}/{part}").render(**variables).strip() for part in PARTS

@@ -70,8 +70,8 @@ _PANEL_EXAMPLE = {
 def panel_invitation(context: dict) -> dict:
     attached = {"attached": attachments_supported(current_app.config)}
     if context["slot_id"] == 0:
-        # A preview: the example, with any values the confirmation page knows already.
-        return _PANEL_EXAMPLE | context.get("values", {}) | attached
+        # The example (a confirmation page's preview overrides what it knows already).
+        return _PANEL_EXAMPLE | attached
     slot = db.session.get(Slot, context["slot_id"])
     if slot is None:
         raise KeyError(f"slot {context['slot_id']} no longer exists")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.accounts.models import ManagerScope, StaffRole, User, UserRole
 from tracker.accounts.permissions import Permission, can, require, visible_roles
-from tracker.actions import attempt, scoped_or_404
+from tracker.actions import attempt, check, scoped_or_404
 from tracker.catalogue.models import Role
 from tracker.clock import UK, today
 from tracker.extensions import db
@@ -141,7 +141,7 @@ def new_day(role_id: int):
                 )
                 return redirect(url_for("scheduling.slots", role_id=role.id))
         else:
-            planned = attempt(form, lambda: preview_day(**details))
+            planned = check(form, lambda: preview_day(**details))
             if planned:
                 return _confirm_day(form, role, planned.value, details)
     return render_template("scheduling/new_day.html", role=role, form=form)
@@ -154,17 +154,14 @@ def _confirm_day(form: DayForm, role: Role, day: Day, details: dict):
     if panel:
         preview = render_email(
             "panel_invitation",
-            {
-                "slot_id": 0,
-                "user_id": 0,
-                "values": {
-                    "name": panel[0].name.split(" ")[0],
-                    "kind": details["kind"].value,
-                    "role_title": role.title,
-                    "when": long_datetime(first),
-                    "minutes": details["minutes"],
-                    "place": details["place"],
-                },
+            {"slot_id": 0, "user_id": 0},
+            overrides={
+                "name": panel[0].name.split(" ")[0],
+                "kind": details["kind"].value,
+                "role_title": role.title,
+                "when": long_datetime(first),
+                "minutes": details["minutes"],
+                "place": details["place"],
             },
         )
     # The confirmation posts what was typed again, with "confirmed": nothing is kept between.

@@ -15,7 +15,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.accounts.permissions import Permission, require
-from tracker.actions import attempt
+from tracker.actions import attempt, check
 from tracker.applications.states import REJECTION_REASONS, STAFF_EVENTS, STAFF_LABELS, Event
 from tracker.screening import identity, previews, services
 from tracker.screening.forms import MoveForm
@@ -59,7 +59,7 @@ def move(application_id: int):
         if event is not Event.REJECT:
             if attempt(form, _move(form, application, event), field="event"):
                 return _moved(application)
-        elif attempt(
+        elif check(
             form,
             lambda: services.check_move(
                 actor=current_user,

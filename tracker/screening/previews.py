@@ -3,12 +3,15 @@
 The email is built as the outbox will build it after the move (the template's own variables
 from the application's id), with the reasons and feedback the person has chosen in place of
 those the move will record. A candidate who is name-blind to the viewer (identity.py) is
-greeted as "[their first name]": a preview never tells anyone who applied.
+greeted as "[their first name]": a preview never tells anyone who applied. Nor does it tell
+anyone who may not see adjustments (or who sees one example of many) whether a candidate
+asked for any.
 """
 
 from __future__ import annotations
 
 from tracker.accounts.models import User
+from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application
 from tracker.applications.states import REJECTION_REASONS, TRANSITIONS, Event
 from tracker.notifications import rendering
@@ -27,25 +30,20 @@ def move_email(
     one_of_many: bool = False,
 ) -> rendering.RenderedEmail | None:
     """The email ``event`` sends ``application``'s applicant, or None for a move that sends
-    none. ``one_of_many``: an example of many, so it names nobody whoever may see them."""
+    none. ``one_of_many``: an example of many, so it says nothing about any one of them."""
     name = TRANSITIONS[event].email
     if name is None:
         return None
-    variables = rendering.REGISTRY[name].variables({"application_id": application.id})
+    overrides: dict = {}
     if event is Event.REJECT:
-        variables["reasons"] = [REJECTION_REASONS.get(code, code) for code in reasons or []]
-        variables["feedback"] = feedback or ""
+        overrides["reasons"] = [REJECTION_REASONS.get(code, code) for code in reasons or []]
+        overrides["feedback"] = feedback or ""
     if one_of_many or not identity.shows_identity(viewer, application):
-        variables["name"] = NAME_PLACEHOLDER
-    return _render(name, variables)
-
-
-def _render(name: str, variables: dict) -> rendering.RenderedEmail:
-    # render_email builds variables from a stored context only; these replace some of them,
-    # so the same environment and common variables render them here.
-    env = rendering._environment()
-    variables = rendering._common_variables() | variables
-    subject, text, html = (
-        env.get_template(f"{name}/{part}").render(**variables).strip() for part in rendering.PARTS
-    )
-    return rendering.RenderedEmail(subject=" ".join(subject.split()), text=text + "\n", html=html)
+        overrides["name"] = NAME_PLACEHOLDER
+    if one_of_many or not can(viewer, Permission.VIEW_ADJUSTMENTS):
+        # The invitations say "You told us about adjustments you need": shown for an example
+        # of many, or to someone who may not see adjustments, that line would tell them
+        # whether this candidate asked for any. Only HR, looking at the one candidate they
+        # are moving, sees the email exactly as it will go.
+        overrides["needs_adjustments"] = False
+    return rendering.render_email(name, {"application_id": application.id}, overrides)

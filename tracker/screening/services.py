@@ -143,10 +143,18 @@ def move_candidate(
 
     :raise MoveError: for a move the rules forbid, or one someone else got to first.
     """
-    if not can(actor, Permission.MOVE_CANDIDATES):
-        raise MoveError("You do not have permission to move candidates")
+    # The same checks the confirmation page made; pipeline.move's versioned update still
+    # refuses a move someone else made in between.
     reasons = list(reasons or [])
-    _check(application, event, reasons=reasons, feedback=feedback, override_reason=override_reason)
+    check_move(
+        actor=actor,
+        application=application,
+        event=event,
+        expected_version=expected_version,
+        reasons=reasons,
+        feedback=feedback,
+        override_reason=override_reason,
+    )
     try:
         pipeline.move(
             application,

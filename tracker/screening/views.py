@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.permissions import Permission, can, require, visible_roles
-from tracker.actions import attempt, save, scoped_or_404
+from tracker.actions import attempt, check, save, scoped_or_404
 from tracker.applications.models import Application
 from tracker.applications.queries import visible_applications
 from tracker.applications.states import (
@@ -84,7 +84,7 @@ def candidates(role_id: int):
             abort(403, description="needs permission to move candidates")
         if form.validate_on_submit():
             form.drop_unrevealed()
-            checked = attempt(
+            checked = check(
                 form,
                 lambda: services.check_bulk_move(
                     event=Event(form.event.data),
