@@ -2,11 +2,11 @@
 import { initAll } from "../dist/govuk-frontend.min.js";
 import { initRadioReveal } from "./radio-reveal.mjs";
 import { initSelectAll } from "./select-all.mjs";
-import { initAppForms } from "./app-forms.mjs";
+import { initSessionTimeout } from "./session-timeout.mjs";
 import { labelStackedTables } from "./stack-tables.mjs";
 
 initAll();
 initRadioReveal();
 initSelectAll();
-initAppForms();
+initSessionTimeout();
 labelStackedTables();
