@@ -61,3 +61,33 @@ def test_the_migrations_also_build_the_sqlite_database_make_run_uses(tmp_path):
         db.engine.dispose()
 
     assert differences == []
+
+
+def test_0020_gives_existing_organisations_their_name_key(tmp_path):
+    """Organisations made before the key existed get it from their name; one whose key an
+    older organisation holds (made before names were checked) keeps a key of its own."""
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'keys.sqlite3'}"
+    local = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with local.app_context():
+        upgrade(revision="0019")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO partner_organisation (id, name) VALUES "
+                    "(1, 'Acme  Training'), (2, 'ACME training'), (3, 'Bolt Skills')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            keys = connection.execute(
+                text("SELECT id, name_key FROM partner_organisation ORDER BY id")
+            ).all()
+        db.engine.dispose()
+
+    assert [tuple(row) for row in keys] == [
+        (1, "acmetraining"),
+        (2, "acmetraining#2"),
+        (3, "boltskills"),
+    ]

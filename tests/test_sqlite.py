@@ -97,3 +97,51 @@ def test_foreign_keys_are_on_and_migrations_keep_related_rows_on_sqlite(tmp_path
         db.session.rollback()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_hr_adds_and_renames_a_partner_organisation_on_sqlite(tmp_path):
+    """Organisations are told apart by their name key's unique index, which SQLite has too:
+    no PostgreSQL-only function stands between HR and inviting a partner locally."""
+    from tests.helpers import csrf_token
+    from tracker.accounts.models import PartnerOrganisation
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'partners.sqlite3'}", "TESTING": True}
+    )
+    with app.app_context():
+        upgrade()
+        admin = accounts.create_admin(
+            created_by="test", email="hr@example.gov.uk", name="Sam", password=PASSWORD
+        )
+        admin.totp_secret = pyotp.random_base32()
+        db.session.commit()
+        secret = admin.totp_secret
+        db.session.remove()
+    client = app.test_client()
+    sign_in_as(client, SimpleNamespace(email="hr@example.gov.uk", totp_secret=secret))
+
+    def post(path: str, name: str):
+        return client.post(path, data={"csrf_token": csrf_token(client, path), "name": name})
+
+    added = post("/staff/partners/organisations/new", "Dalston  Digital Ltd")
+    again = post("/staff/partners/organisations/new", "dalston digital LTD")
+    with app.app_context():
+        organisation = db.session.scalars(select(PartnerOrganisation)).one()
+        edit = f"/staff/partners/organisations/{organisation.id}/edit"
+        db.session.remove()
+    renamed = post(edit, "Dalston Digital Co-operative")
+
+    assert added.status_code == 302
+    assert again.status_code == 200
+    assert "There is already a partner organisation called Dalston Digital Ltd" in again.get_data(
+        as_text=True
+    )
+    assert renamed.status_code == 302
+    with app.app_context():
+        organisation = db.session.scalars(select(PartnerOrganisation)).one()
+        assert (organisation.name, organisation.name_key) == (
+            "Dalston Digital Co-operative",
+            "dalstondigitalco-operative",
+        )
+        db.session.remove()
+        db.engine.dispose()

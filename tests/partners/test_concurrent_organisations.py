@@ -1,6 +1,7 @@
 """Reliability: two people in HR adding the same organisation at the same moment, spelt
 differently ("Acme Training" and "acme  TRAINING"), make one organisation, not two; the
-other is told it exists. Each runs in their own transaction on a committed database."""
+other is told it exists. Each runs in their own transaction on a committed database: both
+may pass the service's check, and then the unique index on the name key decides (no lock)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@ invites someone into it, and corrects its name. Nobody else manages them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -172,3 +174,66 @@ def test_hr_corrects_an_organisations_name(client, sign_in, hr, organisation):
         select(AuditEvent).where(AuditEvent.action == "partners.organisation_renamed")
     ).one()
     assert event.details == {"from": "Hackney Tech Co-operative", "to": "Hackney Tech Co-op"}
+
+
+def test_the_model_keeps_the_name_key_whoever_sets_the_name():
+    organisation = PartnerOrganisationFactory(name="Acme  Training LTD")
+    db.session.flush()
+    assert organisation.name_key == "acmetrainingltd"
+
+    organisation.name = "Acme Skills"
+    db.session.flush()
+
+    assert organisation.name_key == "acmeskills"
+
+
+def test_a_clash_the_check_missed_is_refused_by_the_unique_key_and_changes_nothing(hr):
+    """The race's second half: HR's check found no clash, but by the flush another
+    transaction had added the name. The unique index refuses it; only its savepoint is undone,
+    so the request's earlier work stands and the person is told which organisation has it."""
+    first = organisations.create_organisation(actor=hr, name="Acme Training")
+    before = _count()
+
+    with pytest.raises(
+        OrganisationError, match="There is already a partner organisation called Acme Training"
+    ) as refused:
+        organisations._save_name(PartnerOrganisation(), "ACME training")
+
+    assert refused.value.field == "name"
+    assert _count() == before
+    assert db.session.get(PartnerOrganisation, first.id).name == "Acme Training"
+
+
+def test_a_rename_onto_a_name_the_check_missed_is_refused_and_keeps_the_old_name(hr):
+    organisations.create_organisation(actor=hr, name="Acme Training")
+    other = organisations.create_organisation(actor=hr, name="Bolt Skills")
+
+    with pytest.raises(
+        OrganisationError, match="There is already a partner organisation called Acme Training"
+    ):
+        organisations._save_name(other, "acme   TRAINING")
+
+    assert db.session.get(PartnerOrganisation, other.id).name == "Bolt Skills"
+
+
+def test_the_shares_page_and_the_organisations_page_count_users_alike(
+    client, sign_in, hr, organisation, partner_user
+):
+    """One active user and one invited who has not signed in yet: both pages say 1 can sign
+    in and 1 is invited (the shares page once counted the invited one as able to sign in)."""
+    partner_in(organisation, password_hash=None)
+    db.session.commit()
+    sign_in(hr)
+
+    rows = []
+    for path in ("/staff/shares", "/staff/partners/organisations"):
+        html = client.get(path).get_data(as_text=True)
+        row = next(r for r in re.findall(r"<tr.*?</tr>", html, re.S) if organisation.name in r)
+        cells = [
+            " ".join(re.sub(r"<[^>]+>", " ", c).split())
+            for c in re.findall(r"<td.*?</td>", row, re.S)
+        ]
+        rows.append(cells[:2])
+
+    assert rows[0] == rows[1]
+    assert rows[0] == [f"{organisation.name} 1 invited, not yet signed in", "1"]

@@ -12,7 +12,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from tracker.extensions import db
 from tracker.types import UtcDateTime
@@ -38,12 +38,28 @@ def _enum(cls, name):
     return db.Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
+def organisation_name_key(name: str) -> str:
+    """What two organisations' names must differ in to be two organisations: not case, not
+    spaces ("Acme Ltd" and "ACME  ltd" are one)."""
+    return "".join(name.split()).casefold()
+
+
 class PartnerOrganisation(db.Model):
     __tablename__ = "partner_organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The name's key, kept by the model whenever the name is set (so no caller can forget):
+    # its unique index is what makes two spellings of one name one organisation, on
+    # PostgreSQL and on SQLite alike. Casefolding can lengthen a name ("ß" is "ss", "ﬃ" is
+    # "ffi"), hence three times the name's length.
+    name_key: Mapped[str] = mapped_column(String(600), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = organisation_name_key(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<PartnerOrganisation {self.name}>"

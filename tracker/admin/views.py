@@ -23,6 +23,7 @@ from tracker.notifications import queries as email_queries
 from tracker.notifications import services as email_services
 from tracker.notifications.models import Email
 from tracker.notifications.rendering import REGISTRY, render_email
+from tracker.partners import queries as partner_queries
 from tracker.routing import id_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,11 +44,8 @@ def _with_choices(form: AccessForm, person: User | None = None) -> AccessForm:
     held = {s.role_id for s in person.scopes if s.role_id} if person else set()
     extra = db.session.scalars(select(Role).where(Role.id.in_(held - {r.id for r in roles})))
     form.scoped_roles.choices = [(r.id, f"{r.title} (level {r.level})") for r in [*roles, *extra]]
-    organisations = db.session.scalars(
-        select(PartnerOrganisation).order_by(PartnerOrganisation.name)
-    )
     form.partner_organisation.choices = [(0, "Choose an organisation")] + [
-        (o.id, o.name) for o in organisations
+        (o.id, o.name) for o in partner_queries.organisations()
     ]
     return form
 

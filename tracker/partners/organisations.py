@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select, text
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
 
-from tracker.accounts.models import PartnerOrganisation, StaffRole, User, UserRole
+from tracker.accounts.models import (
+    PartnerOrganisation,
+    StaffRole,
+    User,
+    UserRole,
+    organisation_name_key,
+)
 from tracker.accounts.permissions import Permission, can
 from tracker.audit.services import record_event
 from tracker.extensions import db
@@ -20,27 +27,31 @@ from tracker.refusals import Refused
 
 MAX_NAME = 200
 
-# Two HR users adding "Acme" and "acme" at the same moment would both find no duplicate;
-# a transaction-scoped advisory lock makes them take turns. The number is this lock's own.
-_CREATE_LOCK = 7_315_019
+# What two names must differ in to be two organisations (the model keeps it in name_key).
+name_key = organisation_name_key
 
 
 class OrganisationError(Refused):
     """A partner organisation that cannot be created or renamed as asked."""
 
 
-def name_key(name: str) -> str:
-    """What two names must differ in to be two organisations: not case, not spaces."""
-    return "".join(name.split()).casefold()
-
-
-def _key_column():
-    return func.lower(func.regexp_replace(PartnerOrganisation.name, r"\s", "", "g"))
-
-
 def _require(actor: User) -> None:
     if not can(actor, Permission.SHARE_CANDIDATES):
         raise OrganisationError("You do not have permission to manage partner organisations")
+
+
+def _taken(existing: str) -> OrganisationError:
+    return OrganisationError(
+        f"There is already a partner organisation called {existing}", field="name"
+    )
+
+
+def _clash(key: str, *, except_id: int | None = None) -> str | None:
+    """The name of another organisation with this key, if there is one."""
+    query = select(PartnerOrganisation.name).where(PartnerOrganisation.name_key == key)
+    if except_id is not None:
+        query = query.where(PartnerOrganisation.id != except_id)
+    return db.session.scalar(query.limit(1))
 
 
 def _checked_name(name: str | None, *, except_id: int | None = None) -> str:
@@ -51,16 +62,32 @@ def _checked_name(name: str | None, *, except_id: int | None = None) -> str:
         raise OrganisationError(
             f"The organisation's name must be {MAX_NAME} characters or fewer", field="name"
         )
-    db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CREATE_LOCK})
-    clash = select(PartnerOrganisation.name).where(_key_column() == name_key(cleaned))
-    if except_id is not None:
-        clash = clash.where(PartnerOrganisation.id != except_id)
-    existing = db.session.scalar(clash.limit(1))
+    existing = _clash(name_key(cleaned), except_id=except_id)
     if existing is not None:
-        raise OrganisationError(
-            f"There is already a partner organisation called {existing}", field="name"
-        )
+        raise _taken(existing)
     return cleaned
+
+
+def _save_name(organisation: PartnerOrganisation, name: str) -> None:
+    """Give a new or existing organisation its (checked) name and flush it, in a savepoint.
+    Two HR users adding "Acme" and "acme" at the same moment both pass the check above; the
+    unique index on name_key refuses the second, whose savepoint alone is undone (a new
+    organisation is dropped again, a renamed one keeps its old name), and they are told which
+    name has it: the first's transaction has committed by then, so it can be read.
+
+    The change is made inside the savepoint because beginning one flushes what is pending.
+    """
+    own_id = organisation.id
+    try:
+        with db.session.begin_nested():
+            organisation.name = name
+            db.session.add(organisation)
+            db.session.flush()
+    except IntegrityError:
+        existing = _clash(name_key(name), except_id=own_id)
+        if existing is None:
+            raise
+        raise _taken(existing) from None
 
 
 def create_organisation(*, actor: User, name: str | None) -> PartnerOrganisation:
@@ -70,9 +97,8 @@ def create_organisation(*, actor: User, name: str | None) -> PartnerOrganisation
         another organisation has already, ignoring case and spaces.
     """
     _require(actor)
-    organisation = PartnerOrganisation(name=_checked_name(name))
-    db.session.add(organisation)
-    db.session.flush()
+    organisation = PartnerOrganisation()
+    _save_name(organisation, _checked_name(name))
     record_event(
         actor=actor,
         action="partners.organisation_created",
@@ -94,8 +120,7 @@ def rename_organisation(
     cleaned = _checked_name(name, except_id=organisation.id)
     if cleaned != organisation.name:
         before = organisation.name
-        organisation.name = cleaned
-        db.session.flush()
+        _save_name(organisation, cleaned)
         record_event(
             actor=actor,
             action="partners.organisation_renamed",

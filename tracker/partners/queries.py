@@ -126,7 +126,14 @@ def all_shares() -> list[Share]:
 
 
 def organisations() -> list[PartnerOrganisation]:
-    return list(db.session.scalars(select(PartnerOrganisation).order_by(PartnerOrganisation.name)))
+    """Every partner organisation, by name: the choices wherever one is picked."""
+    return list(
+        db.session.scalars(
+            select(PartnerOrganisation).order_by(
+                func.lower(PartnerOrganisation.name), PartnerOrganisation.id
+            )
+        )
+    )
 
 
 def partner_users(organisation_id: int) -> list[User]:
@@ -143,21 +150,6 @@ def partner_users(organisation_id: int) -> list[User]:
             .order_by(User.name)
         )
     )
-
-
-def user_counts() -> dict[int, int]:
-    """Active partner users per organisation id."""
-    rows = db.session.execute(
-        select(User.partner_organisation_id, func.count(User.id))
-        .join(UserRole)
-        .where(
-            User.partner_organisation_id.is_not(None),
-            User.is_active.is_(True),
-            UserRole.role == StaffRole.PARTNER,
-        )
-        .group_by(User.partner_organisation_id)
-    )
-    return dict(rows.all())
 
 
 def feedback_for_application(application: Application) -> list[PartnerFeedback]:

@@ -21,6 +21,7 @@ from tracker.applications.states import ACTIVE, STAFF_LABELS
 from tracker.catalogue.models import CriterionKind
 from tracker.extensions import db
 from tracker.partners import fields as shareable
+from tracker.partners import organisations as organisation_list
 from tracker.partners import queries, services
 from tracker.partners.forms import ConfirmForm, ShareForm, feedback_form
 from tracker.partners.models import Recommendation, Share, SharedCandidate
@@ -41,8 +42,8 @@ def shares():
         "partners/shares.html",
         shares=listing,
         progress={s.id: queries.progress(s) for s in listing},
-        organisations=queries.organisations(),
-        user_counts=queries.user_counts(),
+        # The organisations page's own summaries, so the two pages count users alike.
+        summaries=organisation_list.summaries(),
     )
 
 
