@@ -127,7 +127,7 @@ def test_an_invited_mentor_is_signed_in_at_once_in_a_fresh_session(app):
 
     browser, saved, kept = _accept(app, mentor)
 
-    assert saved.location == "/staff/"
+    assert saved.location == "/staff/mentees"  # a mentor's landing page
     # A fresh session: nothing from before survives, the invitation's token included.
     assert not kept & {"left_from_before", "invitation_token"}
     home = browser.get("/staff/")

@@ -111,9 +111,12 @@ def page_without_javascript(browser, live_server):
     context.close()
 
 
-def sign_in_staff(page, email: str, totp_secret: str | None = None) -> None:
+def sign_in_staff(
+    page, email: str, totp_secret: str | None = None, *, home: str = "What needs doing"
+) -> None:
     """Sign a member of staff in through the form (with a security code when they have one)
-    and wait for their home page."""
+    and wait for their landing page, whose heading is ``home`` (HR's and managers' home;
+    partners land on "Candidates shared with you", mentors on "Your mentees")."""
     page.goto("/staff/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -121,7 +124,7 @@ def sign_in_staff(page, email: str, totp_secret: str | None = None) -> None:
     if totp_secret:
         page.get_by_label("Security code").fill(pyotp.TOTP(totp_secret).now())
         page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=home)).to_be_visible()
 
 
 def serious_axe_violations(page) -> list[str]:

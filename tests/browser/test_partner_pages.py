@@ -159,7 +159,7 @@ def test_mentoring_pages_fit_a_phone_and_pass_axe(phone, sharing):
 
 def test_a_mentors_pages_fit_a_phone_and_pass_axe(phone, sharing):
     s = sharing
-    sign_in_staff(phone, s["mentor"])
+    sign_in_staff(phone, s["mentor"], home="Your mentees")
     _check(
         phone,
         [
@@ -172,7 +172,7 @@ def test_a_mentors_pages_fit_a_phone_and_pass_axe(phone, sharing):
 
 def test_the_partner_portal_fits_a_phone_and_passes_axe(phone, sharing):
     s = sharing
-    sign_in_staff(phone, s["partner"])
+    sign_in_staff(phone, s["partner"], home="Candidates shared with you")
     _check(
         phone,
         [
