@@ -32,19 +32,47 @@ function start(dialog) {
   let typed = false;
   if (keep) keep.addEventListener("input", () => { typed = true; });
 
-  const send = async (form) => {
-    // The token the page came with may be older than the server accepts by now.
+  // The token the page came with may be older than the server accepts by now (Flask-WTF
+  // takes one for an hour): ask for a fresh one, falling back to the page's own.
+  const freshToken = async () => {
     try {
       const response = await fetch(dialog.dataset.tokenUrl, { credentials: "same-origin" });
-      const field = form.querySelector("input[name=csrf_token]");
-      if (response.ok && field) field.value = (await response.json()).csrf_token;
-    } finally {
-      HTMLFormElement.prototype.submit.call(form);
+      if (response.ok) return (await response.json()).csrf_token;
+    } catch {
+      // Fall back to the page's token below.
+    }
+    return dialog.dataset.csrfToken;
+  };
+
+  // Seconds the session has left by the server's count (0 when it has ended), or null when
+  // the server could not be asked. Another tab may have kept it alive meanwhile.
+  const secondsLeft = async () => {
+    try {
+      const response = await fetch(dialog.dataset.statusUrl, { credentials: "same-origin" });
+      if (response.status === 401) return 0;
+      if (!response.ok) return null;
+      return (await response.json()).seconds_left;
+    } catch {
+      return null;
     }
   };
 
-  const ended = () => {
+  const send = async (form) => {
+    const field = form.querySelector("input[name=csrf_token]");
+    if (field) field.value = await freshToken();
+    HTMLFormElement.prototype.submit.call(form);
+  };
+
+  const ended = async () => {
     window.clearInterval(ticker);
+    const left = await secondsLeft();
+    if (left !== null && left > 0) {
+      // Still signed in (used in another tab): start again from the time it has.
+      timeout = left;
+      close();
+      schedule();
+      return;
+    }
     if (keep && typed) {
       send(keep);
       return;
@@ -65,7 +93,15 @@ function start(dialog) {
     }
   };
 
-  const open = () => {
+  const open = async () => {
+    const left = await secondsLeft();
+    if (left !== null && left > warning + GRACE_SECONDS) {
+      // Another tab has kept the session alive: no warning yet.
+      timeout = left;
+      schedule();
+      return;
+    }
+    if (left !== null) endsAt = Date.now() + (left + GRACE_SECONDS) * 1000;
     returnFocus = document.activeElement;
     tick();
     dialog.showModal();
@@ -92,7 +128,7 @@ function start(dialog) {
       const response = await fetch(dialog.dataset.keepAliveUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "X-CSRFToken": dialog.dataset.csrfToken },
+        headers: { "X-CSRFToken": await freshToken() },
       });
       if (response.status === 401) {
         ended();

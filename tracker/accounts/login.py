@@ -14,11 +14,14 @@ from tracker.accounts import services
 from tracker.accounts.models import User
 from tracker.extensions import db, login_manager
 
+# Asking how long the session has left must not lengthen it (tracker/sessions/views.py).
+STATUS = "sessions.status"
+
 
 def _load_user(token: str) -> User | None:
     # Runs in the first before_request hook, before any view has changed anything, so the
     # commit below saves only the session's own bookkeeping (its idle timer, or its expiry).
-    staff_session = services.find_live_session(token)
+    staff_session = services.find_live_session(token, touch=request.endpoint != STATUS)
     if db.session.dirty:
         db.session.commit()
     if staff_session is None:

@@ -138,8 +138,9 @@ def start_session(*, user: User, ip: str | None) -> tuple[StaffSession, str]:
     return staff_session, token
 
 
-def find_live_session(token: str) -> StaffSession | None:
-    """The session for a cookie's token if it is still valid; refreshes its idle timer."""
+def find_live_session(token: str, *, touch: bool = True) -> StaffSession | None:
+    """The session for a cookie's token if it is still valid; refreshes its idle timer
+    unless ``touch`` is false (a page only asking how long is left is not activity)."""
     config = current_app.config
     now = utcnow()
     staff_session = db.session.scalar(
@@ -155,7 +156,7 @@ def find_live_session(token: str) -> StaffSession | None:
     if not staff_session.user.is_active:
         return None
     # Writing on every request is wasteful; a minute's precision is plenty for an idle timer.
-    if now - staff_session.last_seen_at > timedelta(minutes=1):
+    if touch and now - staff_session.last_seen_at > timedelta(minutes=1):
         staff_session.last_seen_at = now
     return staff_session
 

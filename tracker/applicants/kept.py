@@ -21,24 +21,37 @@ COOKIE = "kept_form"
 KEPT_FOR = timedelta(days=1)
 # Never kept: the token that proves the form came from this site, and the buttons.
 _LEFT_OUT = {"csrf_token", "submit"}
+# The most kept from one post, in characters of names and values: far more than the longest
+# page of answers (each answer has its own word limit), far less than a flood of junk.
+MOST_KEPT_CHARS = 100_000
+MOST_KEPT_FIELDS = 200
 
 
-def keep(*, applicant_id: int, path: str, form) -> None:
-    """Keep the posted ``form`` for ``path`` and give this browser the token that finds it.
+def keep(*, applicant_id: int, path: str, form) -> bool:
+    """Keep the posted ``form`` for ``path`` and give this browser the token that finds it;
+    False (nothing kept) when nothing was typed or far more than any page of ours sends.
 
-    Flushes; the caller commits. Files cannot be kept: a browser cannot be handed one back.
+    One kept form per applicant and page, and per browser: a later one replaces it (this
+    browser's cookie can only find the latest). Flushes; the caller commits. Files cannot
+    be kept: a browser cannot be handed one back.
     """
     fields = [[name, value] for name, value in form.items(multi=True) if name not in _LEFT_OUT]
-    if not fields:
-        return
+    size = sum(len(name) + len(value) for name, value in fields)
+    if not fields or len(fields) > MOST_KEPT_FIELDS or size > MOST_KEPT_CHARS:
+        return False
     token = new_token()
     now = utcnow()
-    db.session.execute(delete(KeptForm).where(KeptForm.expires_at <= now))
+    path = path[:300]
+    replaced = (KeptForm.applicant_id == applicant_id) & (KeptForm.path == path)
+    earlier = request.cookies.get(COOKIE)
+    if earlier:
+        replaced = replaced | (KeptForm.token_hash == token_hash(earlier[:100]))
+    db.session.execute(delete(KeptForm).where(replaced | (KeptForm.expires_at <= now)))
     db.session.add(
         KeptForm(
             token_hash=token_hash(token),
             applicant_id=applicant_id,
-            path=path[:300],
+            path=path,
             fields=fields,
             created_at=now,
             expires_at=now + KEPT_FOR,
@@ -57,6 +70,16 @@ def keep(*, applicant_id: int, path: str, form) -> None:
             samesite="Lax",
         )
         return response
+
+    return True
+
+
+def purge_expired(*, now) -> int:
+    """Delete every kept form past its day (the nightly retention job): most are given back
+    or replaced, but one never asked for again must not outlive its day. Flushes."""
+    result = db.session.execute(delete(KeptForm).where(KeptForm.expires_at <= now))
+    db.session.flush()
+    return result.rowcount
 
 
 def take(*, applicant: Applicant | None, path: str) -> list[list[str]] | None:

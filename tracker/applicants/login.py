@@ -49,6 +49,21 @@ ENDED_MESSAGE = (
     "You were signed out because you had not done anything for a while. We have kept what "
     "you typed: sign in again and you will find it on the page you were on."
 )
+# For a page that cannot give typed work back (a file, a button, the equality answers, which
+# are never kept): say plainly that it has to be done again.
+ENDED_NOT_KEPT_MESSAGE = (
+    "You were signed out because you had not done anything for a while, so we could not do "
+    "that. Sign in again and do it again."
+)
+
+
+def restores_typed_work(view):
+    """Marks a view whose form gives back what was typed after a session ended (built with
+    ``tracker.applications.blueprint.form_for``): only its posts are kept, so that the
+    applicant is never told their work is waiting on a page that cannot show it. Put it
+    below ``applicant_required``."""
+    view.restores_typed_work = True
+    return view
 
 
 def applicant_required(view):
@@ -64,10 +79,10 @@ def applicant_required(view):
         if current_applicant() is None:
             ended_for = g.get("ended_applicant_id")
             if request.method == "POST" and ended_for is not None:
-                save(
+                kept_it = getattr(view, "restores_typed_work", False) and save(
                     lambda: kept.keep(applicant_id=ended_for, path=request.path, form=request.form)
                 )
-                flash(ENDED_MESSAGE)
+                flash(ENDED_MESSAGE if kept_it else ENDED_NOT_KEPT_MESSAGE)
             if "GET" in request.url_rule.methods:  # back to a page, never a bare button
                 session[RETURN_KEY] = request.path
             return redirect(url_for("applicants.sign_in"))
@@ -87,6 +102,8 @@ def take_return_path() -> str | None:
 # Addresses that need no applicant. The fresh form token is among them, so that asking for
 # it does not forget whose session just ended before the form it is for is sent.
 _NOT_SIGNED_IN_PAGES = ("static", "public.branding_css", "sessions.form_token")
+# Asking how long the session has left must not lengthen it (tracker/sessions/views.py).
+STATUS = "sessions.status"
 
 
 def _load_applicant() -> None:
@@ -96,14 +113,17 @@ def _load_applicant() -> None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or request.endpoint in _NOT_SIGNED_IN_PAGES:
         return
-    found = services.find_live_session(token)
+    found = services.find_live_session(token, touch=request.endpoint != STATUS)
     if db.session.dirty:
         # Only the session's own bookkeeping has changed so far (its idle timer or expiry).
         db.session.commit()
     if found is None:
         # Whose session this was, so that a form they post now can be kept for them.
         g.ended_applicant_id = services.applicant_id_of_session(token)
-        session.pop(SESSION_KEY, None)
+        if request.endpoint != STATUS:
+            # Asking whether it has ended must not forget whose it was: the page may send
+            # the form it was typing in next.
+            session.pop(SESSION_KEY, None)
         return
     g.applicant = found.applicant
     g.applicant_session = found

@@ -135,8 +135,9 @@ def start_session(*, applicant: Applicant) -> str:
     return token
 
 
-def find_live_session(token: str) -> ApplicantSession | None:
-    """The session for a cookie's token if still valid; refreshes its idle timer."""
+def find_live_session(token: str, *, touch: bool = True) -> ApplicantSession | None:
+    """The session for a cookie's token if still valid; refreshes its idle timer unless
+    ``touch`` is false (a page only asking how long is left is not activity)."""
     config = current_app.config
     now = utcnow()
     found = db.session.scalar(
@@ -151,7 +152,7 @@ def find_live_session(token: str) -> ApplicantSession | None:
         return None
     # Writing on every request is wasteful: a minute's precision is plenty for an idle timer
     # of an hour (and a tenth of it for the short ones tests use).
-    if now - found.last_seen_at > min(timedelta(minutes=1), idle / 10):
+    if touch and now - found.last_seen_at > min(timedelta(minutes=1), idle / 10):
         found.last_seen_at = now
     return found
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, url_for
 
 from tracker.actions import attempt
-from tracker.applicants.login import applicant_required, current_applicant
+from tracker.applicants.login import applicant_required, current_applicant, restores_typed_work
 from tracker.applications import forms, services
 from tracker.applications.blueprint import bp, form_for, own_draft
 from tracker.applications.questions import questions_for
@@ -32,6 +32,7 @@ def questions(application_id: int):
 
 @bp.route("/applications/<int:application_id>/questions/<int:number>", methods=["GET", "POST"])
 @applicant_required
+@restores_typed_work
 def question(application_id: int, number: int):
     application, elsewhere = own_draft(application_id)
     if elsewhere:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from tracker.actions import add_error, attempt
-from tracker.applicants.login import applicant_required, current_applicant
+from tracker.applicants.login import applicant_required, current_applicant, restores_typed_work
 from tracker.applications import forms, services, uploads
 from tracker.applications.blueprint import bp, form_for, own_draft
 from tracker.applications.models import Application
@@ -48,6 +48,7 @@ def _column_section(application: Application, form, section: str):
 
 @bp.route("/applications/<int:application_id>/personal-details", methods=["GET", "POST"])
 @applicant_required
+@restores_typed_work
 def personal_details(application_id: int):
     application, elsewhere = own_draft(application_id)
     if elsewhere:
@@ -62,6 +63,7 @@ def personal_details(application_id: int):
     endpoint="eligibility",
 )
 @applicant_required
+@restores_typed_work
 def eligibility_section(application_id: int):
     application, elsewhere = own_draft(application_id)
     if elsewhere:
@@ -79,6 +81,7 @@ def eligibility_section(application_id: int):
 
 @bp.route("/applications/<int:application_id>/qualifications", methods=["GET", "POST"])
 @applicant_required
+@restores_typed_work
 def qualifications(application_id: int):
     application, elsewhere = own_draft(application_id)
     if elsewhere:
@@ -137,6 +140,7 @@ def cv(application_id: int):
 
 @bp.route("/applications/<int:application_id>/adjustments", methods=["GET", "POST"])
 @applicant_required
+@restores_typed_work
 def adjustments(application_id: int):
     application, elsewhere = own_draft(application_id)
     if elsewhere:
@@ -163,6 +167,7 @@ def adjustments(application_id: int):
 
 @bp.route("/applications/<int:application_id>/disability-confident", methods=["GET", "POST"])
 @applicant_required
+@restores_typed_work
 def disability_confident(application_id: int):
     application, elsewhere = own_draft(application_id)
     if elsewhere:

@@ -18,6 +18,7 @@ from tracker.actions import save
 from tracker.applicants import services as applicant_sessions
 from tracker.applicants.login import current_applicant
 from tracker.clock import utcnow
+from tracker.navigation import home_url
 
 bp = Blueprint("sessions", __name__, url_prefix="/session")
 
@@ -35,17 +36,25 @@ def session_timeout() -> dict | None:
     if current_user.is_authenticated:
         kind, live = "staff", current_user.staff_session
         idle = config["STAFF_IDLE_TIMEOUT_MINUTES"]
+        lifetime = config["STAFF_SESSION_MAX_HOURS"]
         sign_out = url_for("accounts.sign_out")
     elif current_applicant() is not None:
         kind, live = "applicant", g.applicant_session
         idle = config["APPLICANT_IDLE_TIMEOUT_MINUTES"]
+        lifetime = config["APPLICANT_SESSION_MAX_HOURS"]
         sign_out = url_for("applicants.sign_out")
     else:
         return None
     if live is None:  # signed in during this very request: the whole time is left
         left = timedelta(minutes=idle)
     else:
-        left = live.last_seen_at + timedelta(minutes=idle) - utcnow()
+        # Whichever comes first: the idle time-out, or the end of the session's whole
+        # lifetime, which no activity moves (find_live_session ends it at either).
+        ends = min(
+            live.last_seen_at + timedelta(minutes=idle),
+            live.created_at + timedelta(hours=lifetime),
+        )
+        left = ends - utcnow()
     seconds = max(0, int(left.total_seconds()))
     return {
         "kind": kind,
@@ -75,6 +84,18 @@ def stay_signed_in():
     return jsonify(signed_in=True, seconds_left=session_timeout()["seconds_left"])
 
 
+@bp.get("/status")
+def status():
+    """How long this browser's session has left, for a page about to warn or to act on its
+    end: another tab may have kept the session alive meanwhile. Only asks (the session
+    loaders do not count this as activity); says nothing about who is signed in; 401 when
+    the session has ended."""
+    timeout = session_timeout()
+    if timeout is None:
+        return jsonify(signed_in=False), 401
+    return jsonify(signed_in=True, seconds_left=timeout["seconds_left"])
+
+
 @bp.get("/form-token")
 def form_token():
     """A fresh token for a form the page sends when the time runs out (to keep what was
@@ -88,7 +109,7 @@ def ended():
     """Where the warning sends someone whose time ran out. Still signed in (active in another
     tab meanwhile): back to their own pages instead."""
     if current_user.is_authenticated:
-        return redirect(url_for("staff.dashboard"))
+        return redirect(home_url())
     if current_applicant() is not None:
         return redirect(url_for("applications.dashboard"))
     config = current_app.config
