@@ -59,13 +59,18 @@ def test_anonymous_people_are_sent_to_sign_in(client, committed, path):
 def test_the_equality_report_needs_its_own_permission():
     # Today only HR holds either permission; the equality report asks for its own, so that
     # the two can be given apart.
-    from tracker.reports import views
+    from tracker.reports import equality_views, funnel_views, sources_views, views
 
-    assert views.equality_page.required_permission is Permission.VIEW_EQUALITY_REPORT
-    assert views.equality_csv.required_permission is Permission.VIEW_EQUALITY_REPORT
-    for view in (views.index, views.funnel_page, views.funnel_csv, views.sources_page):
+    assert equality_views.equality_page.required_permission is Permission.VIEW_EQUALITY_REPORT
+    assert equality_views.equality_csv.required_permission is Permission.VIEW_EQUALITY_REPORT
+    for view in (
+        views.index,
+        funnel_views.funnel_page,
+        funnel_views.funnel_csv,
+        sources_views.sources_page,
+    ):
         assert view.required_permission is Permission.VIEW_REPORTS
-    assert views.sources_csv.required_permission is Permission.VIEW_REPORTS
+    assert sources_views.sources_csv.required_permission is Permission.VIEW_REPORTS
     for role in NOT_HR:
         user = UserFactory(roles=[role])
         assert not can(user, Permission.VIEW_EQUALITY_REPORT)
