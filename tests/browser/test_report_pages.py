@@ -24,6 +24,14 @@ PAGES = [
     ("/staff/reports/funnel?group=track", "Recruitment funnel"),
     ("/staff/reports/sources", "Where applicants heard of us, and eligibility flags"),
     ("/staff/reports/equality", "Equality report"),
+    ("/staff/reports/comparison", "Funnel by dates and against the previous campaign"),
+    (
+        "/staff/reports/comparison?submitted_from=31&submitted_from=2&submitted_from=2026",
+        "Funnel by dates and against the previous campaign",
+    ),
+    ("/staff/reports/reasons", "Reasons for unsuccessful decisions and withdrawals"),
+    ("/staff/reports/time-to-hire", "Time to hire and offers accepted"),
+    ("/staff/reports/time-to-hire?group=track", "Time to hire and offers accepted"),
 ]
 
 

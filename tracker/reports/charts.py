@@ -131,3 +131,106 @@ def bars_from(table: Table, column: int) -> list[Bar]:
         Bar(label=str(row[0]), value=row[column] or 0, text=display(row[column], kind) or "0")
         for row in table.rows
     ]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One group of a paired bar chart: a bar for each of the two series, or None where a
+    series has nothing to show (the text then says why, for example "no applications")."""
+
+    label: str
+    first: Bar | None
+    second: Bar | None
+
+
+PAIR_BAR_HEIGHT = 16
+SWATCH = 16
+OUTLINE_WIDTH = 2
+
+
+def _paired_rect(x_end: float, top: float, *, outlined: bool, height: int = PAIR_BAR_HEIGHT) -> str:
+    """The first series is a solid bar; the second an outlined one, so that they differ in
+    shape as well as colour (the outline is inset by half its width to keep its size)."""
+    if outlined:
+        half = OUTLINE_WIDTH / 2
+        width = max(x_end - OUTLINE_WIDTH, 1)
+        return (
+            f'<rect x="{half}" y="{_figure(top + half)}" width="{_figure(width)}" '
+            f'height="{height - OUTLINE_WIDTH}" fill="#ffffff" stroke="{BAR_COLOUR}" '
+            f'stroke-width="{OUTLINE_WIDTH}"/>'
+        )
+    return (
+        f'<rect x="0" y="{_figure(top)}" width="{_figure(max(x_end, 1))}" '
+        f'height="{height}" fill="{BAR_COLOUR if x_end else AXIS_COLOUR}"/>'
+    )
+
+
+def paired_bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    series: tuple[str, str],
+    pairs: Sequence[Pair],
+    largest: float | None = None,
+) -> Markup:
+    """Two series side by side: for each group its label, then the first series' bar
+    (solid) and the second's (outlined), each with its value written beside it. A legend at
+    the top names the series with a solid and an outlined swatch. ``largest`` fixes the
+    scale (100 for percentages); otherwise the longest bar fills the width.
+
+    :raise ValueError: as ``bar_chart`` does.
+    """
+    if not _ID.match(chart_id):
+        raise ValueError(f"Chart ids are lower-case letters, digits and hyphens: {chart_id!r}")
+    bars = [bar for pair in pairs for bar in (pair.first, pair.second) if bar is not None]
+    if any(bar.value < 0 for bar in bars):
+        raise ValueError("A bar chart cannot draw negative values")
+    largest = largest or max((bar.value for bar in bars), default=0)
+    scale = (WIDTH - VALUE_ROOM - 40) / largest if largest > 0 else 0
+    parts: list[str] = []
+    top = 0
+    for n, name in enumerate(series):
+        lines = _lines(name)
+        parts.append(_paired_rect(SWATCH, top + 2, outlined=bool(n), height=SWATCH))
+        spans = "".join(
+            f'<tspan x="{SWATCH + 8}" y="{top + (k + 1) * LABEL_HEIGHT - 5}">{_text(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
+        parts.append(f'<text fill="{TEXT_COLOUR}">{spans}</text>')
+        top += len(lines) * LABEL_HEIGHT + 4
+    top += GAP
+    described = []
+    for pair in pairs:
+        lines = _lines(pair.label)
+        spans = "".join(
+            f'<tspan x="0" y="{top + (k + 1) * LABEL_HEIGHT - 5}">{_text(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
+        parts.append(f'<text fill="{TEXT_COLOUR}" font-weight="bold">{spans}</text>')
+        top += len(lines) * LABEL_HEIGHT
+        said = []
+        for n, (name, bar) in enumerate(zip(series, (pair.first, pair.second), strict=True)):
+            length = bar.value * scale if bar is not None else 0
+            if bar is not None:
+                parts.append(_paired_rect(length, top, outlined=bool(n)))
+            text = bar.text if bar is not None else "none"
+            parts.append(
+                f'<text x="{_figure(max(length, 1) + 6)}" y="{top + PAIR_BAR_HEIGHT - 2}" '
+                f'fill="{TEXT_COLOUR}">{_text(text)}</text>'
+            )
+            said.append(f"{name} {text}")
+            top += PAIR_BAR_HEIGHT + 4
+        described.append(f"{pair.label}: {', '.join(said)}")
+        top += GAP
+    height = max(top, LABEL_HEIGHT + BAR_HEIGHT + GAP)
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
+        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
+        f'viewBox="0 0 {WIDTH} {_figure(height)}" width="100%" focusable="false" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
+        f'<title id="{chart_id}-title">{_text(title)}</title>',
+        f'<desc id="{chart_id}-desc">{_text(summary)} '
+        f"{_text('; '.join(described) or 'No data')}.</desc>",
+    ]
+    return Markup("".join([*head, *parts, "</svg>"]))  # noqa: S704 (all text escaped above)
