@@ -209,42 +209,55 @@ def tables(report: TimingReport) -> dict[str, Table]:
     return {table.key: table for table in found}
 
 
-def _acceptance_bars(table: Table) -> list[Bar]:
+def _acceptance_bars(report: TimingReport) -> list[Bar]:
+    """The groups with answered offers, and everyone: the rate beside each bar, and how many
+    answered in its label (a long text beside a full bar would run off the chart)."""
     bars = []
-    for row in table.all_rows:
-        rate, answered = row[4], row[2] + row[3]
-        text = (
-            f"{display(rate, Kind.PERCENT)} of {answered:,} answered"
-            if rate is not None
-            else "no answers yet"
-        )
-        bars.append(Bar(label=str(row[0]), value=rate or 0, text=text))
+    for g in (*report.groups, report.overall):
+        offers = g.offers
+        if offers.answered or g is report.overall:
+            bars.append(
+                Bar(
+                    label=f"{g.label} ({offers.answered:,} answered)",
+                    value=offers.acceptance_rate or 0,
+                    text=display(offers.acceptance_rate, Kind.PERCENT) or "no answers yet",
+                )
+            )
     return bars
 
 
 def charts(report: TimingReport, found: dict[str, Table], *, campaign_name: str) -> dict:
+    """Each chart draws the groups with something to show, and all applications; the table
+    beside it has every group."""
     name = funnel.GROUPINGS[report.grouping].lower()
-    everyone = (*report.groups, report.overall)
+
+    def timed(pick) -> list[tuple[str, Spread]]:
+        shown = [(g.label, pick(g)) for g in report.groups if pick(g).count]
+        return [*shown, (report.overall.label, pick(report.overall))]
+
+    left_out = f"Any {name} with nothing timed yet is in the table only."
     return {
         "time-to-offer": spread_chart(
             chart_id="chart-time-to-offer",
             title=found["time-to-offer"].caption,
             summary=f"Chart of the days from applying to an offer at {campaign_name}, for "
-            f"each {name} and for all applications: the median, the middle half and the range.",
-            rows=[(g.label, g.to_offer) for g in everyone],
+            f"each {name} and for all applications: the median, the middle half and the "
+            f"range. {left_out}",
+            rows=timed(lambda g: g.to_offer),
         ),
         "time-to-hire": spread_chart(
             chart_id="chart-time-to-hire",
             title=found["time-to-hire"].caption,
             summary=f"Chart of the days from applying to being hired at {campaign_name}, for "
-            f"each {name} and for all applications: the median, the middle half and the range.",
-            rows=[(g.label, g.to_hire) for g in everyone],
+            f"each {name} and for all applications: the median, the middle half and the "
+            f"range. {left_out}",
+            rows=timed(lambda g: g.to_hire),
         ),
         "offers": bar_chart(
             chart_id="chart-offers",
             title=f"Acceptance rate, by {name}",
             summary=f"Bar chart of the percentage of answered offers that were accepted, for "
-            f"each {name} and for all applications.",
-            bars=_acceptance_bars(found["offers"]),
+            f"each {name} with offers answered and for all applications.",
+            bars=_acceptance_bars(report),
         ),
     }
