@@ -87,3 +87,35 @@ def test_reasons_are_counted_by_decision_and_stage(client, sign_in, hr, candidat
     for words in ("Zebedee", "spelling", "Zanzibar"):
         assert words not in html
     assert len(pages.charts(html)) == 2
+
+
+def test_a_table_or_campaign_the_reports_do_not_have_is_not_found(client, sign_in, hr, candidate):
+    candidate()
+    sign_in(hr)
+
+    for path in (
+        "/staff/reports/reasons.csv?table=nothing",
+        "/staff/reports/time-to-hire.csv?table=nothing",
+        "/staff/reports/comparison.csv?table=nothing",
+        "/staff/reports/sources.csv?table=nothing",
+        "/staff/reports/reasons?campaign=no-such-campaign",
+        "/staff/reports/time-to-hire?campaign=no-such-campaign",
+        "/staff/reports/comparison?campaign=no-such-campaign",
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+def test_with_no_campaign_the_new_pages_say_so(client, sign_in, hr):
+    sign_in(hr)
+    for path in (
+        "/staff/reports/comparison",
+        "/staff/reports/reasons",
+        "/staff/reports/time-to-hire",
+    ):
+        assert "There are no campaigns yet" in client.get(path).get_data(as_text=True)
+    for path in (
+        "/staff/reports/comparison.csv",
+        "/staff/reports/reasons.csv",
+        "/staff/reports/time-to-hire.csv",
+    ):
+        assert client.get(path).status_code == 404
