@@ -14,18 +14,18 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from tracker.reports.charts import (
-    _ID,
     AXIS_COLOUR,
     BAR_COLOUR,
     FONT,
     FONT_SIZE,
     GAP,
     LABEL_HEIGHT,
+    SAFE_ID,
     TEXT_COLOUR,
     WIDTH,
-    _figure,
-    _lines,
-    _text,
+    figure,
+    svg_text,
+    wrapped,
 )
 from tracker.reports.spread import Spread
 from tracker.reports.tables import number
@@ -64,20 +64,20 @@ def spread_chart(
     *, chart_id: str, title: str, summary: str, rows: Sequence[tuple[str, Spread]]
 ) -> Markup:
     """:raise ValueError: for an id that is not safe in markup."""
-    if not _ID.match(chart_id):
+    if not SAFE_ID.match(chart_id):
         raise ValueError(f"Chart ids are lower-case letters, digits and hyphens: {chart_id!r}")
     end = _scale_end(max((s.longest for _, s in rows if s.count), default=0))
     span = WIDTH - 2 * MARGIN
 
     def x(value: float) -> str:
-        return _figure(MARGIN + max(0.0, value) * span / end)
+        return figure(MARGIN + max(0.0, value) * span / end)
 
     parts: list[str] = []
     top = 0
     for label, one in rows:
-        lines = _lines(label)
+        lines = wrapped(label)
         spans = "".join(
-            f'<tspan x="0" y="{top + (k + 1) * LABEL_HEIGHT - 5}">{_text(line)}</tspan>'
+            f'<tspan x="0" y="{top + (k + 1) * LABEL_HEIGHT - 5}">{svg_text(line)}</tspan>'
             for k, line in enumerate(lines)
         )
         parts.append(f'<text fill="{TEXT_COLOUR}" font-weight="bold">{spans}</text>')
@@ -92,7 +92,7 @@ def spread_chart(
                 x(one.longest),
             )
             parts.append(
-                f'<line x1="{low}" y1="{_figure(middle)}" x2="{high}" y2="{_figure(middle)}" '
+                f'<line x1="{low}" y1="{figure(middle)}" x2="{high}" y2="{figure(middle)}" '
                 f'stroke="{TEXT_COLOUR}" stroke-width="2"/>'
             )
             for cap in (low, high):
@@ -102,7 +102,7 @@ def spread_chart(
                 )
             width = max(float(q3) - float(q1), 2)
             parts.append(
-                f'<rect x="{q1}" y="{top}" width="{_figure(width)}" height="{BOX_HEIGHT}" '
+                f'<rect x="{q1}" y="{top}" width="{figure(width)}" height="{BOX_HEIGHT}" '
                 f'fill="{BAR_COLOUR}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
             )
             parts.append(
@@ -112,7 +112,7 @@ def spread_chart(
             top += BOX_HEIGHT
         parts.append(
             f'<text x="0" y="{top + LABEL_HEIGHT - 4}" fill="{TEXT_COLOUR}" font-size="14">'
-            f"{_text(in_words(one).capitalize())}</text>"
+            f"{svg_text(in_words(one).capitalize())}</text>"
         )
         top += LABEL_HEIGHT + GAP
     # The scale: a line with ticks at none, half and all of the largest round number.
@@ -126,16 +126,16 @@ def spread_chart(
             f'<line x1="{x(value)}" y1="{top}" x2="{x(value)}" y2="{top + 6}" '
             f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
             f'<text x="{x(value)}" y="{top + 22}" text-anchor="{anchor}" fill="{TEXT_COLOUR}" '
-            f'font-size="14">{_text(_days(value))}</text>'
+            f'font-size="14">{svg_text(_days(value))}</text>'
         )
     top += AXIS_ROOM
     described = "; ".join(f"{label}: {in_words(one)}" for label, one in rows) or "No data"
     head = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
         f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
-        f'viewBox="0 0 {WIDTH} {_figure(top)}" width="100%" focusable="false" '
+        f'viewBox="0 0 {WIDTH} {figure(top)}" width="100%" focusable="false" '
         f'font-family="{FONT}" font-size="{FONT_SIZE}">',
-        f'<title id="{chart_id}-title">{_text(title)}</title>',
-        f'<desc id="{chart_id}-desc">{_text(summary)} {_text(described)}.</desc>',
+        f'<title id="{chart_id}-title">{svg_text(title)}</title>',
+        f'<desc id="{chart_id}-desc">{svg_text(summary)} {svg_text(described)}.</desc>',
     ]
     return Markup("".join([*head, *parts, "</svg>"]))  # noqa: S704 (all text escaped above)
