@@ -117,6 +117,17 @@ PAGES: dict[str, tuple[Visit, ...] | str] = {
     "reports.funnel_csv": "a CSV download",
     "reports.sources_csv": "a CSV download",
     "reports.equality_csv": "a CSV download",
+    "reports.comparison": (
+        visit(
+            "/staff/reports/comparison",
+            "/staff/reports/comparison?submitted_from=31&submitted_from=2&submitted_from=2026",
+        ),
+    ),
+    "reports.reasons": (visit("/staff/reports/reasons"),),
+    "reports.timing": (visit("/staff/reports/time-to-hire"),),
+    "reports.comparison_csv": "a CSV download",
+    "reports.reasons_csv": "a CSV download",
+    "reports.timing_csv": "a CSV download",
     "exports.shortlist": (visit("/staff/exports/shortlist", who=STAFF),),
     "exports.download": "a CSV download",
     "privacy.data_requests": (visit("/staff/data-requests"),),
