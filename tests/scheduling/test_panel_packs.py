@@ -159,6 +159,11 @@ def _pdf_text(client, path: str) -> tuple[PdfReader, list[str]]:
     response = client.get(path)
     assert response.status_code == 200, path
     assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert re.fullmatch(
+        r'attachment; filename="panel-pack-\w+-[\d-]+(-\d{4})?\.pdf"',
+        response.headers["Content-Disposition"],
+    )
     reader = PdfReader(io.BytesIO(response.data))
     return reader, [page.extract_text() for page in reader.pages]
 
