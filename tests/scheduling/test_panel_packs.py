@@ -427,6 +427,28 @@ def test_without_weasyprint_the_page_works_and_says_so(app, day, monkeypatch):
     assert db.session.scalars(downloads).all() == []
 
 
+def test_a_pack_too_big_for_one_pdf_is_printed_or_downloaded_a_time_at_a_time(
+    app, day, monkeypatch
+):
+    monkeypatch.setattr(packs, "MOST_IN_A_PDF", 2)
+    hr = _as(app, day.hr)
+
+    page = _page(hr, day.path)
+    response = hr.get(day.path + ".pdf")
+
+    assert "This pack has 3 candidates: too many for one PDF (at most 2)" in page
+    assert 'href="' + day.path + '.pdf"' not in page
+    for slot in (day.nine, day.ten, day.eleven):
+        assert f'href="/staff/slots/{slot.id}/pack"' in page
+    assert response.status_code == 302 and response.location.endswith(day.path)
+    assert "more than one PDF can hold (2)" in _page(hr, day.path)
+    assert f'href="/staff/slots/{day.ten.id}/pack.pdf"' in _page(
+        hr, f"/staff/slots/{day.ten.id}/pack"
+    )
+    downloads = select(AuditEvent).where(AuditEvent.action == "panel_pack.downloaded")
+    assert db.session.scalars(downloads).all() == []
+
+
 def test_the_panel_reaches_the_packs_from_the_slot_and_interviews_pages(app, day):
     ann, other = _as(app, day.ann), _as(app, day.other)
     slot_page = f"/staff/slots/{day.ten.id}"

@@ -77,7 +77,9 @@ def _page(pack: packs.Pack, about: dict):
         bar=packs.BAR,
         note_lines=packs.NOTE_LINES,
         clock=clock,
-        pdf_link=_pdf_link(pack) if pdf.available() else None,
+        pdf_link=_pdf_link(pack) if pdf.available() and not pack.too_big_for_a_pdf else None,
+        pdf_available=pdf.available(),
+        most_in_a_pdf=packs.MOST_IN_A_PDF,
     )
 
 
@@ -86,6 +88,14 @@ def _file(pack: packs.Pack, about: dict, back: str):
         flash(
             "A PDF of the panel pack is not available on this server. Print this page instead: "
             "each candidate starts on a new page.",
+            "error",
+        )
+        return redirect(back)
+    if pack.too_big_for_a_pdf:
+        flash(
+            f"This pack has {len(pack.candidates)} candidates, more than one PDF can hold "
+            f"({packs.MOST_IN_A_PDF}). Print this page instead, or download the pack for each "
+            "time.",
             "error",
         )
         return redirect(back)

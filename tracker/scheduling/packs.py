@@ -53,6 +53,11 @@ FOLLOW_UPS = {
 }
 # Ruled lines for notes under each criterion: room for a few sentences by hand.
 NOTE_LINES = 5
+# A PDF takes WeasyPrint about a fifth of a second a page on a busy two-core machine, and a
+# candidate with a role's usual seven criteria fills three pages (docs/performance.md): past
+# this many candidates one file would near the web server's timeout, so a bigger pack is
+# printed from the browser, or downloaded a time at a time.
+MOST_IN_A_PDF = 60
 # Still booked, but will not come: left out of the pack and counted on its cover sheet.
 GONE = frozenset({Status.WITHDRAWN, Status.UNSUCCESSFUL})
 
@@ -124,6 +129,10 @@ class Pack:
         """Everyone on any of the pack's slots, once each, by name."""
         people = {m.id: m for s in self.slots for m in s.panel}
         return sorted(people.values(), key=lambda m: (m.name, m.id))
+
+    @property
+    def too_big_for_a_pdf(self) -> bool:
+        return len(self.candidates) > MOST_IN_A_PDF
 
     def audit_details(self) -> dict:
         return {
