@@ -53,10 +53,10 @@ FOLLOW_UPS = {
 }
 # Ruled lines for notes under each criterion: room for a few sentences by hand.
 NOTE_LINES = 5
-# A PDF takes WeasyPrint about a fifth of a second a page on a busy two-core machine, and a
-# candidate with a role's usual seven criteria fills three pages (docs/performance.md): past
-# this many candidates one file would near the web server's timeout, so a bigger pack is
-# printed from the browser, or downloaded a time at a time.
+# WeasyPrint takes about a tenth of a second a page, more as the file grows, and a candidate
+# with a role's usual seven criteria fills three pages: 60 candidates took 25 s on a busy
+# two-core machine (docs/performance.md). Past this, one file would near the web server's
+# timeout, so a bigger pack is printed from the browser, or downloaded a time at a time.
 MOST_IN_A_PDF = 60
 # Still booked, but will not come: left out of the pack and counted on its cover sheet.
 GONE = frozenset({Status.WITHDRAWN, Status.UNSUCCESSFUL})
