@@ -6,6 +6,8 @@ A new staff endpoint must be added here: the last test fails until it is.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.factories import (
@@ -132,6 +134,21 @@ MATRIX = [
     # The panel's calendar invitation: HR, and the slot's own panel (nobody here sits on it).
     ("GET", "scheduling.invitation", "/staff/slots/{own_slot}/invitation.ics", {ADMIN}),
     ("GET", "scheduling.invitation", "/staff/slots/{other_slot}/invitation.ics", {ADMIN}),
+    # Panel packs: HR, and the slot's own panel (nobody here sits on it); anyone else 404.
+    ("GET", "scheduling.slot_pack", "/staff/slots/{own_slot}/pack", {ADMIN}),
+    ("GET", "scheduling.slot_pack_pdf", "/staff/slots/{other_slot}/pack.pdf", {ADMIN}),
+    (
+        "GET",
+        "scheduling.day_pack",
+        "/staff/roles/{own_role}/days/{own_day}/interview/pack",
+        {ADMIN},
+    ),
+    (
+        "GET",
+        "scheduling.day_pack_pdf",
+        "/staff/roles/{other_role}/days/{own_day}/interview/pack.pdf",
+        {ADMIN},
+    ),
     ("GET", "partners.shares", "/staff/shares", {ADMIN}),
     ("GET", "partners.new_share", "/staff/shares/new", {ADMIN}),
     ("POST", "partners.new_share", "/staff/shares/new", {ADMIN}),
@@ -348,6 +365,8 @@ def records(app, monkeypatch, tmp_path):
         "applicant": db.session.get(Application, own_application).applicant_id,
         "own_slot": SlotFactory(role=own_role).id,
         "other_slot": SlotFactory(role=other_role).id,
+        # The UK date of those two slots (SlotFactory: a week from now), for their days' packs.
+        "own_day": (utcnow() + timedelta(days=7)).astimezone(clock.UK).date().isoformat(),
         "other_application": _submitted_with_cv(other_role, tmp_path),
         "assessed_application": _submitted_with_cv(own_role, tmp_path, Status.ASSESSMENT),
         "other_assessed": _submitted_with_cv(other_role, tmp_path, Status.ASSESSMENT),

@@ -22,7 +22,7 @@ from tracker.catalogue.models import Role
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import Share, ShareCriterion, SharedCandidate
-from tracker.scheduling.models import SlotKind
+from tracker.scheduling.models import Booking, SlotKind
 
 LONG_NAME = "Maximilian Bartholomew Fotheringham-Montgomery-Smythe"
 LONG_EMAIL = (
@@ -140,6 +140,13 @@ def seed_phone_records() -> PhoneRecords:
             details={"from": "sift", "to": "interview", "note": "x" * (n * 10)},
         )
     manager = db.session.get(type(partner), campaign.manager.id)
+    # The interview slot's panel pack: the manager sits on its panel, and the long-named
+    # candidate, who asked for adjustments, is booked into it.
+    slot.panel = [manager]
+    slot.booked = 1
+    db.session.add(
+        Booking(slot_id=slot.id, application_id=long_one.id, kind=slot.kind, booked_at=now)
+    )
     db.session.flush()
     event = db.session.scalar(select(func.max(AuditEvent.id)))
     db.session.commit()
@@ -153,6 +160,7 @@ def seed_phone_records() -> PhoneRecords:
             "application": long_one.id,
             "applicant": applicant.id,
             "slot": slot.id,
+            "slot_day": slot.starts_at.astimezone(clock.UK).date().isoformat(),
             "share": share.id,
             "shared": share.candidates[-1].id,
             "mentee": mentee.id,

@@ -80,6 +80,12 @@ PAGES: dict[str, tuple[Visit, ...] | str] = {
     "scheduling.interviews": (visit("/staff/interviews", who=STAFF),),
     "scheduling.new_day": (visit("/staff/roles/{role}/days/new", who=STAFF),),
     "scheduling.invitation": "a calendar file download",
+    "scheduling.slot_pack": (visit("/staff/slots/{slot}/pack", who=STAFF),),
+    "scheduling.day_pack": (
+        visit("/staff/roles/{role}/days/{slot_day}/interview/pack", who=STAFF),
+    ),
+    "scheduling.slot_pack_pdf": "a PDF download",
+    "scheduling.day_pack_pdf": "a PDF download",
     "workqueue.queue": (
         visit(*_queue_paths(StaffRole.ADMIN), who=(HR,)),
         visit(*_queue_paths(StaffRole.HIRING_MANAGER), who=(MANAGER,)),

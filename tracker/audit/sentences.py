@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from tracker.applications.states import STAFF_LABELS, Status
@@ -122,6 +123,24 @@ def _deactivated(f: Facts) -> str:
     return f"deactivated {f.ref}" + (f" and ended {_plural(ended, 'session')}" if ended else "")
 
 
+def _pack(done: str) -> Callable[[Facts], str]:
+    """A panel pack seen or downloaded: a slot's, or a day's (the role's slots of one kind)."""
+
+    def says(f: Facts) -> str:
+        candidates = _plural(f.number("candidates"), "candidate")
+        if f.object_type != "role":
+            return f"{done} the panel pack for {f.ref} ({candidates})"
+        kind = str(f.details.get("kind") or "slot")
+        try:
+            day = date.fromisoformat(str(f.details.get("day")))
+            on = f" on {day.day} {day:%B %Y}"
+        except ValueError:
+            on = ""
+        return f"{done} the panel pack for the {kind}s for {f.ref}{on} ({candidates})"
+
+    return says
+
+
 _APPLICATIONS = "Applications"
 _SCREENING = "Candidates and screening"
 _OFFERS = "Offers and apprentices"
@@ -185,6 +204,10 @@ ACTIONS: dict[str, Action] = {
     "booking.made": Action(_SCHEDULING, "Booked a time", _booking),
     "booking.cancelled": Action(
         _SCHEDULING, "Cancelled a booking", lambda f: f"cancelled the booked time for {f.ref}"
+    ),
+    "panel_pack.viewed": Action(_SCHEDULING, "Viewed a panel pack", _pack("viewed")),
+    "panel_pack.downloaded": Action(
+        _SCHEDULING, "Downloaded a panel pack", _pack("downloaded the PDF of")
     ),
     # Offers, conditions and mentoring.
     "offer.condition_met": Action(_OFFERS, "Recorded a check as met", _condition),
