@@ -13,6 +13,7 @@ from tests.exports.conftest import SHORTLIST, download, read_csv, read_xlsx, xls
 from tests.factories import EqualityAnswersFactory
 from tracker.applications.models import EqualityAnswers
 from tracker.exports.columns import COLUMNS
+from tracker.exports.extras import criterion_key
 from tracker.extensions import db
 
 BIRTHDAY = date(2003, 7, 19)
@@ -72,7 +73,9 @@ def test_there_is_no_way_to_choose_them(client, sign_in, hr, role, seeded):
     page = client.get(SHORTLIST, query_string={"role_id": role.id}).get_data(as_text=True)
 
     offered = set(re.findall(r'name="columns" type="checkbox" value="([^"]+)"', page))
-    assert offered == set(COLUMNS)
+    criteria = {criterion_key(c) for c in role.criteria}
+    assert criteria  # the role's criteria are offered as average-score columns
+    assert offered == set(COLUMNS) | criteria
     assert not offered & (EQUALITY_FIELDS | {"date_of_birth"})
     assert "EQMARK" not in page
     for field in sorted(EQUALITY_FIELDS | {"date_of_birth"}):
