@@ -462,3 +462,38 @@ def _headers(headers: list[str]) -> dict[str, str]:
     found |= {key: criterion_column(key).header for key in CRITERIA}
     assert set(found.values()) <= set(headers)
     return found
+
+
+def test_the_extras_cost_a_few_queries_a_batch_never_one_a_row(app, hr, campaign):
+    """Per batch of the cursor: one IN query for each kind of fact, however many rows."""
+    from sqlalchemy import event
+
+    from tracker.accounts.permissions import permissions_of
+    from tracker.exports import files, queries
+    from tracker.exports.columns import choose
+
+    shortlist = queries.Shortlist(campaign=campaign)
+    roles = queries.roles(hr, shortlist)
+    columns = choose(EVERY, permissions_of(hr))
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    def export(batch: int) -> int:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            rows = queries.candidates(hr, shortlist, roles, batch=batch)
+            assert b"SPR-0023" in b"".join(files.csv_chunks(columns, rows))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    one_batch = export(24)
+    four_batches = export(6)
+
+    # The cursor's query and five kinds of facts (reasons only for a batch with an
+    # unsuccessful candidate); three more batches cost at most five queries each.
+    assert one_batch <= 1 + 5 + 1  # the main query, the facts, and the roles' criteria
+    assert one_batch < four_batches <= one_batch + 3 * 5
