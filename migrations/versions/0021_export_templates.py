@@ -1,4 +1,5 @@
-"""export templates: a member of staff's named, ordered column sets for shortlist exports
+"""export templates: a member of staff's named, ordered column sets for shortlist exports;
+an index on offer conditions by offer, which the export reads a batch of offers at a time
 
 Revision ID: 0021
 Revises: 0020
@@ -34,7 +35,11 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_export_template")),
         sa.UniqueConstraint("user_id", "name", name=op.f("uq_export_template_user_id_name")),
     )
+    with op.batch_alter_table("offer_condition", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_offer_condition_offer_id"), ["offer_id"])
 
 
 def downgrade():
+    with op.batch_alter_table("offer_condition", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_offer_condition_offer_id"))
     op.drop_table("export_template")

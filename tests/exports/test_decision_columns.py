@@ -493,7 +493,8 @@ def test_the_extras_cost_a_few_queries_a_batch_never_one_a_row(app, hr, campaign
     one_batch = export(24)
     four_batches = export(6)
 
-    # The cursor's query and five kinds of facts (reasons only for a batch with an
-    # unsuccessful candidate); three more batches cost at most five queries each.
-    assert one_batch <= 1 + 5 + 1  # the main query, the facts, and the roles' criteria
-    assert one_batch < four_batches <= one_batch + 3 * 5
+    # The cursor's query and six look-ups of facts (scorecards, their scores, partners,
+    # bookings, reasons only for a batch with an unsuccessful candidate, offers); three more
+    # batches cost at most six queries each.
+    assert one_batch <= 1 + 6 + 1  # the main query, the facts, and the roles' criteria
+    assert one_batch < four_batches <= one_batch + 3 * 6
