@@ -271,3 +271,16 @@ def test_rename_and_delete(client, sign_in, hr):
     assert deleted.status_code == 302
     assert [t.name for t in _templates()] == ["Second"]
     assert _audited("export.template_deleted") == 1
+
+
+def test_a_managers_template_with_names_applies_without_an_error(client, sign_in, manager):
+    """The stages are chosen after the template: names are checked against them at export."""
+    db.session.commit()
+    sign_in(manager)
+    _save(client, "Names", ["reference", "full_name"])
+    (template,) = _templates()
+
+    html = client.get(SHORTLIST, query_string={"template": template.id}).get_data(as_text=True)
+
+    assert "There is a problem" not in html
+    assert _ticked(html) == ["reference", "full_name"]

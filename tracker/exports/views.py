@@ -21,7 +21,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.accounts.permissions import Permission, permissions_of, require
-from tracker.actions import attempt
+from tracker.actions import attempt, check
 from tracker.clock import today
 from tracker.exports import columns as registry
 from tracker.exports import files, queries, saved, services
@@ -87,6 +87,7 @@ def _chosen(form: ShortlistForm) -> list[tuple[str, str]]:
 @require(Permission.EXPORT_SHORTLISTS)
 def shortlist():
     args = request.args.copy()
+    template = None
     if request.args.get("template"):
         template = template_views.own_template_or_404(request.args["template"])
         args.setlist("columns", template.columns)
@@ -105,12 +106,11 @@ def shortlist():
         for field in form:
             field.errors = []
         form.form_errors = []
-    elif not chosen and request.args.get("template"):
-        # A template applied before anything else is chosen: its columns are checked now,
-        # so that one the user may no longer export says so at once.
-        form.validate()
-        for field in (form.role_id, form.format):
-            field.errors = []
+    elif not chosen and template is not None:
+        # A template applied before anything else is chosen: its columns are checked now, so
+        # that one the user may no longer export says so at once. The stages are not chosen
+        # yet: names and contact details are checked against them at the export.
+        check(form, lambda: saved.usable_columns(current_user, template.columns), field="columns")
     return _page(form, found)
 
 
