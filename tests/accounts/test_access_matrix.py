@@ -27,6 +27,7 @@ from tracker.applications.models import Application, CvDocument
 from tracker.applications.states import Status
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
+from tracker.exports.models import ExportTemplate
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import Share, ShareCriterion, SharedCandidate
@@ -234,6 +235,13 @@ MATRIX = [
         "/staff/exports/shortlist/download?role_id={own_role}&columns=reference&format=xlsx",
         {ADMIN, MANAGER},
     ),
+    ("GET", "exports.new_template", "/staff/exports/templates/new?columns=reference", STAFF),
+    ("POST", "exports.new_template", "/staff/exports/templates/new", STAFF),
+    # A template is its owner's alone: another user's is not found, HR's included.
+    ("GET", "exports.shortlist", "/staff/exports/shortlist?template={other_template}", set()),
+    ("GET", "exports.template", "/staff/exports/templates/{other_template}", set()),
+    ("POST", "exports.template", "/staff/exports/templates/{other_template}", set()),
+    ("POST", "exports.delete_template", "/staff/exports/templates/{other_template}/delete", set()),
     ("GET", "reports.index", "/staff/reports", {ADMIN}),
     ("GET", "reports.funnel", "/staff/reports/funnel", {ADMIN}),
     ("GET", "reports.funnel_csv", "/staff/reports/funnel.csv", {ADMIN}),
@@ -301,6 +309,19 @@ def _saved_view(user, role) -> int:
     return view.id
 
 
+def _export_template(user) -> int:
+    template = ExportTemplate(
+        user_id=user.id,
+        name="Mine",
+        columns=["reference"],
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    db.session.add(template)
+    db.session.flush()
+    return template.id
+
+
 def _submitted_with_cv(role, folder, status=Status.SUBMITTED):
     application = ApplicationFactory(role=role, submitted=True, status=status)
     name = uploads.new_storage_name(uploads.PDF)
@@ -359,6 +380,7 @@ def records(app, monkeypatch, tmp_path):
         "other_role": other_role.id,
         "target": target.id,
         "other_view": _saved_view(target, own_role),
+        "other_template": _export_template(UserFactory(roles=[ADMIN])),
         "email": email.id,
         "audit_event": record_event(actor=None, actor_label="matrix", action="sign_out").id,
         "own_application": own_application,

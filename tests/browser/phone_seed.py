@@ -19,6 +19,7 @@ from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
+from tracker.exports.models import ExportTemplate
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import Share, ShareCriterion, SharedCandidate
@@ -147,6 +148,18 @@ def seed_phone_records() -> PhoneRecords:
     db.session.add(
         Booking(slot_id=slot.id, application_id=long_one.id, kind=slot.kind, booked_at=now)
     )
+    hr = db.session.get(type(partner), campaign.hr.id)
+    templates = {
+        owner.id: ExportTemplate(
+            user_id=owner.id,
+            name="Interview panel list with every score, reason and date " + "x" * 20,
+            columns=["reference", "stage", "score_average", "essential_1", "interview_at"],
+            created_at=now,
+            updated_at=now,
+        )
+        for owner in (hr, manager)
+    }
+    db.session.add_all(templates.values())
     db.session.flush()
     event = db.session.scalar(select(func.max(AuditEvent.id)))
     db.session.commit()
@@ -169,5 +182,7 @@ def seed_phone_records() -> PhoneRecords:
             "long_user": partner.id,
             "organisation": organisation.id,
             "event": event,
+            "hr_template": templates[hr.id].id,
+            "manager_template": templates[manager.id].id,
         },
     )

@@ -134,7 +134,30 @@ PAGES: dict[str, tuple[Visit, ...] | str] = {
     "reports.comparison_csv": "a CSV download",
     "reports.reasons_csv": "a CSV download",
     "reports.timing_csv": "a CSV download",
-    "exports.shortlist": (visit("/staff/exports/shortlist", who=STAFF),),
+    "exports.shortlist": (
+        visit(
+            "/staff/exports/shortlist",
+            "/staff/exports/shortlist?role_id={role}&status=interview&status=offer"
+            "&submitted_from=1&submitted_from=1&submitted_from=2020"
+            "&columns=reference&columns=full_name&columns=essential_1&columns=partner_feedback"
+            "&format=csv&move=up:full_name",
+            "/staff/exports/shortlist?role_id={role}&status=sift&columns=full_name&format=csv",
+            who=STAFF,
+        ),
+        visit("/staff/exports/shortlist?template={hr_template}", who=(HR,)),
+        visit("/staff/exports/shortlist?template={manager_template}", who=(MANAGER,)),
+    ),
+    "exports.new_template": (
+        visit(
+            "/staff/exports/templates/new?columns=reference&columns=interview_at",
+            "/staff/exports/templates/new",
+            who=STAFF,
+        ),
+    ),
+    "exports.template": (
+        visit("/staff/exports/templates/{hr_template}", who=(HR,)),
+        visit("/staff/exports/templates/{manager_template}", who=(MANAGER,)),
+    ),
     "exports.download": "a CSV download",
     "privacy.data_requests": (visit("/staff/data-requests"),),
     "privacy.applicant": (visit("/staff/data-requests/{applicant}"),),

@@ -80,8 +80,20 @@ def _stage(value: object) -> str | None:
 
 
 def _shortlist(f: Facts) -> str:
-    stage = _stage((f.details.get("filters") or {}).get("status")) or "all stages"
+    filters = f.details.get("filters") or {}
+    # Older events name one stage ("status"); newer ones a list of them ("statuses").
+    chosen = filters.get("statuses") or [filters.get("status")]
+    stages = [s for s in (_stage(value) for value in chosen if value) if s]
+    stage = ", ".join(stages) or "all stages"
     return f"exported a shortlist of {_plural(f.number('rows'), 'candidate')} ({f.ref}, {stage})"
+
+
+def _export_template(verb: str) -> Callable[[Facts], str]:
+    # The template's name is the user's free text: it stays on the event's own page.
+    def says(f: Facts) -> str:
+        return f"{verb} a shortlist template of {_plural(f.number('columns'), 'column')}"
+
+    return says
 
 
 def _booking(f: Facts) -> str:
@@ -297,6 +309,13 @@ ACTIONS: dict[str, Action] = {
     ),
     # Data leaving the service, and personal data.
     "export.shortlist": Action(_DATA, "Exported a shortlist", _shortlist),
+    "export.template_saved": Action(_DATA, "Saved a shortlist template", _export_template("saved")),
+    "export.template_renamed": Action(
+        _DATA, "Renamed a shortlist template", _export_template("renamed")
+    ),
+    "export.template_deleted": Action(
+        _DATA, "Deleted a shortlist template", _export_template("deleted")
+    ),
     "reports.downloaded": Action(_DATA, "Downloaded a report", _report),
     "audit.downloaded": Action(
         _DATA,
