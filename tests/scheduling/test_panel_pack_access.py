@@ -3,6 +3,7 @@ and HR; anyone else finds no such page (404). Every view and download is in the 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -24,6 +25,7 @@ from tracker.audit import records
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.scheduling.models import SlotKind
+from tracker.templating import long_date
 
 
 @pytest.fixture
@@ -135,6 +137,13 @@ def test_the_panel_reaches_the_packs_from_the_slot_and_interviews_pages(app, day
     assert "/pack" not in get_page(other, slot_page)
     interviews = get_page(ann, "/staff/interviews")
     assert f'href="/staff/slots/{day.ten.id}/pack"' in interviews
+    # Each link says, to a screen reader, which day as well as which time and role (the
+    # summary card adds its own title, the time and role, after the hidden text).
+    hidden = re.findall(r'Panel pack<span class="govuk-visually-hidden">([^<]*)</span>', interviews)
+    assert [" ".join(h.split()) for h in hidden] == [
+        f"for {long_date(day.day)} ({time}: Interview, Data analyst apprentice)"
+        for time in ("09:00 to 09:45", "10:00 to 10:45")
+    ]
     assert f'href="/staff/slots/{day.eleven.id}/pack"' not in interviews
     assert interviews.count(f'href="{day.path}"') == 1
     assert "/pack" not in get_page(other, "/staff/interviews")

@@ -54,6 +54,11 @@ FOLLOW_UPS = {
 }
 # Ruled lines for notes under each criterion: room for a few sentences by hand.
 NOTE_LINES = 5
+# WeasyPrint takes a tenth of a second or more a page, more as the file grows, and a candidate
+# with a role's usual seven criteria fills three pages: 18 candidates took 10 s and 60 took
+# 25 s on a busy two-core machine (docs/performance.md), all that time holding one of
+# gunicorn's few sync workers. So a PDF holds a few slots' worth; a bigger pack is printed
+# from the browser, or downloaded a time at a time.
 MOST_IN_A_PDF = 20
 # Still booked, but will not come: left out of the pack and counted on its cover sheet.
 GONE = frozenset({Status.WITHDRAWN, Status.UNSUCCESSFUL})
