@@ -1,6 +1,6 @@
 """Time a day's panel pack, as a page and as a PDF, for days of more and more candidates.
 
-Run: .venv/bin/python bench/panel_pack.py [--candidates 6 30 60] [--requests N]
+Run: .venv/bin/python bench/panel_pack.py [--candidates 6 12 18] [--requests N]
 Creates and drops its own database; prints a Markdown table for docs/performance.md.
 
 The day is an assessment day for the default catalogue's data analyst role (its own criteria,
@@ -89,7 +89,7 @@ def _time(client, path: str, requests: int) -> tuple[float, bytes]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--candidates", type=int, nargs="+", default=[6, 30, 60])
+    parser.add_argument("--candidates", type=int, nargs="+", default=[6, 12, 18])
     parser.add_argument("--requests", type=int, default=3)
     args = parser.parse_args()
 

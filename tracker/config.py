@@ -226,6 +226,8 @@ def _account_settings(env: Mapping[str, str], redis_url: str | None) -> dict:
         "SIGN_IN_LIMIT_PER_IP": _limit(env, "SIGN_IN_LIMIT_PER_IP", "50 per 15 minutes"),
         "PASSWORD_RESET_LIMIT": _limit(env, "PASSWORD_RESET_LIMIT", "5 per hour"),
         "INVITATION_LIMIT": _limit(env, "INVITATION_LIMIT", "50 per hour"),
+        # A panel pack's PDF takes seconds of a web worker: enough for a day a time at a time.
+        "PANEL_PACK_PDF_LIMIT": _limit(env, "PANEL_PACK_PDF_LIMIT", "30 per hour"),
     }
 
 

@@ -6,16 +6,18 @@ change nothing."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.factories import ApplicationFactory, CampaignFactory, RoleFactory
 from tests.reports import pages
+from tracker import clock
 from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.templating import long_date
 
 S = Status
 
@@ -203,3 +205,70 @@ def test_bad_dates_get_a_clear_error_and_change_nothing(
     assert message in download.get_data(as_text=True)
     downloads = select(AuditEvent.id).where(AuditEvent.action == "reports.downloaded")
     assert db.session.scalars(downloads).all() == []
+
+
+def test_a_running_campaign_is_set_beside_the_same_days_of_the_previous_one(client, sign_in, hr):
+    """Without a "to" date, a campaign still open is counted to today, and the previous one to
+    the same number of days after it opened: not its whole run against part of this one."""
+    today = clock.today()
+    opened = today - timedelta(days=20)
+    running = CampaignFactory(
+        slug="running", name="Intake now", opens_on=opened, closes_on=today + timedelta(days=40)
+    )
+    before = CampaignFactory(
+        slug="before",
+        name="Intake before",
+        opens_on=opened - timedelta(days=365),
+        closes_on=opened - timedelta(days=300),
+    )
+    new_role, old_role = RoleFactory(campaign=running), RoleFactory(campaign=before)
+    for days in (2, 10):
+        _apply(new_role, opened + timedelta(days=days))
+        _apply(old_role, before.opens_on + timedelta(days=days))
+    _apply(old_role, before.opens_on + timedelta(days=30), S.HIRED)  # later in its run
+    shifted = today - timedelta(days=365)
+    sign_in(hr)
+
+    html = client.get("/staff/reports/comparison?campaign=running").get_data(as_text=True)
+
+    table = pages.table(html, "Applications reaching each stage")
+    assert table.row("Applied")[1:] == ["2", "100%", "2", "100%", "0", "0"]
+    assert table.row("Hired")[1:6:2] == ["0", "0", "0"]
+    said = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert (
+        f"Intake now is still open, so its figures run to today, {long_date(today)}, and "
+        f"Intake before's to the same number of days after it opened, {long_date(shifted)}."
+    ) in said.replace("&#39;", "'")
+    # Given a "to" date, that is what counts, and nothing is said about today.
+    to = opened + timedelta(days=5)
+    dated = client.get(
+        "/staff/reports/comparison?campaign=running"
+        f"&submitted_to={to.day}&submitted_to={to.month}&submitted_to={to.year}"
+    ).get_data(as_text=True)
+    assert pages.table(dated, "Applications reaching each stage").row("Applied")[1:4:2] == [
+        "1",
+        "1",
+    ]
+    assert 'id="to-today"' not in dated
+
+
+def test_the_date_fields_are_gov_uk_date_inputs_that_say_what_they_are(
+    client, sign_in, hr, two_campaigns
+):
+    sign_in(hr)
+
+    html = client.get("/staff/reports/comparison?campaign=intake-2026").get_data(as_text=True)
+
+    for name, legend in (
+        ("submitted_from", "Submitted from (optional)"),
+        ("submitted_to", "Submitted to (optional)"),
+    ):
+        fieldset = re.search(
+            rf'<fieldset[^>]*aria-describedby="{name}-hint"[^>]*>(.*?)</fieldset>', html, re.S
+        )
+        assert fieldset, name
+        inside = " ".join(fieldset.group(1).split())
+        assert re.search(rf"<legend[^>]*>\s*{re.escape(legend)}\s*</legend>", inside)
+        assert f'<div id="{name}-hint" class="govuk-hint">' in inside
+        for part in ("day", "month", "year"):
+            assert f'id="{name}-{part}"' in inside

@@ -11,9 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.reports.charts import BAR_COLOUR, Bar, Pair, paired_bar_chart
+from tracker.reports.charts import (
+    BAR_COLOUR,
+    TEXT_COLOUR,
+    Bar,
+    Pair,
+    paired_bar_chart,
+    text_width,
+)
 from tracker.reports.spread import Spread, spread
-from tracker.reports.spread_chart import spread_chart
+from tracker.reports.spread_chart import in_words, spread_chart
 from tracker.reports.tables import Kind, display
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -57,7 +64,10 @@ def test_paired_bars_differ_in_shape_and_have_a_legend_and_their_values():
 
 def test_a_missing_bar_says_so():
     root = _paired([Pair("Applied", Bar("", 0, "0%"), None)])
-    assert root.find(f"{SVG}desc").text.endswith("Applied: Intake 2026 0%, Intake 2025 none.")
+    assert root.find(f"{SVG}desc").text.endswith(
+        "Applied: Intake 2026 0%, Intake 2025 no applications."
+    )
+    assert "no applications" in [t.text for t in root.iter(f"{SVG}text")]
 
 
 @given(label=st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
@@ -92,9 +102,42 @@ def test_spread_is_a_box_with_whiskers_and_words():
     assert float(box.get("width")) == pytest.approx(4 * span / 50, abs=0.1)
     assert float(median.get("x1")) == pytest.approx(8 + 6 * span / 50, abs=0.1)
     assert float(whisker.get("x2")) == pytest.approx(8 + 30 * span / 50, abs=0.1)
-    words = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    words = [_words(t) for t in root.iter(f"{SVG}text")]
     assert "Median 6 days, middle half 4 to 8, range 2 to 30 (5 timed)" in words
     assert "None yet" in words and "50 days" in words
+
+
+def _words(text) -> str:
+    """A text element's words, its lines (tspans) joined by spaces."""
+    return " ".join(piece.strip() for piece in text.itertext() if piece.strip())
+
+
+def _spread(rows):
+    return ET.fromstring(
+        str(spread_chart(chart_id="chart-spread", title="Days", summary="Spread.", rows=rows))
+    )
+
+
+def test_the_figures_in_words_are_wrapped_to_the_charts_width():
+    root = _spread([("All applications", spread([1, 12_345, 123_456, 1_234_567]))])
+
+    [words] = [t for t in root.iter(f"{SVG}text") if t.get("font-size") == "14" and len(t) > 1]
+    lines = [span.text for span in words]
+    assert len(lines) >= 2
+    assert all(text_width(line, 14) <= 400 for line in lines)
+    assert _words(words) == in_words(spread([1, 12_345, 123_456, 1_234_567])).capitalize()
+
+
+@pytest.mark.parametrize("values", [[7], [5, 5, 5], [0], [30, 30]])
+def test_one_value_or_equal_quartiles_still_draw_a_box_and_a_dark_median(values):
+    root = _spread([("One", spread(values)), ("Wide", spread([0, 10, 20, 30]))])
+
+    one, wide = list(root.iter(f"{SVG}rect"))
+    assert float(one.get("width")) >= 8
+    assert float(one.get("x")) >= 0 and float(one.get("x")) + float(one.get("width")) <= 400
+    medians = [line for line in root.iter(f"{SVG}line") if line.get("stroke-width") == "3"]
+    assert [m.get("stroke") for m in medians] == [TEXT_COLOUR, "#ffffff"]
+    assert float(wide.get("width")) > 8
 
 
 def test_quartiles_are_the_spreadsheets_inclusive_ones():

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from tracker.applications.states import STAFF_LABELS, Status
+from tracker.audit.sentence_parts import pack_sentence as _pack
+from tracker.audit.sentence_parts import plural as _plural
 
 APPLICANT_PREFIX = "applicant:"
 # An application not yet submitted has no reference, and no staff page.
@@ -66,10 +67,6 @@ class Action:
 class Sentence:
     text: str
     link: tuple[str, dict] | None  # endpoint and its arguments, for url_for
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _stage(value: object) -> str | None:
@@ -133,24 +130,6 @@ def _shared(f: Facts) -> str:
 def _deactivated(f: Facts) -> str:
     ended = f.number("sessions_ended")
     return f"deactivated {f.ref}" + (f" and ended {_plural(ended, 'session')}" if ended else "")
-
-
-def _pack(done: str) -> Callable[[Facts], str]:
-    """A panel pack seen or downloaded: a slot's, or a day's (the role's slots of one kind)."""
-
-    def says(f: Facts) -> str:
-        candidates = _plural(f.number("candidates"), "candidate")
-        if f.object_type != "role":
-            return f"{done} the panel pack for {f.ref} ({candidates})"
-        kind = str(f.details.get("kind") or "slot")
-        try:
-            day = date.fromisoformat(str(f.details.get("day")))
-            on = f" on {day.day} {day:%B %Y}"
-        except ValueError:
-            on = ""
-        return f"{done} the panel pack for the {kind}s for {f.ref}{on} ({candidates})"
-
-    return says
 
 
 _APPLICATIONS = "Applications"

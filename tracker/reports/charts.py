@@ -38,6 +38,8 @@ AXIS_COLOUR = "#505a5f"
 # characters, and shortened beyond that (the description and the table have them in full).
 LINE_LENGTH = 46
 MAX_LINES = 2
+# Written where a series has no bar: it had no applications to take a share of.
+NO_APPLICATIONS = "no applications"
 SAFE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 # Control characters are not allowed in XML, and a label has no use for them.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -55,21 +57,62 @@ def svg_text(value: str) -> str:
     return escape(_CONTROL.sub(" ", value))
 
 
-def wrapped(label: str) -> list[str]:
-    """The label in lines of at most LINE_LENGTH characters, broken between words."""
+# Arial's advance widths, in thousandths of the font size (Liberation Sans, which stands in for
+# Arial where it is missing, has the same): enough to know how much room a figure needs.
+_NARROW = dict.fromkeys("ijl'|", 222) | dict.fromkeys(" ,.:;!ft/", 278)
+_WIDTHS = (
+    _NARROW
+    | dict.fromkeys("()-r[]", 333)
+    | dict.fromkeys("cksvxyz", 500)
+    | dict.fromkeys("0123456789abdeghnopqu$#", 556)
+    | {"w": 722, "m": 833, "%": 889, "W": 944, "M": 833, "@": 1015}
+)
+_CAPITAL = 722
+_BOLD = 1.1  # Arial Bold's letters are up to a tenth wider; its figures are the same
+
+
+def text_width(text: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:
+    """About how wide ``text`` is drawn in Arial at ``size`` units, erring wide."""
+    thousandths = sum(_WIDTHS.get(c, _CAPITAL if c.isupper() else 611) for c in text)
+    return thousandths * size / 1000 * (_BOLD if bold else 1.02)
+
+
+def wrapped(
+    label: str,
+    *,
+    most: int | None = MAX_LINES,
+    size: float = FONT_SIZE,
+    bold: bool = False,
+    room: float = WIDTH,
+) -> list[str]:
+    """The label in lines of at most LINE_LENGTH characters that fit in ``room`` units at
+    ``size`` (text_width), broken between words; shortened to ``most`` lines (None: as many
+    lines as it takes)."""
+
+    def fits(line: str) -> bool:
+        return len(line) <= LINE_LENGTH and text_width(line, size, bold=bold) <= room
+
     lines: list[str] = []
     for word in label.split() or [""]:
-        while len(word) > LINE_LENGTH:  # a word longer than a line is broken where it must be
-            lines.append(word[:LINE_LENGTH])
-            word = word[LINE_LENGTH:]
-        if lines and len(lines[-1]) + 1 + len(word) <= LINE_LENGTH:
+        while not fits(word):  # a word longer than a line is broken where it must be
+            cut = max(n for n in range(1, len(word) + 1) if n == 1 or fits(word[:n]))
+            lines.append(word[:cut])
+            word = word[cut:]
+        if lines and fits(lines[-1] + " " + word):
             lines[-1] += " " + word
         else:
             lines.append(word)
-    if len(lines) > MAX_LINES:
-        last = lines[MAX_LINES - 1]
-        lines = [*lines[: MAX_LINES - 1], last[: LINE_LENGTH - 1].rstrip() + "…"]
+    if most is not None and len(lines) > most:
+        last = lines[most - 1]
+        while last and not fits(last + "…"):
+            last = last[:-1]
+        lines = [*lines[: most - 1], last.rstrip() + "…"]
     return lines
+
+
+def value_room(texts: Sequence[str], *, least: float = VALUE_ROOM, bold: bool = False) -> float:
+    """Room to leave right of the longest bar for its value and the gap before it."""
+    return max([least, *(text_width(t, bold=bold) + 10 for t in texts)])
 
 
 def figure(value: float) -> str:
@@ -87,7 +130,8 @@ def bar_chart(*, chart_id: str, title: str, summary: str, bars: Sequence[Bar]) -
     if any(bar.value < 0 for bar in bars):
         raise ValueError("A bar chart cannot draw negative values")
     largest = max((bar.value for bar in bars), default=0)
-    scale = (WIDTH - VALUE_ROOM) / largest if largest > 0 else 0
+    room = value_room([bar.text for bar in bars], bold=True)
+    scale = (WIDTH - room) / largest if largest > 0 else 0
     labels = [wrapped(bar.label) for bar in bars]
     height = sum(len(lines) * LABEL_HEIGHT + BAR_HEIGHT + GAP for lines in labels)
     height = max(height, LABEL_HEIGHT + BAR_HEIGHT + GAP)
@@ -136,7 +180,7 @@ def bars_from(table: Table, column: int) -> list[Bar]:
 @dataclass(frozen=True)
 class Pair:
     """One group of a paired bar chart: a bar for each of the two series, or None where a
-    series has nothing to show (the text then says why, for example "no applications")."""
+    series has nothing to show (its text then reads NO_APPLICATIONS)."""
 
     label: str
     first: Bar | None
@@ -187,11 +231,13 @@ def paired_bar_chart(
     if any(bar.value < 0 for bar in bars):
         raise ValueError("A bar chart cannot draw negative values")
     largest = largest or max((bar.value for bar in bars), default=0)
-    scale = (WIDTH - VALUE_ROOM - 40) / largest if largest > 0 else 0
+    # Room for the longest value actually written, "100% (12,345)" or NO_APPLICATIONS.
+    written = [bar.text if bar else NO_APPLICATIONS for p in pairs for bar in (p.first, p.second)]
+    scale = (WIDTH - value_room(written, least=VALUE_ROOM + 40)) / largest if largest > 0 else 0
     parts: list[str] = []
     top = 0
     for n, name in enumerate(series):
-        lines = wrapped(name)
+        lines = wrapped(name, room=WIDTH - SWATCH - 8)
         parts.append(_paired_rect(SWATCH, top + 2, outlined=bool(n), height=SWATCH))
         spans = "".join(
             f'<tspan x="{SWATCH + 8}" y="{top + (k + 1) * LABEL_HEIGHT - 5}">'
@@ -203,7 +249,7 @@ def paired_bar_chart(
     top += GAP
     described = []
     for pair in pairs:
-        lines = wrapped(pair.label)
+        lines = wrapped(pair.label, bold=True)
         spans = "".join(
             f'<tspan x="0" y="{top + (k + 1) * LABEL_HEIGHT - 5}">{svg_text(line)}</tspan>'
             for k, line in enumerate(lines)
@@ -215,7 +261,7 @@ def paired_bar_chart(
             length = bar.value * scale if bar is not None else 0
             if bar is not None:
                 parts.append(_paired_rect(length, top, outlined=bool(n)))
-            text = bar.text if bar is not None else "none"
+            text = bar.text if bar is not None else NO_APPLICATIONS
             parts.append(
                 f'<text x="{figure(max(length, 1) + 6)}" y="{top + PAIR_BAR_HEIGHT - 2}" '
                 f'fill="{TEXT_COLOUR}">{svg_text(text)}</text>'

@@ -5,8 +5,10 @@ The previous campaign is the one that opened before the chosen one. When HR give
 the previous campaign is counted over the same days after it opened (the dates moved by the
 days between the two openings), so that two weeks after opening is set beside two weeks
 after opening; the page says which dates that is. Without dates each side is its whole
-campaign. A date is a UK date: an application submitted at 11:30pm UK time on 31 March
-counts for 31 March.
+campaign, except while the chosen campaign is still running: then, unless HR gives a "to" date,
+both sides end at today's point (today, and the same number of days after the previous campaign
+opened), so that a half-run campaign is not set against a whole one. A date is a UK date: an
+application submitted at 11:30pm UK time on 31 March counts for 31 March.
 """
 
 from __future__ import annotations
@@ -17,12 +19,9 @@ from datetime import date, datetime
 
 from tracker.clock import UK
 from tracker.reports import funnel
-from tracker.reports.charts import Bar, Pair, bar_chart, paired_bar_chart
+from tracker.reports.charts import NO_APPLICATIONS, Bar, Pair, bar_chart, paired_bar_chart
 from tracker.reports.tables import Column, Kind, Table, display
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+from tracker.templating import long_date
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,8 @@ class Period:
     opens_on: date
     start: date | None = None
     end: date | None = None
+    # The end was not given but set at today, because the campaign is still running.
+    to_today: bool = False
 
     @property
     def dates(self) -> str:
@@ -59,6 +60,7 @@ class Period:
             opens_on=opens_on,
             start=self.start + by if self.start else None,
             end=self.end + by if self.end else None,
+            to_today=self.to_today,
         )
 
 
@@ -76,10 +78,6 @@ class Side:
 class Comparison:
     this: Side
     previous: Side | None
-
-    @property
-    def sides(self) -> tuple[Side, ...]:
-        return (self.this,) if self.previous is None else (self.this, self.previous)
 
 
 def _share(f: funnel.Funnel, stage) -> float | None:
@@ -145,7 +143,7 @@ def chart(comparison: Comparison):
             f"the number in brackets), for {this.period.campaign_name}, {this.period.dates}.",
             bars=[
                 replace(
-                    _bar(this.funnel, stage) or Bar("", 0, "none"),
+                    _bar(this.funnel, stage) or Bar("", 0, NO_APPLICATIONS),
                     label=funnel.STAGE_LABELS[stage],
                 )
                 for stage in funnel.STAGES

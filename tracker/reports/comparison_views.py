@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 
 from tracker.accounts.permissions import Permission, require
+from tracker.clock import today
 from tracker.reports import comparison, outcome_queries
 from tracker.reports.blueprint import bp, chosen_campaign, csv_response, table_or_404
 from tracker.reports.forms import DateRangeForm
@@ -15,7 +16,7 @@ def _page(campaigns, campaign, form: DateRangeForm, valid: bool):
     if campaign is not None:
         previous = comparison.previous_campaign(campaigns, campaign)
         if valid:
-            compared = outcome_queries.compare(campaign, previous, form.period(campaign))
+            compared = outcome_queries.compare(campaign, previous, form.period(campaign, today()))
             found = comparison.table(compared)
             chart = comparison.chart(compared)
     return render_template(
@@ -52,7 +53,7 @@ def comparison_csv():
         # Bad dates: the page says what is wrong, and nothing is downloaded or audited.
         return _page(campaigns, campaign, form, False), 400
     previous = comparison.previous_campaign(campaigns, campaign)
-    compared = outcome_queries.compare(campaign, previous, form.period(campaign))
+    compared = outcome_queries.compare(campaign, previous, form.period(campaign, today()))
     table = table_or_404({"comparison": comparison.table(compared)}, "comparison")
     return csv_response(
         table, report="funnel-comparison", campaign=campaign, details=form.details()

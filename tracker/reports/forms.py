@@ -3,6 +3,8 @@ that a report for some dates has a URL to share."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
@@ -15,10 +17,18 @@ class DateRangeForm(FlaskForm):
         csrf = False  # a GET form that changes nothing
 
     submitted_from = GovDateField(
-        "From", what="The from date", required=False, description="For example, 1 3 2026"
+        "Submitted from (optional)",
+        what="The from date",
+        required=False,
+        description="Leave empty to count from the campaign's first application. "
+        "For example, 1 3 2026",
     )
     submitted_to = GovDateField(
-        "To", what="The to date", required=False, description="For example, 31 3 2026"
+        "Submitted to (optional)",
+        what="The to date",
+        required=False,
+        description="Leave empty to count to the campaign's last application, or to today "
+        "while it is still open. For example, 31 3 2026",
     )
 
     def validate_submitted_to(self, field):
@@ -26,12 +36,16 @@ class DateRangeForm(FlaskForm):
         if field.data and start and field.data < start:
             raise ValidationError("The to date must be the same as or after the from date")
 
-    def period(self, campaign) -> Period:
+    def period(self, campaign, today: date) -> Period:
+        """The dates chosen; with no "to" date for a campaign still open, up to today."""
+        start, end = self.submitted_from.data, self.submitted_to.data
+        running = end is None and today <= campaign.closes_on and (start is None or start <= today)
         return Period(
             campaign_name=campaign.name,
             opens_on=campaign.opens_on,
-            start=self.submitted_from.data,
-            end=self.submitted_to.data,
+            start=start,
+            end=today if running else end,
+            to_today=running,
         )
 
     def args(self) -> dict[str, list[str]]:

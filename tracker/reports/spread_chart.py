@@ -33,6 +33,8 @@ from tracker.reports.tables import number
 BOX_HEIGHT = 18
 MARGIN = 8  # either side of the scale, so that the whiskers' end caps are drawn whole
 AXIS_ROOM = 36
+MIN_BOX = 8  # the narrowest box drawn, so that one value (or equal quartiles) can be seen
+WORDS_SIZE = 14  # the figures in words under each box
 
 
 def _days(value: float) -> str:
@@ -75,7 +77,7 @@ def spread_chart(
     parts: list[str] = []
     top = 0
     for label, one in rows:
-        lines = wrapped(label)
+        lines = wrapped(label, bold=True)
         spans = "".join(
             f'<tspan x="0" y="{top + (k + 1) * LABEL_HEIGHT - 5}">{svg_text(line)}</tspan>'
             for k, line in enumerate(lines)
@@ -100,21 +102,33 @@ def spread_chart(
                     f'<line x1="{cap}" y1="{top + 3}" x2="{cap}" y2="{top + BOX_HEIGHT - 3}" '
                     f'stroke="{TEXT_COLOUR}" stroke-width="2"/>'
                 )
-            width = max(float(q3) - float(q1), 2)
+            # A single value, or a middle half of no width, is still a box to see: at least
+            # MIN_BOX wide, centred on the median and kept inside the scale.
+            width = max(float(q3) - float(q1), MIN_BOX)
+            left = float(q1) if width > MIN_BOX else float(med) - MIN_BOX / 2
+            left = min(max(left, MARGIN - MIN_BOX / 2), WIDTH - MARGIN - width + MIN_BOX / 2)
             parts.append(
-                f'<rect x="{q1}" y="{top}" width="{figure(width)}" height="{BOX_HEIGHT}" '
-                f'fill="{BAR_COLOUR}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+                f'<rect x="{figure(left)}" y="{top}" width="{figure(width)}" '
+                f'height="{BOX_HEIGHT}" fill="{BAR_COLOUR}" stroke="{TEXT_COLOUR}" '
+                f'stroke-width="1"/>'
             )
+            # White on the blue box; on a box too narrow to show blue either side, near-black
+            # and wider than the box, so that the median still shows.
+            narrow = width < 3 * MIN_BOX
             parts.append(
-                f'<line x1="{med}" y1="{top}" x2="{med}" y2="{top + BOX_HEIGHT}" '
-                f'stroke="#ffffff" stroke-width="3"/>'
+                f'<line x1="{med}" y1="{top - 3 if narrow else top}" x2="{med}" '
+                f'y2="{top + BOX_HEIGHT + 3 if narrow else top + BOX_HEIGHT}" '
+                f'stroke="{TEXT_COLOUR if narrow else "#ffffff"}" stroke-width="3"/>'
             )
             top += BOX_HEIGHT
-        parts.append(
-            f'<text x="0" y="{top + LABEL_HEIGHT - 4}" fill="{TEXT_COLOUR}" font-size="14">'
-            f"{svg_text(in_words(one).capitalize())}</text>"
+        # Wrapped: a sentence of figures is longer than the chart is wide.
+        lines = wrapped(in_words(one).capitalize(), most=None, size=WORDS_SIZE)
+        spans = "".join(
+            f'<tspan x="0" y="{top + (k + 1) * LABEL_HEIGHT - 4}">{svg_text(line)}</tspan>'
+            for k, line in enumerate(lines)
         )
-        top += LABEL_HEIGHT + GAP
+        parts.append(f'<text fill="{TEXT_COLOUR}" font-size="{WORDS_SIZE}">{spans}</text>')
+        top += len(lines) * LABEL_HEIGHT + GAP
     # The scale: a line with ticks at none, half and all of the largest round number.
     parts.append(
         f'<line x1="{MARGIN}" y1="{top}" x2="{WIDTH - MARGIN}" y2="{top}" '

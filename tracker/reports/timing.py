@@ -236,23 +236,22 @@ def charts(report: TimingReport, found: dict[str, Table], *, campaign_name: str)
         return [*shown, (report.overall.label, pick(report.overall))]
 
     left_out = f"Any {name} with nothing timed yet is in the table only."
+    drawn = {
+        key: spread_chart(
+            chart_id=f"chart-{key}",
+            title=found[key].caption,
+            summary=f"Chart of the days from applying to {what} at {campaign_name}, for "
+            f"each {name} and for all applications: the median, the middle half and the "
+            f"range. {left_out}",
+            rows=timed(pick),
+        )
+        for key, what, pick in (
+            ("time-to-offer", "an offer", lambda g: g.to_offer),
+            ("time-to-hire", "being hired", lambda g: g.to_hire),
+        )
+    }
     return {
-        "time-to-offer": spread_chart(
-            chart_id="chart-time-to-offer",
-            title=found["time-to-offer"].caption,
-            summary=f"Chart of the days from applying to an offer at {campaign_name}, for "
-            f"each {name} and for all applications: the median, the middle half and the "
-            f"range. {left_out}",
-            rows=timed(lambda g: g.to_offer),
-        ),
-        "time-to-hire": spread_chart(
-            chart_id="chart-time-to-hire",
-            title=found["time-to-hire"].caption,
-            summary=f"Chart of the days from applying to being hired at {campaign_name}, for "
-            f"each {name} and for all applications: the median, the middle half and the "
-            f"range. {left_out}",
-            rows=timed(lambda g: g.to_hire),
-        ),
+        **drawn,
         "offers": bar_chart(
             chart_id="chart-offers",
             title=f"Acceptance rate, by {name}",

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.accounts.permissions import Permission, require
 from tracker.actions import save
 from tracker.audit.services import record_event
+from tracker.extensions import limiter
 from tracker.scheduling import packs, pdf
 from tracker.scheduling.models import SlotKind
 from tracker.scheduling.slots import clock
@@ -20,6 +21,14 @@ from tracker.scheduling.views import bp
 VIEWED = "panel_pack.viewed"
 DOWNLOADED = "panel_pack.downloaded"
 _KINDS = "any(assessment, interview)"
+# A PDF takes seconds of a web worker (docs/performance.md): one person may not keep asking for
+# them, whichever packs they ask for. Counted per user across both routes, after the sign-in
+# check (so anyone not signed in is sent to sign in, not counted).
+_pdf_limit = limiter.shared_limit(
+    lambda: current_app.config["PANEL_PACK_PDF_LIMIT"],
+    scope="panel-pack-pdf",
+    key_func=lambda: f"panel-pack-pdf:{current_user.id}",
+)
 
 
 def _slot_pack(slot_id: int) -> tuple[packs.Pack, dict]:
@@ -64,6 +73,17 @@ def _pdf_link(pack: packs.Pack) -> str:
     return url_for("scheduling.slot_pack_pdf", slot_id=pack.slots[0].id)
 
 
+def _context(pack: packs.Pack) -> dict:
+    """What the page and the PDF both show."""
+    return {
+        "pack": pack,
+        "guide": packs.GUIDE,
+        "bar": packs.BAR,
+        "note_lines": packs.NOTE_LINES,
+        "clock": clock,
+    }
+
+
 def _page(pack: packs.Pack, about: dict):
     save(
         lambda: record_event(
@@ -72,11 +92,7 @@ def _page(pack: packs.Pack, about: dict):
     )
     return render_template(
         "scheduling/pack.html",
-        pack=pack,
-        guide=packs.GUIDE,
-        bar=packs.BAR,
-        note_lines=packs.NOTE_LINES,
-        clock=clock,
+        **_context(pack),
         pdf_link=_pdf_link(pack) if pdf.available() and not pack.too_big_for_a_pdf else None,
         pdf_available=pdf.available(),
         most_in_a_pdf=packs.MOST_IN_A_PDF,
@@ -92,21 +108,18 @@ def _file(pack: packs.Pack, about: dict, back: str):
         )
         return redirect(back)
     if pack.too_big_for_a_pdf:
+        instead = (
+            "Print this page instead, or download the pack for each time."
+            if pack.each_time_fits
+            else "Print this page from your browser instead."
+        )
         flash(
             f"This pack has {len(pack.candidates)} candidates, more than one PDF can hold "
-            f"({packs.MOST_IN_A_PDF}). Print this page instead, or download the pack for each "
-            "time.",
+            f"({packs.MOST_IN_A_PDF}). {instead}",
             "error",
         )
         return redirect(back)
-    html = render_template(
-        "scheduling/pack_document.html",
-        pack=pack,
-        guide=packs.GUIDE,
-        bar=packs.BAR,
-        note_lines=packs.NOTE_LINES,
-        clock=clock,
-    )
+    html = render_template("scheduling/pack_document.html", **_context(pack))
     body = pdf.render(html)
     save(
         lambda: record_event(
@@ -132,6 +145,7 @@ def slot_pack(slot_id: int):
 
 @bp.get("/staff/slots/<int:slot_id>/pack.pdf")
 @require(Permission.VIEW_STAFF_PAGES)
+@_pdf_limit
 def slot_pack_pdf(slot_id: int):
     return _file(*_slot_pack(slot_id), back=url_for("scheduling.slot_pack", slot_id=slot_id))
 
@@ -144,6 +158,7 @@ def day_pack(role_id: int, day: str, slot_kind: str):
 
 @bp.get(f"/staff/roles/<int:role_id>/days/<day>/<{_KINDS}:slot_kind>/pack.pdf")
 @require(Permission.VIEW_STAFF_PAGES)
+@_pdf_limit
 def day_pack_pdf(role_id: int, day: str, slot_kind: str):
     back = url_for("scheduling.day_pack", role_id=role_id, day=day, slot_kind=slot_kind)
     return _file(*_day_pack(role_id, day, slot_kind), back=back)

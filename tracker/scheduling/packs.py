@@ -5,8 +5,9 @@ A pack is a cover sheet with the day's timetable, then one page per booked candi
 time and place, the adjustments to make for them, a question for each of the role's criteria
 with a follow-up, the 1 to 4 scoring guide the scorecards use, and room for notes.
 
-Who gets one: HR (who arrange the day) and the people on the slot's panel; for a day, a panel
-member gets the slots they sit on and no others. Anyone else finds no such pack (404). A
+Who gets one: whoever runs the slot (queries.py: HR, who arrange the day, and the people on its
+panel while its role is in their scope); for a day, a panel member gets the slots they sit on
+and no others. Anyone else finds no such pack (404). A
 candidate is named only where ``identity.shown_among`` shows them, else by reference; the pack
 never reads equality answers, nor the date of birth, nor contact details. Reads only: the
 views record each view and download in the audit log.
@@ -21,14 +22,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.accounts.models import User
-from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application
 from tracker.applications.questions import phrase
 from tracker.applications.states import Status
 from tracker.catalogue.models import Criterion, CriterionKind, Role
 from tracker.clock import UK
 from tracker.extensions import db
-from tracker.scheduling.models import Booking, Slot, SlotKind, slot_panel
+from tracker.scheduling.models import Booking, Slot, SlotKind
+from tracker.scheduling.queries import run_by, runs_which
 from tracker.scheduling.slots import clock
 from tracker.screening.identity import shown_among
 from tracker.screening.scorecards import MEETS, SCALE
@@ -53,11 +54,12 @@ FOLLOW_UPS = {
 }
 # Ruled lines for notes under each criterion: room for a few sentences by hand.
 NOTE_LINES = 5
-# WeasyPrint takes about a tenth of a second a page, more as the file grows, and a candidate
-# with a role's usual seven criteria fills three pages: 60 candidates took 25 s on a busy
-# two-core machine (docs/performance.md). Past this, one file would near the web server's
-# timeout, so a bigger pack is printed from the browser, or downloaded a time at a time.
-MOST_IN_A_PDF = 60
+# WeasyPrint takes a tenth of a second or more a page, more as the file grows, and a candidate
+# with a role's usual seven criteria fills three pages: 18 candidates took 10 s and 60 took
+# 25 s on a busy two-core machine (docs/performance.md), all that time holding one of
+# gunicorn's few sync workers. So a PDF holds a few slots' worth; a bigger pack is printed
+# from the browser, or downloaded a time at a time.
+MOST_IN_A_PDF = 20
 # Still booked, but will not come: left out of the pack and counted on its cover sheet.
 GONE = frozenset({Status.WITHDRAWN, Status.UNSUCCESSFUL})
 
@@ -134,6 +136,15 @@ class Pack:
     def too_big_for_a_pdf(self) -> bool:
         return len(self.candidates) > MOST_IN_A_PDF
 
+    @property
+    def each_time_fits(self) -> bool:
+        """Whether a day too big for one PDF can be downloaded a time at a time instead: a
+        whole day whose every slot fits in one (a single slot too big has no way out but
+        printing from the browser)."""
+        return self.whole_day and all(
+            len(row.candidates) <= MOST_IN_A_PDF for row in self.timetable
+        )
+
     def audit_details(self) -> dict:
         return {
             "day": self.day.isoformat(),
@@ -163,20 +174,6 @@ def questions_for(role: Role) -> list[PackQuestion]:
     return asked
 
 
-def _may_see_any(user: User) -> bool:
-    """HR: whoever arranges the assessments and interviews may see every panel's pack."""
-    return can(user, Permission.VIEW_ADJUSTMENTS)
-
-
-def _theirs(user: User, query: Select) -> Select:
-    """Only the slots this user sits on, unless they are HR."""
-    if _may_see_any(user):
-        return query
-    return query.where(
-        Slot.id.in_(select(slot_panel.c.slot_id).where(slot_panel.c.user_id == user.id))
-    )
-
-
 def _live_slots() -> Select:
     return (
         select(Slot)
@@ -188,7 +185,7 @@ def _live_slots() -> Select:
 
 def slot_for(user: User, slot_id: int) -> Slot | None:
     """The live slot, if this user may have its pack."""
-    return db.session.scalar(_theirs(user, _live_slots().where(Slot.id == slot_id)))
+    return db.session.scalar(run_by(user, _live_slots().where(Slot.id == slot_id)))
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -205,7 +202,7 @@ def day_slots_for(user: User, role_id: int, day: date, kind: SlotKind) -> list[S
     query = _live_slots().where(
         Slot.role_id == role_id, Slot.kind == kind, Slot.starts_at >= start, Slot.starts_at < end
     )
-    return list(db.session.scalars(_theirs(user, query)).unique())
+    return list(db.session.scalars(run_by(user, query)).unique())
 
 
 def build(user: User, slots: list[Slot], *, whole_day: bool) -> Pack:
@@ -250,8 +247,9 @@ def days_among(user: User, slots: list[Slot]) -> list[DayLink]:
     """The (role, kind, UK date) days of these slots whose pack this user may have, in the
     order of their first slot. ``slots`` must have their panels loaded."""
     found: dict[tuple[int, SlotKind, date], DayLink] = {}
+    theirs = runs_which(user, slots)
     for slot in slots:
-        if not may_have(user, slot):
+        if slot.id not in theirs:
             continue
         key = (slot.role_id, slot.kind, slot.starts_at.astimezone(UK).date())
         known = found.get(key)
@@ -259,15 +257,10 @@ def days_among(user: User, slots: list[Slot]) -> list[DayLink]:
     return list(found.values())
 
 
-def may_have(user: User, slot: Slot) -> bool:
-    """Whether this user may have the slot's pack (its panel is loaded already)."""
-    return _may_see_any(user) or any(m.id == user.id for m in slot.panel)
-
-
 def days_today(user: User, today: date) -> list[DayLink]:
     """Today's days whose pack this user may have: their own panels', or every one for HR."""
     start, end = day_bounds(today)
     slots = db.session.scalars(
-        _theirs(user, _live_slots().where(Slot.starts_at >= start, Slot.starts_at < end))
+        run_by(user, _live_slots().where(Slot.starts_at >= start, Slot.starts_at < end))
     ).unique()
     return days_among(user, list(slots))

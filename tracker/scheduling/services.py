@@ -11,8 +11,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from tracker.accounts.models import User
-from tracker.accounts.permissions import Permission, can
 from tracker.applicants.models import Applicant
 from tracker.applicants.services import applicant_label
 from tracker.applications.models import Application
@@ -199,8 +197,3 @@ def remind_tomorrow(*, today: date) -> int:
         booking.reminded_at = utcnow()
     db.session.flush()
     return len(bookings)
-
-
-def may_see_adjustments(user: User, slot: Slot) -> bool:
-    """HR, and the slot's own panel: the people running the assessment or interview."""
-    return can(user, Permission.VIEW_ADJUSTMENTS) or any(m.id == user.id for m in slot.panel)

@@ -19,9 +19,9 @@ from tracker.catalogue.models import Role
 from tracker.clock import UK, today
 from tracker.extensions import db
 from tracker.notifications.rendering import render_email
-from tracker.scheduling import invitations, packs, services
+from tracker.scheduling import invitations, packs, queries
 from tracker.scheduling.forms import DayForm, SlotForm
-from tracker.scheduling.models import Slot, SlotKind, slot_panel
+from tracker.scheduling.models import Slot, SlotKind
 from tracker.scheduling.slots import Day, create_day, create_slot, preview_day
 from tracker.scheduling.slots import clock as uk_clock
 from tracker.templating import long_datetime
@@ -188,13 +188,14 @@ def _confirm_day(form: DayForm, role: Role, day: Day, details: dict):
 def slot(slot_id: int):
     found = scoped_or_404(select(Slot).where(Slot.id == slot_id, _in_scope()))
     bookings = [b for b in found.bookings if b.cancelled_at is None]
+    runs = queries.runs(current_user, found)
     return render_template(
         "scheduling/slot.html",
         slot=found,
         bookings=bookings,
-        show_adjustments=services.may_see_adjustments(current_user, found),
+        show_adjustments=runs,
         on_panel=any(m.id == current_user.id for m in found.panel),
-        has_pack=found.cancelled_at is None and packs.may_have(current_user, found),
+        has_pack=found.cancelled_at is None and runs,
         day=found.starts_at.astimezone(UK).date(),
     )
 
@@ -204,12 +205,11 @@ def slot(slot_id: int):
 def invitation(slot_id: int):
     """The panel's calendar invitation, as emailed (Notify links here): for the panel and
     HR; anyone else is told there is no such file."""
-    query = select(Slot).where(Slot.id == slot_id, Slot.cancelled_at.is_(None))
-    if not can(current_user, Permission.VIEW_ADJUSTMENTS):
-        query = query.where(
-            Slot.id.in_(select(slot_panel.c.slot_id).where(slot_panel.c.user_id == current_user.id))
+    found = scoped_or_404(
+        queries.run_by(
+            current_user, select(Slot).where(Slot.id == slot_id, Slot.cancelled_at.is_(None))
         )
-    found = scoped_or_404(query)
+    )
     return Response(
         invitations.invitation_file(found),
         mimetype="text/calendar",
@@ -237,13 +237,14 @@ def interviews():
     ]
     # The panel packs this user may have: their own panels' (HR: every one), by day.
     pack_days = packs.days_among(current_user, upcoming[:SHOWN])
+    theirs = queries.runs_which(current_user, upcoming[:SHOWN])
     return render_template(
         "scheduling/interviews.html",
         days=days,
         more=len(upcoming) > SHOWN,
         clock=uk_clock,
         pack_days={d: [p for p in pack_days if p.day == d] for d, _ in days},
-        has_pack=lambda slot: packs.may_have(current_user, slot),
+        has_pack=lambda slot: slot.id in theirs,
     )
 
 
