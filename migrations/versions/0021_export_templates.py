@@ -1,5 +1,6 @@
-"""export templates: a member of staff's named, ordered column sets for shortlist exports;
-an index on offer conditions by offer, which the export reads a batch of offers at a time
+"""export templates: a member of staff's named, ordered column sets for shortlist exports,
+one name per user whatever its case (offer conditions are found by offer through the unique
+index on (offer_id, kind), so they need no index of their own)
 
 Revision ID: 0021
 Revises: 0020
@@ -33,13 +34,15 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_export_template")),
-        sa.UniqueConstraint("user_id", "name", name=op.f("uq_export_template_user_id_name")),
     )
-    with op.batch_alter_table("offer_condition", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_offer_condition_offer_id"), ["offer_id"])
+    # One name per user whatever its case: saving "panel list" replaces "Panel list".
+    op.create_index(
+        "uq_export_template_user_id_lower_name",
+        "export_template",
+        ["user_id", sa.text("lower(name)")],
+        unique=True,
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("offer_condition", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_offer_condition_offer_id"))
     op.drop_table("export_template")

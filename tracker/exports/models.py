@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
@@ -16,7 +16,15 @@ class ExportTemplate(db.Model):
     own use. Only columns: which candidates to export is chosen each time."""
 
     __tablename__ = "export_template"
-    __table_args__ = (UniqueConstraint("user_id", "name"),)
+    # One name per user whatever its case: saving "panel list" replaces "Panel list".
+    __table_args__ = (
+        Index(
+            "uq_export_template_user_id_lower_name",
+            "user_id",
+            text("lower(name)"),
+            unique=True,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
