@@ -24,6 +24,8 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
+        # What two names must differ in (not case): saving "panel list" replaces "Panel list".
+        sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column("columns", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -34,13 +36,9 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_export_template")),
-    )
-    # One name per user whatever its case: saving "panel list" replaces "Panel list".
-    op.create_index(
-        "uq_export_template_user_id_lower_name",
-        "export_template",
-        ["user_id", sa.text("lower(name)")],
-        unique=True,
+        sa.UniqueConstraint(
+            "user_id", "name_key", name=op.f("uq_export_template_user_id_name_key")
+        ),
     )
 
 

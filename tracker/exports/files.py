@@ -23,7 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from tracker.applications.models import Application
 from tracker.catalogue.models import Role
-from tracker.exports.columns import CRITERION_KEY, Column, Value, clean_text, row, safe_text
+from tracker.exports.cells import clean_text, safe_text
+from tracker.exports.columns import CRITERION_KEY, Column, Value, row
 from tracker.exports.extras import Extra, criterion_key, criterion_label
 
 Rows = Iterable[tuple[Application, Extra]]

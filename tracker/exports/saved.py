@@ -69,6 +69,11 @@ def no_longer_offered(keys: list[str], offered: set[str]) -> list[str]:
     return [key for key in dict.fromkeys(keys) if key not in known]
 
 
+def name_key(name: str) -> str:
+    """What two template names must differ in to be two templates: not case."""
+    return name.lower()
+
+
 def _name(name: str | None) -> str:
     name = " ".join((name or "").split())
     if not name:
@@ -121,7 +126,7 @@ def save_template(*, actor: User, name: str, columns: list[str]) -> ExportTempla
         select(ExportTemplate)
         .where(
             ExportTemplate.user_id == actor.id,
-            func.lower(ExportTemplate.name) == func.lower(name),
+            ExportTemplate.name_key == name_key(name),
         )
         .with_for_update()
     )
@@ -129,6 +134,7 @@ def save_template(*, actor: User, name: str, columns: list[str]) -> ExportTempla
     if template is not None:
         # "panel list" replaces "Panel list", and takes the name as now typed.
         template.name = name
+        template.name_key = name_key(name)
         template.columns = keys
         template.updated_at = now
         db.session.flush()
@@ -167,7 +173,7 @@ def rename_template(*, actor: User, template: ExportTemplate, name: str) -> Expo
     clash = db.session.scalar(
         select(ExportTemplate.id).where(
             ExportTemplate.user_id == actor.id,
-            func.lower(ExportTemplate.name) == func.lower(name),
+            ExportTemplate.name_key == name_key(name),
             ExportTemplate.id != template.id,
         )
     )
@@ -175,6 +181,7 @@ def rename_template(*, actor: User, template: ExportTemplate, name: str) -> Expo
         raise TemplateError(f'You already have a template called "{name}"', field="name")
     before = template.name
     template.name = name
+    template.name_key = name_key(name)
     template.updated_at = utcnow()
     try:
         with db.session.begin_nested():
