@@ -1,5 +1,6 @@
-"""export templates: a member of staff's named, ordered column sets for shortlist exports;
-an index on offer conditions by offer, which the export reads a batch of offers at a time
+"""export templates: a member of staff's named, ordered column sets for shortlist exports,
+one name per user whatever its case (offer conditions are found by offer through the unique
+index on (offer_id, kind), so they need no index of their own)
 
 Revision ID: 0021
 Revises: 0020
@@ -23,6 +24,8 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
+        # What two names must differ in (not case): saving "panel list" replaces "Panel list".
+        sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column("columns", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -33,13 +36,11 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_export_template")),
-        sa.UniqueConstraint("user_id", "name", name=op.f("uq_export_template_user_id_name")),
+        sa.UniqueConstraint(
+            "user_id", "name_key", name=op.f("uq_export_template_user_id_name_key")
+        ),
     )
-    with op.batch_alter_table("offer_condition", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_offer_condition_offer_id"), ["offer_id"])
 
 
 def downgrade():
-    with op.batch_alter_table("offer_condition", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_offer_condition_offer_id"))
     op.drop_table("export_template")

@@ -27,6 +27,15 @@ GOOD = {"columns": ["reference", "stage"], "format": "csv", "status": "sift"}
         ({"role_id": "9" * 30}, "Select a role from the list"),
         ({"track_id": "1.5"}, "Select a track from the list"),
         ({"track_id": "TRACK"}, "Select a role or a whole track, not both"),
+        (
+            {"submitted_to": ["31", "12", "9999"]},
+            "The year of the to date must be between 2000 and 2100",
+        ),
+        (
+            {"submitted_from": ["1", "1", "1999"]},
+            "The year of the from date must be between 2000 and 2100",
+        ),
+        ({"columns": ["reference", "essential_x"]}, "“essential_x” is not one of them"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_error(
@@ -70,4 +79,19 @@ def test_no_parameters_at_all_explains_what_is_missing(client, sign_in, hr):
     assert "Select a role, or a whole track" in page
     assert "Select a file format" in page
     assert "Select at least one column to export" in page
+    assert export_events() == []
+
+
+@pytest.mark.parametrize("path", ["/staff/exports/shortlist", DOWNLOAD])
+def test_the_last_day_there_is_is_an_error_not_a_crash(client, sign_in, hr, role, path):
+    db.session.commit()
+    sign_in(hr)
+    params = GOOD | {"role_id": role.id, "submitted_to": ["31", "12", "9999"]}
+
+    response = client.get(path, query_string=params)
+
+    assert response.status_code == 200
+    assert "The year of the to date must be between 2000 and 2100" in response.get_data(
+        as_text=True
+    )
     assert export_events() == []

@@ -19,6 +19,10 @@ from tracker.applications.eligibility import SubjectLevel
 from tracker.applications.states import NAME_BLIND, STAFF_LABELS, UNRANKED, Status
 from tracker.clock import UK
 from tracker.exports import decisions
+from tracker.exports import extras as loads
+
+# The cell cleaners live in cells.py; importable from here too, where callers found them.
+from tracker.exports.cells import clean_text, escape_formula, safe_text  # noqa: F401
 from tracker.exports.extras import NOTHING, Extra, criterion_label
 from tracker.refusals import Refused
 
@@ -45,11 +49,20 @@ class Column:
     # Who the candidate is: shown only where staff pages show it (see choose).
     identity: bool = False
     description: str = ""
+    # What the column reads beyond the application's row, loaded per batch (extras.py).
+    needs: frozenset[str] = frozenset()
+    # A score: hidden, as on the candidate list, from a reviewer who has not scored.
+    score: bool = False
 
     def cell(self, application: Application, extra: Extra) -> Value:
+        if self.score and extra.scores_hidden:
+            return HIDDEN
         if self.decision:
             return self.value(application, extra)
         return self.value(application)
+
+
+HIDDEN = "Hidden until you score"
 
 
 _LEVELS = {
@@ -79,8 +92,17 @@ def _preference(application: Application) -> int | None:
     return None if application.status in UNRANKED else application.preference
 
 
-def _decision(key: str, header: str, value, description: str) -> Column:
-    return Column(key, header, value, decision=True, description=description)
+def _decision(key: str, header: str, value, description: str, *needs: str) -> Column:
+    score = loads.SEEN in needs
+    return Column(
+        key,
+        header,
+        value,
+        decision=True,
+        description=description,
+        needs=frozenset(needs),
+        score=score,
+    )
 
 
 # What decisions rest on. Each reads the application and its extras (loaded per batch).
@@ -90,12 +112,14 @@ _DECISIONS = (
         "Average score",
         decisions.average_score,
         "The mean of every score (1 to 4) on the submitted scorecards.",
+        loads.SEEN,
     ),
     _decision(
         "reviewers",
         "Number of reviewers",
         decisions.reviewers,
         "How many reviewers submitted a scorecard.",
+        loads.SEEN,
     ),
     _decision(
         "recommendation",
@@ -103,24 +127,29 @@ _DECISIONS = (
         decisions.recommendation,
         "The scorecards' suggestion: take forward when every essential criterion averages 3 "
         "(demonstrated) or more.",
+        loads.SEEN,
+        loads.SCORES,
     ),
     _decision(
         "partner_feedback",
         "Partner feedback",
         decisions.partner_feedback,
         "Each partner organisation the candidate is shared with, and its recommendation.",
+        loads.PARTNERS,
     ),
     _decision(
         "assessment_at",
         "Assessment date and time",
         decisions.assessment_at,
         "The booked assessment, UK time.",
+        loads.BOOKINGS,
     ),
     _decision(
         "interview_at",
         "Interview date and time",
         decisions.interview_at,
         "The booked interview, UK time.",
+        loads.BOOKINGS,
     ),
     _decision("source", "Where they heard", decisions.source, "Where they heard of us."),
     _decision(
@@ -134,6 +163,7 @@ _DECISIONS = (
         "Reasons unsuccessful",
         decisions.rejection_reasons,
         "The reasons given when the candidate was marked unsuccessful.",
+        loads.REASONS,
     ),
     _decision(
         "withdrawal_reason",
@@ -141,18 +171,22 @@ _DECISIONS = (
         decisions.withdrawal_reason,
         "The reason the candidate chose when they withdrew.",
     ),
-    _decision("offer_date", "Offer date", decisions.offer_date, "When the offer was made."),
+    _decision(
+        "offer_date", "Offer date", decisions.offer_date, "When the offer was made.", loads.OFFERS
+    ),
     _decision(
         "offer_status",
         "Offer status",
         decisions.offer_status,
         "Made, accepted, declined, or accepted with conditions outstanding.",
+        loads.OFFERS,
     ),
     _decision(
         "conditions_outstanding",
         "Conditions outstanding",
         decisions.conditions_outstanding,
         "The offer's pre-employment conditions not yet met.",
+        loads.OFFERS,
     ),
 )
 
@@ -163,6 +197,9 @@ CRITERION_KEY = re.compile(r"^(essential|desirable)_([1-9][0-9]?)$")
 def criterion_column(key: str, words: str | None = None) -> Column:
     """``essential_1``'s column; its header names the criterion when the export is one role."""
     label = criterion_label(key)
+    # The role's own words: cleaned as any cell is (a control character would stop the
+    # workbook being written after the export is audited).
+    words = " ".join(clean_text(words or "").split())
     header = f"{label} average: {words}" if words else f"{label} average"
     return Column(
         key,
@@ -170,6 +207,8 @@ def criterion_column(key: str, words: str | None = None) -> Column:
         decisions.criterion_average(key),
         decision=True,
         description=f"The mean score for the role's {label.lower()} criterion.",
+        needs=frozenset({loads.SEEN, loads.SCORES, loads.CRITERIA}),
+        score=True,
     )
 
 
@@ -249,7 +288,6 @@ FIELDS = (
 )
 
 _WHY_NOT = {
-    Permission.VIEW_CANDIDATE_IDENTITY: "only HR can see who candidates are and how to reach them",
     Permission.VIEW_ADJUSTMENTS: "only HR can see the adjustments candidates ask for",
 }
 
@@ -268,6 +306,11 @@ def allowed(permissions: Iterable[Permission], criteria: Iterable[str] = ()) -> 
         if column.key == "score_average":
             offered.extend(criterion_column(key) for key in criteria)
     return offered
+
+
+def needs(columns: Iterable[Column]) -> frozenset[str]:
+    """What an export of these columns loads beyond the applications' rows."""
+    return frozenset().union(*(column.needs for column in columns))
 
 
 def defaults(permissions: Iterable[Permission]) -> list[str]:
@@ -289,7 +332,10 @@ def _find(key: str, words: dict[str, str]) -> Column:
     if column is None and CRITERION_KEY.match(key):
         column = criterion_column(key, words.get(key))
     if column is None:
-        raise ColumnError("Select the columns from the list")
+        shown = key if len(key) <= 40 else key[:40] + "…"
+        # An English message that happens to read "Select ... from", not SQL.
+        message = f"Select the columns from the list: “{shown}” is not one of them"  # noqa: S608
+        raise ColumnError(message)
     return column
 
 
@@ -331,32 +377,6 @@ def choose(
     if not chosen:
         raise ColumnError("Select at least one column to export")
     return chosen
-
-
-# What a spreadsheet would run as a formula when it reads a CSV file (OWASP's advice on CSV
-# injection), and what neither a spreadsheet nor XML can hold (control characters other than
-# tab and line breaks).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def escape_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe.
-
-    Only for CSV, where every cell is text that the spreadsheet interprets. A workbook's string
-    cell is never a formula, so there the apostrophe would only show (as in '+33 1 42 68 53 00).
-    """
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-def clean_text(text: str) -> str:
-    """A text cell as exported to either format: no control characters."""
-    return _CONTROL.sub("", text)
-
-
-def safe_text(text: str) -> str:
-    """A CSV text cell: no control characters, never a formula."""
-    return escape_formula(clean_text(text))
 
 
 def row(columns: list[Column], application: Application, extra: Extra = NOTHING) -> list[Value]:

@@ -3,7 +3,8 @@
 Scores per criterion, partner feedback, bookings, the move that made an application
 unsuccessful and the offer are loaded for one batch of applications at a time, with one IN
 query each, and dropped with the batch: however many rows an export has, it holds one batch's
-extras, and it makes the same few queries per batch whatever columns are chosen.
+extras. Only what the chosen columns need is loaded (``Column.needs``): the default columns
+read the application's own row and cost no query here at all.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
-from tracker.accounts.models import PartnerOrganisation
+from tracker.accounts.models import PartnerOrganisation, User
+from tracker.accounts.permissions import Permission, can
 from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import Status
 from tracker.catalogue.models import Criterion, CriterionKind, Role
@@ -28,6 +30,16 @@ from tracker.screening.models import Score, Scorecard
 from tracker.screening.scorecards import MEETS
 
 _HUNDREDTH = Decimal("0.01")
+
+# What a column may need loaded per batch (Column.needs). "criteria": the roles' criteria,
+# loaded once per export (for criterion columns' keys, headers and the Criteria sheet).
+SCORES = "scores"
+SEEN = "seen"  # whether the user may see the batch's scores (see _hide_unscored)
+PARTNERS = "partners"
+BOOKINGS = "bookings"
+REASONS = "reasons"
+OFFERS = "offers"
+CRITERIA = "criteria"
 
 
 def criterion_key(criterion: Criterion) -> str:
@@ -61,6 +73,8 @@ class Extra:
     offer_made_at: datetime | None = None
     # Labels of the offer's conditions not yet met, in the offer's order.
     outstanding: list[str] = field(default_factory=list)
+    # Scores are hidden from a reviewer until they submit their own scorecard.
+    scores_hidden: bool = False
 
 
 NOTHING = Extra()
@@ -70,24 +84,56 @@ def _round(value) -> Decimal:
     return Decimal(value).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
-def load(applications: list[Application], roles: Iterable[Role]) -> dict[int, Extra]:
-    """The extras of these applications (one batch), keyed by application id.
+def load(
+    applications: list[Application],
+    roles: Iterable[Role],
+    *,
+    user: User,
+    needs: frozenset[str] | set[str],
+) -> dict[int, Extra]:
+    """The extras of these applications (one batch), keyed by application id: only what
+    ``needs`` (the chosen columns' needs) asks for, one IN query each.
 
-    ``roles`` are the export's roles with their criteria loaded: they map a score's criterion
-    id to its key without another query.
+    ``roles`` are the export's roles, with their criteria loaded when criterion columns are
+    chosen: they map a score's criterion id to its key without another query.
     """
     ids = [a.id for a in applications]
     extras = {i: Extra() for i in ids}
-    if not ids:
+    if not ids or not needs:
         return extras
-    keys = {c.id: (criterion_key(c), c.kind) for r in roles for c in r.criteria}
-    _scores(ids, keys, extras)
-    _partners(ids, extras)
-    _bookings(ids, extras)
-    unsuccessful = [a.id for a in applications if a.status is Status.UNSUCCESSFUL]
-    _reasons(unsuccessful, extras)
-    _offers(ids, extras)
+    if SEEN in needs:
+        _hide_unscored(ids, user, extras)
+    if SCORES in needs:
+        held = roles if CRITERIA in needs else ()
+        keys = {c.id: criterion_key(c) for r in held for c in r.criteria}
+        _scores(ids, keys, extras)
+    if PARTNERS in needs:
+        _partners(ids, extras)
+    if BOOKINGS in needs:
+        _bookings(ids, extras)
+    if REASONS in needs:
+        _reasons([a.id for a in applications if a.status is Status.UNSUCCESSFUL], extras)
+    if OFFERS in needs:
+        _offers(ids, extras)
     return extras
+
+
+def _hide_unscored(ids: list[int], user: User, extras: dict[int, Extra]) -> None:
+    """As on the candidate list: without SEE_SCORES_UNSCORED, a reviewer sees a candidate's
+    scores only once they have submitted their own scorecard for them."""
+    if can(user, Permission.SEE_SCORES_UNSCORED):
+        return
+    scored = set(
+        db.session.scalars(
+            select(Scorecard.application_id).where(
+                Scorecard.application_id.in_(ids),
+                Scorecard.reviewer_id == user.id,
+                Scorecard.submitted_at.is_not(None),
+            )
+        )
+    )
+    for application_id in ids:
+        extras[application_id].scores_hidden = application_id not in scored
 
 
 def _scores(ids: list[int], keys: dict, extras: dict[int, Extra]) -> None:
@@ -107,42 +153,51 @@ def _scores(ids: list[int], keys: dict, extras: dict[int, Extra]) -> None:
     )
     if not cards:
         return
+    # Per criterion column (the catalogue's key) and, for the recommendation, per criterion
+    # as it was scored (its saved place and whether it was essential), as the candidate's
+    # page summarises it.
     totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    scored: dict[tuple[int, int, bool], list[int]] = defaultdict(lambda: [0, 0])
     rows = db.session.execute(
-        select(Score.scorecard_id, Score.criterion_id, Score.score).where(
-            Score.scorecard_id.in_(list(cards)), Score.criterion_id.is_not(None)
-        )
+        select(
+            Score.scorecard_id, Score.criterion_id, Score.position, Score.essential, Score.score
+        ).where(Score.scorecard_id.in_(list(cards)))
     )
-    for scorecard_id, criterion_id, score in rows:
-        total = totals[cards[scorecard_id], criterion_id]
-        total[0] += score
-        total[1] += 1
-    scored: set[int] = set()
-    below: set[int] = set()
+    for scorecard_id, criterion_id, position, essential, score in rows:
+        application_id = cards[scorecard_id]
+        for total in (
+            totals[application_id, criterion_id],
+            scored[application_id, position, essential],
+        ):
+            total[0] += score
+            total[1] += 1
     for (application_id, criterion_id), (total, count) in totals.items():
-        if criterion_id not in keys:
-            continue  # a criterion of a role this export does not hold
-        key, kind = keys[criterion_id]
-        average = Decimal(total) / count
-        extras[application_id].criteria[key] = _round(average)
-        scored.add(application_id)
-        if kind is CriterionKind.ESSENTIAL and average < MEETS:
+        if criterion_id in keys:  # else a criterion of a role this export does not hold
+            extras[application_id].criteria[keys[criterion_id]] = _round(Decimal(total) / count)
+    below: set[int] = set()
+    for (application_id, _, essential), (total, count) in scored.items():
+        extras[application_id].meets_essentials = True
+        if essential and Decimal(total) / count < MEETS:
             below.add(application_id)
-    for application_id in scored:
-        extras[application_id].meets_essentials = application_id not in below
+    for application_id in below:
+        extras[application_id].meets_essentials = False
 
 
 def _partners(ids: list[int], extras: dict[int, Extra]) -> None:
     rows = db.session.execute(
-        select(SharedCandidate.application_id, PartnerOrganisation.name, PartnerFeedback)
+        select(
+            SharedCandidate.application_id,
+            PartnerOrganisation.name,
+            PartnerFeedback.recommendation,
+        )
         .join(Share, Share.id == SharedCandidate.share_id)
         .join(PartnerOrganisation, PartnerOrganisation.id == Share.organisation_id)
         .outerjoin(PartnerFeedback, PartnerFeedback.shared_candidate_id == SharedCandidate.id)
         .where(SharedCandidate.application_id.in_(ids), SharedCandidate.unshared_at.is_(None))
         .order_by(SharedCandidate.application_id, PartnerOrganisation.name, Share.id)
     )
-    for application_id, organisation, feedback in rows:
-        label = feedback.recommendation.label if feedback is not None else None
+    for application_id, organisation, recommendation in rows:
+        label = recommendation.label if recommendation is not None else None
         extras[application_id].partners.append((organisation, label))
 
 
@@ -150,7 +205,11 @@ def _bookings(ids: list[int], extras: dict[int, Extra]) -> None:
     rows = db.session.execute(
         select(Booking.application_id, Booking.kind, Slot.starts_at)
         .join(Slot, Slot.id == Booking.slot_id)
-        .where(Booking.application_id.in_(ids), Booking.cancelled_at.is_(None))
+        .where(
+            Booking.application_id.in_(ids),
+            Booking.cancelled_at.is_(None),
+            Slot.cancelled_at.is_(None),
+        )
     )
     for application_id, kind, starts_at in rows:
         if kind is SlotKind.ASSESSMENT:

@@ -17,12 +17,14 @@ from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tracker.applications.models import Application
 from tracker.catalogue.models import Role
-from tracker.exports.columns import CRITERION_KEY, Column, Value, clean_text, row, safe_text
+from tracker.exports.cells import clean_text, safe_text
+from tracker.exports.columns import CRITERION_KEY, Column, Value, row
 from tracker.exports.extras import Extra, criterion_key, criterion_label
 
 Rows = Iterable[tuple[Application, Extra]]
@@ -65,16 +67,24 @@ def csv_chunks(columns: list[Column], applications: Rows) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
+def _not_plain(text: str) -> bool:
+    """Text openpyxl would store as something other than a string cell."""
+    return text.startswith("=") or text in ERROR_CODES
+
+
 def _xlsx_cell(sheet, value: Value, *, bold: bool = False) -> WriteOnlyCell | Value:
     if value is None or isinstance(value, int):
         return value
     if isinstance(value, Decimal):
         return float(value)  # an average to two places: a number the sheet can sort and sum
+    if isinstance(value, str) and not bold and not _not_plain(value):
+        return value  # openpyxl stores it as a string cell as it is
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         # Always a string cell: openpyxl would otherwise store text starting with = as a
-        # formula. A string cell is never run, so it needs no apostrophe (which would show, as
-        # in '+33 1 42 68 53 00): the text is written exactly as given.
+        # formula (or #N/A as an error). A string cell is never run, so it needs no
+        # apostrophe (which would show, as in '+33 1 42 68 53 00): the text is written
+        # exactly as given.
         cell.data_type = "s"
     elif isinstance(value, datetime):
         cell.number_format = "dd/mm/yyyy hh:mm"

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from tracker.accounts.permissions import Permission
 from tracker.applications.states import PIPELINE_ORDER, STAFF_LABELS, Status
@@ -55,6 +55,19 @@ class _Stages(SelectMultipleField):
             raise ValidationError("Select a stage from the list")
 
 
+# Applications are from this service's years: a date far outside them is a typing mistake
+# (and 31 12 9999 would have no next day to count up to).
+YEARS = (2000, 2100)
+
+
+def _within_years(field, which: str) -> None:
+    if field.data is not None and not YEARS[0] <= field.data.year <= YEARS[1]:
+        field.data = None
+        raise StopValidation(
+            f"The year of the {which} date must be between {YEARS[0]} and {YEARS[1]}"
+        )
+
+
 _WHAT = {"role_id": "a role", "track_id": "a whole track", "campaign_id": "a whole campaign"}
 
 
@@ -82,12 +95,14 @@ class ShortlistForm(FlaskForm):
         "Submitted from",
         what="The from date",
         required=False,
+        earliest_year=1,
         description="For example, 27 3 2026",
     )
     submitted_to = GovDateField(
         "Submitted up to",
         what="The to date",
         required=False,
+        earliest_year=1,
         description="For example, 31 3 2026",
     )
     columns = SelectMultipleField(
@@ -125,10 +140,16 @@ class ShortlistForm(FlaskForm):
         self.campaign_id.choices = [("", "Choose a campaign")] + [
             (str(c.id), c.name) for c in campaigns
         ]
-        offered = {c.key: c.header for c in registry.allowed(permissions, criteria)}
+        columns = {c.key: c for c in registry.allowed(permissions, criteria)}
+        offered = {key: c.header for key, c in columns.items()}
         ticked = [key for key in dict.fromkeys(self.columns.data or []) if key in offered]
         self.columns.choices = [(key, offered[key]) for key in ticked] + [
             (key, header) for key, header in offered.items() if key not in ticked
+        ]
+        # Each checkbox's hint, in the choices' order: what a decision column holds.
+        self.column_hints = [
+            {"hint": {"text": columns[key].description}} if columns[key].description else {}
+            for key, _ in self.columns.choices
         ]
 
     @property
@@ -161,7 +182,11 @@ class ShortlistForm(FlaskForm):
         except registry.ColumnError as error:
             raise ValidationError(str(error)) from error
 
+    def validate_submitted_from(self, field):
+        _within_years(field, "from")
+
     def validate_submitted_to(self, field):
+        _within_years(field, "to")
         start = self.submitted_from.data
         if field.data and start and field.data < start:
             raise ValidationError("The to date must be the same as or after the from date")

@@ -174,7 +174,8 @@ def _candidates(user: User, shortlist: Shortlist) -> Select:
         query = query.where(Application.status.in_(shortlist.statuses))
     if shortlist.submitted_from is not None:
         query = query.where(Application.submitted_at >= _uk_midnight(shortlist.submitted_from))
-    if shortlist.submitted_to is not None:
+    if shortlist.submitted_to is not None and shortlist.submitted_to < date.max:
+        # The form keeps years between 2000 and 2100; the last date there is has no next day.
         after = _uk_midnight(shortlist.submitted_to + timedelta(days=1))
         query = query.where(Application.submitted_at < after)
     return query
@@ -185,29 +186,36 @@ def count(user: User, shortlist: Shortlist) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def roles(user: User, shortlist: Shortlist) -> list[Role]:
-    """The shortlist's roles this user may see, with their tracks and criteria, in the order
-    of the staff home."""
+def roles(user: User, shortlist: Shortlist, *, criteria: bool = False) -> list[Role]:
+    """The shortlist's roles this user may see, with their tracks (and their criteria when
+    criterion columns are chosen), in the order of the staff home."""
+    options = [selectinload(Role.track)]
+    if criteria:
+        options.append(selectinload(Role.criteria))
     return list(
         db.session.scalars(
             visible_roles(user)
             .where(_in_shortlist(shortlist))
-            .options(selectinload(Role.track), selectinload(Role.criteria))
+            .options(*options)
             .order_by(Role.position, Role.id)
         )
     )
 
 
 def candidates(
-    user: User, shortlist: Shortlist, held_roles: list[Role], batch: int = BATCH
+    user: User,
+    shortlist: Shortlist,
+    held_roles: list[Role],
+    needs: frozenset[str] = frozenset(),
+    batch: int = BATCH,
 ) -> Iterator[tuple[Application, Extra]]:
     """The shortlist's applications with their extras, by role (as on the staff home) then
     reference.
 
     Only the attributes the columns read are loaded. ``held_roles`` (from ``roles``) stay in
     the session while the rows are read, so each application finds its role without a query.
-    Each batch of the server-side cursor has its extras loaded in a few IN queries, and both
-    are let go before the next batch.
+    Each batch of the server-side cursor has the extras the columns need (``needs``, see
+    columns.needs) loaded in one IN query each, and both are let go before the next batch.
     """
     query = (
         _candidates(user, shortlist)
@@ -222,7 +230,7 @@ def candidates(
     result = db.session.scalars(query)
     try:
         for applications in result.partitions():
-            found = extras.load(applications, held_roles)
+            found = extras.load(applications, held_roles, user=user, needs=needs)
             for application in applications:
                 yield application, found[application.id]
     finally:

@@ -8,6 +8,7 @@ of roles cannot carry a column out of their scope. The services flush and never 
 
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,7 @@ from tracker.exports import columns as registry
 from tracker.exports.models import ExportTemplate
 from tracker.extensions import db
 from tracker.refusals import Refused
+from tracker.routing import is_id
 
 NAME_LENGTH = 80
 # Enough for every regular report a team runs; a list of hundreds would help nobody choose.
@@ -46,6 +48,30 @@ def find_own(user: User, template_id: int) -> ExportTemplate | None:
             ExportTemplate.id == template_id, ExportTemplate.user_id == user.id
         )
     )
+
+
+def own_template_or_404(user: User, template_id: str | int) -> ExportTemplate:
+    """For the views: the user's own template, or 404 (anyone else's, or no such id)."""
+    if not is_id(str(template_id)):
+        abort(404)
+    template = find_own(user, int(template_id))
+    if template is None:
+        abort(404)
+    return template
+
+
+def no_longer_offered(keys: list[str], offered: set[str]) -> list[str]:
+    """A template's keys for columns that no longer exist at all: a column removed from the
+    registry, or a criterion place none of the user's roles has now (say essential_7). A
+    column that exists but needs a permission the user lacks is not here: choosing it is
+    refused with a message saying why."""
+    known = offered | set(registry.COLUMNS)
+    return [key for key in dict.fromkeys(keys) if key not in known]
+
+
+def name_key(name: str) -> str:
+    """What two template names must differ in to be two templates: not case."""
+    return name.lower()
 
 
 def _name(name: str | None) -> str:
@@ -98,11 +124,17 @@ def save_template(*, actor: User, name: str, columns: list[str]) -> ExportTempla
     keys = usable_columns(actor, columns)
     template = db.session.scalar(
         select(ExportTemplate)
-        .where(ExportTemplate.user_id == actor.id, ExportTemplate.name == name)
+        .where(
+            ExportTemplate.user_id == actor.id,
+            ExportTemplate.name_key == name_key(name),
+        )
         .with_for_update()
     )
     now = utcnow()
     if template is not None:
+        # "panel list" replaces "Panel list", and takes the name as now typed.
+        template.name = name
+        template.name_key = name_key(name)
         template.columns = keys
         template.updated_at = now
         db.session.flush()
@@ -141,7 +173,7 @@ def rename_template(*, actor: User, template: ExportTemplate, name: str) -> Expo
     clash = db.session.scalar(
         select(ExportTemplate.id).where(
             ExportTemplate.user_id == actor.id,
-            ExportTemplate.name == name,
+            ExportTemplate.name_key == name_key(name),
             ExportTemplate.id != template.id,
         )
     )
@@ -149,6 +181,7 @@ def rename_template(*, actor: User, template: ExportTemplate, name: str) -> Expo
         raise TemplateError(f'You already have a template called "{name}"', field="name")
     before = template.name
     template.name = name
+    template.name_key = name_key(name)
     template.updated_at = utcnow()
     try:
         with db.session.begin_nested():

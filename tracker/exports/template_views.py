@@ -1,31 +1,28 @@
 """Shortlist templates: save the export page's columns under a name, rename or delete one.
 
 A template is its owner's alone: anyone else's is not found (404), HR's included. Using one
-is a GET of the export page (``?template=<id>``), in views.py.
+is a GET of the export page (``?template=<id>`` with the rest of the page's choices), in
+views.py; saving one carries those choices through and back.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from tracker.accounts.permissions import Permission, permissions_of, require
 from tracker.actions import attempt
 from tracker.exports import columns as registry
 from tracker.exports import queries, saved
+from tracker.exports.extras import criterion_label
 from tracker.exports.forms import DeleteTemplateForm, RenameTemplateForm, SaveTemplateForm
 from tracker.exports.models import ExportTemplate
-from tracker.exports.views import bp
-from tracker.routing import is_id
+from tracker.exports.views import bp, carried
 
 
 def own_template_or_404(template_id: str | int) -> ExportTemplate:
-    if not is_id(str(template_id)):
-        abort(404)
-    template = saved.find_own(current_user, int(template_id))
-    if template is None:
-        abort(404)
-    return template
+    return saved.own_template_or_404(current_user, template_id)
 
 
 def _headers(keys: list[str]) -> list[tuple[str, str]]:
@@ -37,13 +34,24 @@ def _headers(keys: list[str]) -> list[tuple[str, str]]:
             permissions_of(current_user), queries.criterion_keys(current_user)
         )
     }
-    return [(key, offered.get(key, key)) for key in dict.fromkeys(keys)]
+    gone = set(saved.no_longer_offered(keys, set(offered)))
+    named = []
+    for key in dict.fromkeys(keys):
+        if key in gone:
+            what = f"{criterion_label(key)} average" if registry.CRITERION_KEY.match(key) else key
+            named.append((key, f"{what} (no longer available)"))
+        else:
+            known = registry.COLUMNS.get(key)
+            named.append((key, offered.get(key) or (known.header if known else key)))
+    return named
 
 
 @bp.route("/templates/new", methods=["GET", "POST"])
 @require(Permission.EXPORT_SHORTLISTS)
 def new_template():
-    form = SaveTemplateForm(formdata=request.form if request.method == "POST" else request.args)
+    sent = request.form if request.method == "POST" else request.args
+    form = SaveTemplateForm(formdata=sent)
+    choices = carried(sent)
     if request.method == "POST" and form.validate():
         outcome = attempt(
             form,
@@ -54,11 +62,17 @@ def new_template():
         )
         if outcome:
             flash(f"Template “{outcome.value.name}” saved", "success")
-            return redirect(url_for("exports.shortlist", template=outcome.value.id))
+            back = MultiDict(choices)
+            return redirect(
+                url_for("exports.shortlist", template=outcome.value.id, **back.to_dict(flat=False))
+            )
     if request.method == "GET":
         form.name.errors = []
     return render_template(
-        "exports/template_new.html", form=form, columns=_headers(form.columns.data or [])
+        "exports/template_new.html",
+        form=form,
+        columns=_headers(form.columns.data or []),
+        carried=choices,
     )
 
 

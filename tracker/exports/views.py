@@ -25,7 +25,7 @@ from tracker.actions import attempt, check
 from tracker.clock import today
 from tracker.exports import columns as registry
 from tracker.exports import files, queries, saved, services
-from tracker.exports.extras import criterion_key
+from tracker.exports.extras import CRITERIA, criterion_key, criterion_label
 from tracker.exports.forms import ShortlistForm
 
 bp = Blueprint("exports", __name__, url_prefix="/staff/exports")
@@ -66,15 +66,26 @@ def _shortlist(form: ShortlistForm) -> queries.Shortlist:
     return queries.Shortlist(**found, **filters)
 
 
-def _page(form: ShortlistForm, shortlist: queries.Shortlist | None):
+def _page(form: ShortlistForm, shortlist: queries.Shortlist | None, removed=()):
+    chosen = _chosen(form)
     return render_template(
         "exports/shortlist.html",
         form=form,
         shortlist=shortlist,
         matching=queries.count(current_user, shortlist) if shortlist else None,
-        chosen=_chosen(form),
+        chosen=chosen,
         templates=saved.templates_of(current_user),
+        removed=[_gone(key) for key in removed],
+        several_roles_with_criteria=not form.role_id.data
+        and any(registry.CRITERION_KEY.match(key) for key, _ in chosen),
     )
+
+
+def _gone(key: str) -> str:
+    """A column no longer offered, as the page names it."""
+    if registry.CRITERION_KEY.match(key):
+        return f"{criterion_label(key)} average"
+    return key
 
 
 def _chosen(form: ShortlistForm) -> list[tuple[str, str]]:
@@ -83,14 +94,32 @@ def _chosen(form: ShortlistForm) -> list[tuple[str, str]]:
     return [(k, headers[k]) for k in dict.fromkeys(form.columns.data or []) if k in headers]
 
 
+# What the export page's form sends besides its columns: carried through "Save as template"
+# and back, so that saving or using a template keeps the candidates, dates and format chosen.
+CARRIED = ("role_id", "track_id", "campaign_id", "status", "submitted_from", "submitted_to")
+
+
+def carried(args: MultiDict) -> list[tuple[str, str]]:
+    return [(name, value) for name in (*CARRIED, "format") for value in args.getlist(name)]
+
+
 @bp.get("/shortlist")
 @require(Permission.EXPORT_SHORTLISTS)
 def shortlist():
     args = request.args.copy()
     template = None
-    if request.args.get("template"):
-        template = template_views.own_template_or_404(request.args["template"])
-        args.setlist("columns", template.columns)
+    removed: list[str] = []
+    if args.get("template"):
+        # Its columns, in its order, in place of the ticked ones; everything else as sent.
+        template = saved.own_template_or_404(current_user, args.pop("template"))
+        offered = {
+            c.key
+            for c in registry.allowed(
+                permissions_of(current_user), queries.criterion_keys(current_user)
+            )
+        }
+        removed = saved.no_longer_offered(template.columns, offered)
+        args.setlist("columns", [k for k in template.columns if k not in removed])
         args.setdefault("format", files.XLSX)
     if "format" not in args:
         # Arriving (from the staff home or a candidate list): the usual columns, ticked.
@@ -110,8 +139,12 @@ def shortlist():
         # A template applied before anything else is chosen: its columns are checked now, so
         # that one the user may no longer export says so at once. The stages are not chosen
         # yet: names and contact details are checked against them at the export.
-        check(form, lambda: saved.usable_columns(current_user, template.columns), field="columns")
-    return _page(form, found)
+        check(
+            form,
+            lambda: saved.usable_columns(current_user, args.getlist("columns")),
+            field="columns",
+        )
+    return _page(form, found, removed)
 
 
 @bp.get("/shortlist/download")
@@ -155,13 +188,16 @@ def _headers(shortlist: queries.Shortlist, file_format: str) -> Response:
 
 def _send(shortlist: queries.Shortlist, keys: list[str], file_format: str) -> Response:
     user = current_user._get_current_object()
-    roles = queries.roles(user, shortlist)
-    words = {}
-    if shortlist.role is not None:
+    permissions = permissions_of(user)
+    chosen = registry.choose(keys, permissions, stages=shortlist.statuses)
+    needs = registry.needs(chosen)
+    roles = queries.roles(user, shortlist, criteria=CRITERIA in needs)
+    if CRITERIA in needs and shortlist.role is not None:
+        # One role: the criterion columns' headers name its criteria.
         words = {criterion_key(c): c.text for c in roles[0].criteria}
-    chosen = registry.choose(keys, permissions_of(user), stages=shortlist.statuses, words=words)
+        chosen = registry.choose(keys, permissions, stages=shortlist.statuses, words=words)
     name = _filename(shortlist, file_format)
-    applications = queries.candidates(user, shortlist, roles)
+    applications = queries.candidates(user, shortlist, roles, needs)
     if file_format == files.CSV:
         response = Response(
             stream_with_context(files.csv_chunks(chosen, applications)),
@@ -179,5 +215,5 @@ def _send(shortlist: queries.Shortlist, keys: list[str], file_format: str) -> Re
     return response
 
 
-# The template pages share this blueprint.
-from tracker.exports import template_views  # noqa: E402
+# The template pages share this blueprint (imported for their routes).
+from tracker.exports import template_views  # noqa: E402, F401

@@ -55,7 +55,7 @@ class OfferCondition(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Indexed: a shortlist export looks up the conditions of a batch of offers at a time.
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"))
     kind: Mapped[ConditionKind] = mapped_column(
         db.Enum(
             ConditionKind, name="condition_kind", values_callable=lambda e: [m.value for m in e]
