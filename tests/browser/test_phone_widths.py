@@ -113,7 +113,9 @@ PAGES: dict[str, tuple[Visit, ...] | str] = {
         ),
     ),
     "reports.sources": (visit("/staff/reports/sources"),),
-    "reports.equality": (visit("/staff/reports/equality"),),
+    "reports.equality": (
+        visit("/staff/reports/equality", "/staff/reports/equality?group=role-{role}"),
+    ),
     "reports.funnel_csv": "a CSV download",
     "reports.sources_csv": "a CSV download",
     "reports.equality_csv": "a CSV download",

@@ -133,6 +133,13 @@ def publish(campaign: Campaign) -> Report:
             )
             for found, totals in sources
         ]
+        # A count hidden on one page is hidden on all: first, until they agree.
+        alike = {(t, g, s) for p in hidden for t, cells in enumerate(p.cells) for g, s in cells}
+        alike_totals = {s for p in hidden for s in p.totals}
+        if not (alike <= forced.cells and alike_totals <= forced.totals):
+            forced.cells |= alike
+            forced.totals |= alike_totals
+            continue
         guaranteed_hidden = forced.guaranteed or is_small(campaign.guaranteed)
         pages = [
             linked.Page(
@@ -154,6 +161,11 @@ def publish(campaign: Campaign) -> Report:
         before = _Forced(set(forced.cells), set(forced.totals), forced.guaranteed)
         for key in narrow:
             _widen(key, before, forced, shape)
+        if before == forced:
+            # Everything is hidden on every page: then any hidden count could be higher by
+            # any number (more people with that answer reaching that stage, applying for one
+            # role), so every range is wide, whatever the search found.
+            break
     overall = Page(None, equality.build(*sources[0], hidden[0]))
     breakdowns = [
         Page(

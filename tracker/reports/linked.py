@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array
 
 from tracker.reports.stage_suppression import WIDTH, Protection
@@ -38,6 +38,8 @@ _SECONDS = 2.0
 # Beyond this many values left too narrow after searching them all at once, searching each on
 # its own costs more than hiding them.
 _ONE_BY_ONE = 40
+# How many searches in a row may find nothing new before the rest are searched one by one.
+_RANDOM_TRIES = 4
 
 Key = tuple  # ("cell", page, table, row, stage), ("total", page, stage) or ("guaranteed",)
 
@@ -144,80 +146,133 @@ class _Program:
             interviews = [(-1, ("total", q, report.interview)) for q in roles.values()]
             self.constrain([(1, ("guaranteed",)), *interviews], -np.inf, 0)
 
-    def constraints(self) -> LinearConstraint:
-        rows, columns, values = [], [], []
+    def parts(self) -> list[tuple[list[int], LinearConstraint]]:
+        """The program split into parts sharing no constraint (the hidden values of one
+        table, say, where the totals are shown), each with its constraints: searched
+        apart, each part is a small program."""
+        parent = list(range(len(self.keys)))
+
+        def root(v: int) -> int:
+            while parent[v] != v:
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            return v
+
+        for coefficients, _, _ in self._rows:
+            first, *others = coefficients
+            for other in others:
+                parent[root(other)] = root(first)
+        members: dict[int, list[int]] = {}
+        for v in range(len(self.keys)):
+            members.setdefault(root(v), []).append(v)
+        rows_of: dict[int, list[int]] = {}
         for r, (coefficients, _, _) in enumerate(self._rows):
-            for variable, coefficient in coefficients.items():
-                rows.append(r)
-                columns.append(variable)
-                values.append(coefficient)
-        matrix = csr_array(
-            (values, (rows, columns)), shape=(len(self._rows), max(len(self.keys), 1))
-        )
-        return LinearConstraint(matrix, [r[1] for r in self._rows], [r[2] for r in self._rows])
+            rows_of.setdefault(root(next(iter(coefficients))), []).append(r)
+        found = []
+        for top, variables in members.items():
+            place = {v: n for n, v in enumerate(variables)}
+            rows = rows_of.get(top, [])
+            cells = [
+                (n, place[v], c) for n, r in enumerate(rows) for v, c in self._rows[r][0].items()
+            ]
+            matrix = csr_array(
+                ([c for *_, c in cells], ([n for n, *_ in cells], [v for _, v, _ in cells])),
+                shape=(len(rows), len(variables)),
+            )
+            low = [self._rows[r][1] for r in rows]
+            high = [self._rows[r][2] for r in rows]
+            found.append((variables, LinearConstraint(matrix, low, high)))
+        return found
 
 
-def too_narrow(report: Linked, width: int = WIDTH) -> dict[Key, tuple[int, int]]:
-    """The hidden values that no tables found so far spread at least ``width`` apart, with
-    the range those tables give."""
-    program = _Program(report)
-    count = len(program.keys)
-    if not count:
-        return {}
-    constraints = program.constraints()
-    low = np.full(count, _FAR)
-    high = np.full(count, -1)
+def _narrow(
+    constraints: LinearConstraint, truth: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest value each variable takes in the tables found that fit."""
+    count = len(truth)
+    low, high = truth.copy(), truth.copy()
 
-    def search(objective: np.ndarray) -> None:
-        result = milp(
-            objective,
-            constraints=constraints,
-            bounds=Bounds(0, _FAR),
-            integrality=np.ones(count),
-            # A table need not be the best there is to count, only to fit (checked below):
-            # a search cut short just finds a range narrower than the real one.
-            options={"time_limit": _SECONDS},
-        )
-        if result.x is None:
-            return
-        table = np.round(result.x).astype(int)
-        fitted = constraints.A @ table
-        if (
-            (table >= 0).all()
-            and (fitted >= constraints.lb - 1e-6).all()
-            and (fitted <= constraints.ub + 1e-6).all()
-        ):
+    def fits(solution: np.ndarray | None) -> bool:
+        """Whether a solution is a table: whole numbers meeting every constraint."""
+        if solution is None or (np.abs(solution - np.round(solution)) > 1e-6).any():
+            return False
+        table = np.round(solution).astype(int)
+        if constraints.A.shape[0]:
+            fitted = constraints.A @ table
+            if (fitted < constraints.lb - 1e-6).any() or (fitted > constraints.ub + 1e-6).any():
+                return False
+        if (table >= 0).all():
             np.minimum(low, table, out=low)
             np.maximum(high, table, out=high)
+            return True
+        return False
+
+    # Every constraint is an equation or has no lower limit (how _Program makes them).
+    matrix = csr_array(constraints.A)
+    equal = np.asarray(constraints.lb == constraints.ub)
+
+    def search(objective: np.ndarray) -> None:
+        # The linear program first, far quicker: its answers are mostly whole numbers
+        # already (the constraints are sums and differences); the integer program only
+        # where they are not.
+        relaxed = linprog(
+            objective,
+            A_ub=matrix[~equal] if (~equal).any() else None,
+            b_ub=constraints.ub[~equal] if (~equal).any() else None,
+            A_eq=matrix[equal] if equal.any() else None,
+            b_eq=constraints.ub[equal] if equal.any() else None,
+            bounds=(0, _FAR),
+            method="highs",
+            options={"time_limit": _SECONDS},
+        )
+        if fits(relaxed.x):
+            return
+        result = milp(
+            objective,
+            constraints=constraints if constraints.A.shape[0] else None,
+            bounds=Bounds(0, _FAR),
+            integrality=np.ones(count),
+            # A table need not be the best there is to count, only to fit (checked): a
+            # search cut short just finds a range narrower than the real one.
+            options={"time_limit": _SECONDS},
+        )
+        fits(result.x)
 
     # The real campaign fits: a start. Then push every value still too narrow up at once, and
-    # down, while that helps; then each one left, on its own.
-    truth = np.array([program_value(report, key) for key in program.keys])
-    np.minimum(low, truth, out=low)
-    np.maximum(high, truth, out=high)
-    while True:
-        narrow = (high - low < width).astype(float)
-        if not narrow.any():
-            return {}
-        search(-narrow)
-        search(narrow)
-        if ((high - low < width) == narrow.astype(bool)).all():
-            break
-    found = {}
+    # down; then in random directions, some up and some down (two values that can only trade
+    # with each other move apart that way), while that helps; then each one left, on its own.
+    directions = np.random.default_rng(0)
+    tries = 0
+    while (narrow := high - low < width).any() and tries < _RANDOM_TRIES:
+        before = narrow.sum()
+        if tries == 0:
+            search(-narrow.astype(float))
+            search(narrow.astype(float))
+        else:
+            search(narrow * directions.choice([-1.0, 1.0], size=count))
+        tries = 0 if (high - low < width).sum() < before else tries + 1
     if (high - low < width).sum() > _ONE_BY_ONE:
-        return {
-            key: (int(low[n]), int(high[n]))
-            for n, key in enumerate(program.keys)
-            if high[n] - low[n] < width
-        }
-    for n, key in enumerate(program.keys):
+        return low, high
+    for n in range(count):
         for sign in (1, -1):
             if high[n] - low[n] < width:
                 objective = np.zeros(count)
                 objective[n] = sign
                 search(objective)
-        if high[n] - low[n] < width:
-            found[key] = (int(low[n]), int(high[n]))
+    return low, high
+
+
+def too_narrow(report: Linked, width: int = WIDTH) -> dict[Key, tuple[int, int]]:
+    """The hidden values that no tables found spread at least ``width`` apart, with the
+    range those tables give."""
+    program = _Program(report)
+    found = {}
+    for variables, constraints in program.parts():
+        truth = np.array([program_value(report, program.keys[v]) for v in variables])
+        low, high = _narrow(constraints, truth, width)
+        for n, v in enumerate(variables):
+            if high[n] - low[n] < width:
+                found[program.keys[v]] = (int(low[n]), int(high[n]))
     return found
 
 
