@@ -112,7 +112,7 @@ def _two_roles_in_a_track():
 
 
 @settings(
-    max_examples=30,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -121,24 +121,43 @@ def publish(campaign: Campaign) -> Report:
     ]
     sources = [equality.counts(campaign.people), *(equality.counts(m) for m in members)]
     shape = sources[0][0]
-    forced = _Forced()
+    forced, alike = _Forced(), _Forced()
     while True:
-        hidden = [
-            stage_suppression.suppress(
-                found,
-                totals,
-                equality.PARENTS,
-                forced=forced.per_table(len(found)),
-                forced_totals=frozenset(forced.totals),
+        hidden = []
+        for found, totals in sources:
+            page = _Forced(
+                forced.cells | {(t, g, s) for t, g, s in alike.cells if found[t][g][s]},
+                forced.totals | {s for s in alike.totals if totals[s]},
             )
-            for found, totals in sources
-        ]
-        # A count hidden on one page is hidden on all: first, until they agree.
-        alike = {(t, g, s) for p in hidden for t, cells in enumerate(p.cells) for g, s in cells}
-        alike_totals = {s for p in hidden for s in p.totals}
-        if not (alike <= forced.cells and alike_totals <= forced.totals):
-            forced.cells |= alike
-            forced.totals |= alike_totals
+            hidden.append(
+                stage_suppression.suppress(
+                    found,
+                    totals,
+                    equality.PARENTS,
+                    forced=page.per_table(len(found)),
+                    forced_totals=frozenset(page.totals),
+                )
+            )
+        # A count hidden on one page is hidden on every page where it counts anyone (a zero
+        # shown beside it says nothing), until they agree: most links then give nothing away.
+        more = _Forced(
+            {
+                (t, g, s)
+                for (found, totals), p in zip(sources, hidden, strict=True)
+                for t, cells in enumerate(p.cells)
+                for g, s in cells
+                if found[t][g][s]
+            },
+            {
+                s
+                for (_, totals), p in zip(sources, hidden, strict=True)
+                for s in p.totals
+                if totals[s]
+            },
+        )
+        if not (more.cells <= alike.cells and more.totals <= alike.totals):
+            alike.cells |= more.cells
+            alike.totals |= more.totals
             continue
         guaranteed_hidden = forced.guaranteed or is_small(campaign.guaranteed)
         pages = [
