@@ -20,6 +20,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Panel packs as PDF (WeasyPrint) draw text with Pango, HarfBuzz and fontconfig, which come from
+# the OS; Liberation Sans stands in for Arial, the service's font. Without them the pack page
+# still works and offers the browser's print instead (docs/deployment.md).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
+ && rm -rf /var/lib/apt/lists/*
+
 # The app finds templates/, static/, migrations/ and instance/ through PROJECT_ROOT, the parent
 # of the tracker package (tracker/config.py). So the code runs from /app, where it is copied,
 # and is not installed as a package: `pip install .` would put a second copy of tracker in

@@ -3,8 +3,10 @@
 Run: .venv/bin/python bench/export_memory.py [--sizes 10000 50000 100000]
 Creates and drops its own database; prints a Markdown table for docs/performance.md.
 
-Every application is put in one role, so each export holds them all. HR (signed in through
-the real form and security code) downloads every column through Flask's test client, and
+Every application is put in one role, so each export holds them all, with the facts of every
+decision column (a scorecard each, bookings, reasons, offers and their conditions, partner
+feedback). HR (signed in through the real form and security code) downloads every column
+(the criterion averages included) through Flask's test client, and
 the body is read chunk by chunk and thrown away, as a web server sends it on. Each export
 runs twice: once for wall time, once under tracemalloc for the peak (tracemalloc slows
 Python down, so its run is not the one timed).
@@ -33,23 +35,41 @@ from tests.conftest import isolate_request_globals
 from tests.factories import UserFactory
 from tests.helpers import sign_in_as
 from tracker import clock, create_app
-from tracker.accounts.models import StaffRole
+from tracker.accounts.models import PartnerOrganisation, StaffRole
 from tracker.applicants.models import Applicant
-from tracker.applications.models import Application
+from tracker.applications.forms import HEARD_ABOUT
+from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import Status
-from tracker.catalogue.models import Role
+from tracker.catalogue.models import Criterion, CriterionKind, Role
 from tracker.catalogue.schema import parse_catalogue
 from tracker.catalogue.services import load_catalogue
 from tracker.exports.columns import COLUMNS
+from tracker.exports.extras import criterion_key
 from tracker.extensions import db
+from tracker.offers.models import ConditionKind, Offer, OfferCondition
+from tracker.partners.models import PartnerFeedback, Recommendation, Share, SharedCandidate
+from tracker.scheduling.models import Booking, Slot, SlotKind
+from tracker.screening.models import Score, Scorecard
 
-STAGES = [Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW, Status.UNSUCCESSFUL]
+STAGES = [
+    Status.SUBMITTED,
+    Status.SIFT,
+    Status.ASSESSMENT,
+    Status.INTERVIEW,
+    Status.OFFER,
+    Status.PRE_EMPLOYMENT_CHECKS,
+    Status.UNSUCCESSFUL,
+    Status.WITHDRAWN,
+]
+SOURCES = [*HEARD_ABOUT, None]
 LEVELS = ["level_2_or_above", "level_1", "entry_level", "none", "not_sure"]
 NAMES = ["Ada Lovelace", "Bea O'Neill", "Chidi Okafor", "Dev Patel", "Ewa Nowak", "Fatima Khan"]
 
 
-def _fill(total: int, already: int, role_id: int) -> None:
-    """Add applications to the role until it has ``total``, with every exported field set."""
+def _fill(total: int, already: int, role_id: int, setting: dict) -> None:
+    """Add applications to the role until it has ``total``, with every exported field set and
+    every decision column's facts: a submitted scorecard each, bookings, reasons, offers with
+    conditions, partner shares with feedback."""
     now = clock.utcnow()
     rng = random.Random(already)
     batch = 5000
@@ -89,12 +109,172 @@ def _fill(total: int, already: int, role_id: int) -> None:
                     if adjustments
                     else None,
                     "submitted_at": now - timedelta(minutes=rng.randrange(60 * 24 * 60)),
+                    "status_changed_at": now - timedelta(minutes=rng.randrange(60 * 24 * 30)),
+                    "heard_about": rng.choice(SOURCES),
+                    "score_count": 1,
+                    "score_average": 2.5,
                 }
             )
-        db.session.execute(insert(Application), rows)
+            if rows[-1]["status"] is Status.WITHDRAWN:
+                rows[-1] |= {"withdrawn_at": now, "withdrawal_reason": "other_job"}
+        ids = db.session.execute(insert(Application).returning(Application.id), rows).scalars()
+        _decisions(list(zip(ids, (r["status"] for r in rows), strict=True)), setting, rng, now)
         db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
+
+
+def _setting(role_id: int, hr_id: int) -> dict:
+    """What every batch's decisions hang off: the role's criteria, a slot of each kind, a
+    partner organisation's share."""
+    now = clock.utcnow()
+    criteria = db.session.scalars(select(Criterion).where(Criterion.role_id == role_id)).all()
+    slots = {
+        kind: db.session.scalar(
+            insert(Slot).returning(Slot.id),
+            [
+                {
+                    "role_id": role_id,
+                    "kind": kind,
+                    "starts_at": now + timedelta(days=20),
+                    "minutes": 45,
+                    "place": "Town Hall",
+                    "capacity": 10**6,
+                    "booked": 0,
+                    "created_by": "bench",
+                }
+            ],
+        )
+        for kind in SlotKind
+    }
+    organisation = PartnerOrganisation(name="Bench Training Ltd")
+    db.session.add(organisation)
+    db.session.flush()
+    share = Share(
+        organisation_id=organisation.id,
+        purpose="Assessment day",
+        due_on=now.date(),
+        fields=[],
+        created_by="bench",
+        created_at=now,
+    )
+    db.session.add(share)
+    db.session.commit()
+    return {
+        "criteria": [(c.id, c.kind is CriterionKind.ESSENTIAL, c.text) for c in criteria],
+        "slots": slots,
+        "share": share.id,
+        "reviewer": hr_id,
+    }
+
+
+def _decisions(applications: list, setting: dict, rng: random.Random, now) -> None:
+    """One batch's scorecards, bookings, reasons, offers and shares, in a few bulk inserts."""
+    cards = db.session.execute(
+        insert(Scorecard).returning(Scorecard.id, Scorecard.application_id),
+        [
+            {
+                "application_id": i,
+                "reviewer_id": setting["reviewer"],
+                "reviewer_label": "Bench",
+                "submitted_at": now,
+            }
+            for i, _ in applications
+        ],
+    ).all()
+    db.session.execute(
+        insert(Score),
+        [
+            {
+                "scorecard_id": card,
+                "criterion_id": criterion,
+                "essential": essential,
+                "position": position,
+                "criterion": text,
+                "score": rng.randint(1, 4),
+                "evidence": "",
+            }
+            for card, _ in cards
+            for position, (criterion, essential, text) in enumerate(setting["criteria"], 1)
+        ],
+    )
+    kinds = {Status.ASSESSMENT: SlotKind.ASSESSMENT, Status.INTERVIEW: SlotKind.INTERVIEW}
+    bookings = [
+        {
+            "slot_id": setting["slots"][kinds[status]],
+            "application_id": i,
+            "kind": kinds[status],
+            "booked_at": now,
+        }
+        for i, status in applications
+        if status in kinds
+    ]
+    if bookings:
+        db.session.execute(insert(Booking), bookings)
+    moves = [
+        {
+            "application_id": i,
+            "occurred_at": now,
+            "event": "reject",
+            "from_status": Status.SIFT,
+            "to_status": Status.UNSUCCESSFUL,
+            "actor_label": "bench",
+            "reasons": ["essential_criteria", "stronger_candidates"],
+        }
+        for i, status in applications
+        if status is Status.UNSUCCESSFUL
+    ]
+    if moves:
+        db.session.execute(insert(TimelineEntry), moves)
+    offered = [i for i, s in applications if s in (Status.OFFER, Status.PRE_EMPLOYMENT_CHECKS)]
+    if offered:
+        offers = db.session.execute(
+            insert(Offer).returning(Offer.id),
+            [
+                {"application_id": i, "starts_on": now.date(), "made_at": now, "made_by": "b"}
+                for i in offered
+            ],
+        ).scalars()
+        db.session.execute(
+            insert(OfferCondition),
+            [{"offer_id": o, "kind": kind} for o in offers for kind in ConditionKind],
+        )
+    shared = [i for i, s in applications if rng.random() < 0.1]
+    if shared:
+        rows = db.session.execute(
+            insert(SharedCandidate).returning(SharedCandidate.id),
+            [{"share_id": setting["share"], "application_id": i} for i in shared],
+        ).scalars()
+        feedback = [
+            {
+                "shared_candidate_id": row,
+                "recommendation": Recommendation.RECOMMEND,
+                "author": "bench",
+                "submitted_at": now,
+                "updated_at": now,
+            }
+            for row in rows
+            if rng.random() < 0.5
+        ]
+        if feedback:
+            db.session.execute(insert(PartnerFeedback), feedback)
+
+
+def _copy_seconds(role_id: int) -> float:
+    """The floor: PostgreSQL's own COPY of the same applications' own fields to CSV, read and
+    thrown away by the client (no decision facts, no Python per row)."""
+    started = time.perf_counter()
+    connection = db.session.connection().connection.driver_connection
+    with connection.cursor() as cursor:
+        sql = (
+            "COPY (SELECT * FROM application WHERE role_id = "
+            f"{int(role_id)} ORDER BY reference) TO STDOUT WITH CSV HEADER"
+        )
+        with cursor.copy(sql) as copy:
+            for _ in copy:
+                pass
+    db.session.rollback()
+    return time.perf_counter() - started
 
 
 def _download(client, path: str) -> int:
@@ -143,16 +323,24 @@ def main() -> None:
             ).one()
             hr = UserFactory(roles=[StaffRole.ADMIN])
             db.session.commit()
+            setting = _setting(role_id, hr.id)
             assert sign_in_as(client, hr).status_code == 302
-            columns = "&".join(f"columns={key}" for key in COLUMNS)
+            criteria = [
+                criterion_key(c)
+                for c in db.session.scalars(select(Criterion).where(Criterion.role_id == role_id))
+            ]
+            every = [*COLUMNS, *criteria]
+            columns = "&".join(f"columns={key}" for key in every)
             base = f"/staff/exports/shortlist/download?role_id={role_id}&{columns}"
             _download(client, f"{base}&format=csv")  # warm up: templates, imports, queries
+            print(f"Every column: {len(every)}")
             print("| applications | format | seconds | peak MiB (tracemalloc) | file MiB |")
             print("| ---: | --- | ---: | ---: | ---: |")
             filled = 0
             for size in args.sizes:
-                _fill(size, filled, role_id)
+                _fill(size, filled, role_id, setting)
                 filled = size
+                print(f"| {size:,} | COPY (own fields only) | {_copy_seconds(role_id):.1f} | | |")
                 for file_format in ("csv", "xlsx"):
                     seconds, peak, length = _measure(client, f"{base}&format={file_format}")
                     print(

@@ -19,6 +19,9 @@ const css = sass.compile(join(here, "src", "application.scss"), {
   quietDeps: true,
 });
 writeFileSync(join(dist, "application.css"), css.css);
+// The panel pack's own sheet: linked by its printable page, and the only styles of its PDF.
+const pack = sass.compile(join(here, "src", "pack.scss"), { style: "compressed" });
+writeFileSync(join(dist, "pack.css"), pack.css);
 
 cpSync(join(govuk, "govuk-frontend.min.js"), join(dist, "govuk-frontend.min.js"));
 // Only the images: the GDS Transport font and the crown are for GOV.UK services alone.

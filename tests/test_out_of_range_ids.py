@@ -41,7 +41,12 @@ _SLOT = {
     "place": "Room 1",
 }
 # Path arguments that are not ids: a value the route accepts.
-OTHER_ARGUMENTS = {"direction": "up", "kind": "references"}
+OTHER_ARGUMENTS = {
+    "direction": "up",
+    "kind": "references",
+    "day": "2099-02-03",
+    "slot_kind": "interview",
+}
 # Query parameters that are ids, on the page that reads them ({role}: a real role's id).
 ID_PARAMETERS = [
     "/admin/audit?user={}",

@@ -18,6 +18,7 @@ from tracker.applications.models import (
 )
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Criterion, Role, Track
+from tracker.exports.models import ExportTemplate
 from tracker.mentoring.models import MentorAssignment, MentoringLogEntry, MentorProfile
 from tracker.notifications.models import Email
 from tracker.offers.models import Offer, OfferCondition
@@ -47,6 +48,7 @@ __all__ = [
     "CvDocument",
     "Email",
     "EqualityAnswers",
+    "ExportTemplate",
     "FeedbackScore",
     "ManagerScope",
     "MentorAssignment",

@@ -6,6 +6,8 @@ A new staff endpoint must be added here: the last test fails until it is.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.factories import (
@@ -25,6 +27,7 @@ from tracker.applications.models import Application, CvDocument
 from tracker.applications.states import Status
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
+from tracker.exports.models import ExportTemplate
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import Share, ShareCriterion, SharedCandidate
@@ -132,6 +135,21 @@ MATRIX = [
     # The panel's calendar invitation: HR, and the slot's own panel (nobody here sits on it).
     ("GET", "scheduling.invitation", "/staff/slots/{own_slot}/invitation.ics", {ADMIN}),
     ("GET", "scheduling.invitation", "/staff/slots/{other_slot}/invitation.ics", {ADMIN}),
+    # Panel packs: HR, and the slot's own panel (nobody here sits on it); anyone else 404.
+    ("GET", "scheduling.slot_pack", "/staff/slots/{own_slot}/pack", {ADMIN}),
+    ("GET", "scheduling.slot_pack_pdf", "/staff/slots/{other_slot}/pack.pdf", {ADMIN}),
+    (
+        "GET",
+        "scheduling.day_pack",
+        "/staff/roles/{own_role}/days/{own_day}/interview/pack",
+        {ADMIN},
+    ),
+    (
+        "GET",
+        "scheduling.day_pack_pdf",
+        "/staff/roles/{other_role}/days/{own_day}/interview/pack.pdf",
+        {ADMIN},
+    ),
     ("GET", "partners.shares", "/staff/shares", {ADMIN}),
     ("GET", "partners.new_share", "/staff/shares/new", {ADMIN}),
     ("POST", "partners.new_share", "/staff/shares/new", {ADMIN}),
@@ -217,6 +235,13 @@ MATRIX = [
         "/staff/exports/shortlist/download?role_id={own_role}&columns=reference&format=xlsx",
         {ADMIN, MANAGER},
     ),
+    ("GET", "exports.new_template", "/staff/exports/templates/new?columns=reference", STAFF),
+    ("POST", "exports.new_template", "/staff/exports/templates/new", STAFF),
+    # A template is its owner's alone: another user's is not found, HR's included.
+    ("GET", "exports.shortlist", "/staff/exports/shortlist?template={other_template}", set()),
+    ("GET", "exports.template", "/staff/exports/templates/{other_template}", set()),
+    ("POST", "exports.template", "/staff/exports/templates/{other_template}", set()),
+    ("POST", "exports.delete_template", "/staff/exports/templates/{other_template}/delete", set()),
     ("GET", "reports.index", "/staff/reports", {ADMIN}),
     ("GET", "reports.funnel", "/staff/reports/funnel", {ADMIN}),
     ("GET", "reports.funnel_csv", "/staff/reports/funnel.csv", {ADMIN}),
@@ -224,6 +249,12 @@ MATRIX = [
     ("GET", "reports.sources_csv", "/staff/reports/sources.csv", {ADMIN}),
     ("GET", "reports.equality", "/staff/reports/equality", {ADMIN}),
     ("GET", "reports.equality_csv", "/staff/reports/equality.csv", {ADMIN}),
+    ("GET", "reports.comparison", "/staff/reports/comparison", {ADMIN}),
+    ("GET", "reports.comparison_csv", "/staff/reports/comparison.csv", {ADMIN}),
+    ("GET", "reports.reasons", "/staff/reports/reasons", {ADMIN}),
+    ("GET", "reports.reasons_csv", "/staff/reports/reasons.csv", {ADMIN}),
+    ("GET", "reports.timing", "/staff/reports/time-to-hire", {ADMIN}),
+    ("GET", "reports.timing_csv", "/staff/reports/time-to-hire.csv", {ADMIN}),
     ("GET", "privacy.data_requests", "/staff/data-requests", {ADMIN}),
     ("POST", "privacy.data_requests", "/staff/data-requests", {ADMIN}),
     ("GET", "privacy.applicant", "/staff/data-requests/{applicant}", {ADMIN}),
@@ -276,6 +307,19 @@ def _saved_view(user, role) -> int:
     db.session.add(view)
     db.session.flush()
     return view.id
+
+
+def _export_template(user) -> int:
+    template = ExportTemplate(
+        user_id=user.id,
+        name="Mine",
+        columns=["reference"],
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    db.session.add(template)
+    db.session.flush()
+    return template.id
 
 
 def _submitted_with_cv(role, folder, status=Status.SUBMITTED):
@@ -336,12 +380,15 @@ def records(app, monkeypatch, tmp_path):
         "other_role": other_role.id,
         "target": target.id,
         "other_view": _saved_view(target, own_role),
+        "other_template": _export_template(UserFactory(roles=[ADMIN])),
         "email": email.id,
         "audit_event": record_event(actor=None, actor_label="matrix", action="sign_out").id,
         "own_application": own_application,
         "applicant": db.session.get(Application, own_application).applicant_id,
         "own_slot": SlotFactory(role=own_role).id,
         "other_slot": SlotFactory(role=other_role).id,
+        # The UK date of those two slots (SlotFactory: a week from now), for their days' packs.
+        "own_day": (utcnow() + timedelta(days=7)).astimezone(clock.UK).date().isoformat(),
         "other_application": _submitted_with_cv(other_role, tmp_path),
         "assessed_application": _submitted_with_cv(own_role, tmp_path, Status.ASSESSMENT),
         "other_assessed": _submitted_with_cv(other_role, tmp_path, Status.ASSESSMENT),

@@ -19,10 +19,11 @@ from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
+from tracker.exports.models import ExportTemplate
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import Share, ShareCriterion, SharedCandidate
-from tracker.scheduling.models import SlotKind
+from tracker.scheduling.models import Booking, SlotKind
 
 LONG_NAME = "Maximilian Bartholomew Fotheringham-Montgomery-Smythe"
 LONG_EMAIL = (
@@ -140,6 +141,25 @@ def seed_phone_records() -> PhoneRecords:
             details={"from": "sift", "to": "interview", "note": "x" * (n * 10)},
         )
     manager = db.session.get(type(partner), campaign.manager.id)
+    # The interview slot's panel pack: the manager sits on its panel, and the long-named
+    # candidate, who asked for adjustments, is booked into it.
+    slot.panel = [manager]
+    slot.booked = 1
+    db.session.add(
+        Booking(slot_id=slot.id, application_id=long_one.id, kind=slot.kind, booked_at=now)
+    )
+    hr = db.session.get(type(partner), campaign.hr.id)
+    templates = {
+        owner.id: ExportTemplate(
+            user_id=owner.id,
+            name="Interview panel list with every score, reason and date " + "x" * 20,
+            columns=["reference", "stage", "score_average", "essential_1", "interview_at"],
+            created_at=now,
+            updated_at=now,
+        )
+        for owner in (hr, manager)
+    }
+    db.session.add_all(templates.values())
     db.session.flush()
     event = db.session.scalar(select(func.max(AuditEvent.id)))
     db.session.commit()
@@ -153,6 +173,7 @@ def seed_phone_records() -> PhoneRecords:
             "application": long_one.id,
             "applicant": applicant.id,
             "slot": slot.id,
+            "slot_day": slot.starts_at.astimezone(clock.UK).date().isoformat(),
             "share": share.id,
             "shared": share.candidates[-1].id,
             "mentee": mentee.id,
@@ -161,5 +182,7 @@ def seed_phone_records() -> PhoneRecords:
             "long_user": partner.id,
             "organisation": organisation.id,
             "event": event,
+            "hr_template": templates[hr.id].id,
+            "manager_template": templates[manager.id].id,
         },
     )

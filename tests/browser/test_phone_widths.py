@@ -80,6 +80,12 @@ PAGES: dict[str, tuple[Visit, ...] | str] = {
     "scheduling.interviews": (visit("/staff/interviews", who=STAFF),),
     "scheduling.new_day": (visit("/staff/roles/{role}/days/new", who=STAFF),),
     "scheduling.invitation": "a calendar file download",
+    "scheduling.slot_pack": (visit("/staff/slots/{slot}/pack", who=STAFF),),
+    "scheduling.day_pack": (
+        visit("/staff/roles/{role}/days/{slot_day}/interview/pack", who=STAFF),
+    ),
+    "scheduling.slot_pack_pdf": "a PDF download",
+    "scheduling.day_pack_pdf": "a PDF download",
     "workqueue.queue": (
         visit(*_queue_paths(StaffRole.ADMIN), who=(HR,)),
         visit(*_queue_paths(StaffRole.HIRING_MANAGER), who=(MANAGER,)),
@@ -119,7 +125,41 @@ PAGES: dict[str, tuple[Visit, ...] | str] = {
     "reports.funnel_csv": "a CSV download",
     "reports.sources_csv": "a CSV download",
     "reports.equality_csv": "a CSV download",
-    "exports.shortlist": (visit("/staff/exports/shortlist", who=STAFF),),
+    "reports.comparison": (
+        visit(
+            "/staff/reports/comparison",
+            "/staff/reports/comparison?submitted_from=31&submitted_from=2&submitted_from=2026",
+        ),
+    ),
+    "reports.reasons": (visit("/staff/reports/reasons"),),
+    "reports.timing": (visit("/staff/reports/time-to-hire"),),
+    "reports.comparison_csv": "a CSV download",
+    "reports.reasons_csv": "a CSV download",
+    "reports.timing_csv": "a CSV download",
+    "exports.shortlist": (
+        visit(
+            "/staff/exports/shortlist",
+            "/staff/exports/shortlist?role_id={role}&status=interview&status=offer"
+            "&submitted_from=1&submitted_from=1&submitted_from=2020"
+            "&columns=reference&columns=full_name&columns=essential_1&columns=partner_feedback"
+            "&format=csv&move=up:full_name",
+            "/staff/exports/shortlist?role_id={role}&status=sift&columns=full_name&format=csv",
+            who=STAFF,
+        ),
+        visit("/staff/exports/shortlist?template={hr_template}", who=(HR,)),
+        visit("/staff/exports/shortlist?template={manager_template}", who=(MANAGER,)),
+    ),
+    "exports.new_template": (
+        visit(
+            "/staff/exports/templates/new?columns=reference&columns=interview_at",
+            "/staff/exports/templates/new",
+            who=STAFF,
+        ),
+    ),
+    "exports.template": (
+        visit("/staff/exports/templates/{hr_template}", who=(HR,)),
+        visit("/staff/exports/templates/{manager_template}", who=(MANAGER,)),
+    ),
     "exports.download": "a CSV download",
     "privacy.data_requests": (visit("/staff/data-requests"),),
     "privacy.applicant": (visit("/staff/data-requests/{applicant}"),),

@@ -3,6 +3,8 @@ every report page passes axe-core with its charts drawn and no policy violation.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pyotp
 import pytest
 from playwright.sync_api import expect
@@ -10,10 +12,18 @@ from sqlalchemy import select
 
 from tests.browser.conftest import serious_axe_violations, sign_in_staff
 from tests.browser.test_csp import RECORD_VIOLATIONS
-from tests.factories import ApplicationFactory, EqualityAnswersFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    CampaignFactory,
+    EqualityAnswersFactory,
+    RoleFactory,
+    UserFactory,
+)
 from tracker.accounts.models import StaffRole
+from tracker.applications.models import TimelineEntry
 from tracker.applications.states import Status
 from tracker.catalogue.models import Role
+from tracker.clock import utcnow
 from tracker.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -24,7 +34,66 @@ PAGES = [
     ("/staff/reports/funnel?group=track", "Recruitment funnel"),
     ("/staff/reports/sources", "Where applicants heard of us, and eligibility flags"),
     ("/staff/reports/equality", "Equality report"),
+    ("/staff/reports/comparison", "Funnel by dates and against the previous campaign"),
+    (
+        "/staff/reports/comparison?submitted_from=31&submitted_from=2&submitted_from=2026",
+        "Funnel by dates and against the previous campaign",
+    ),
+    ("/staff/reports/reasons", "Reasons for unsuccessful decisions and withdrawals"),
+    ("/staff/reports/time-to-hire", "Time to hire and offers accepted"),
+    ("/staff/reports/time-to-hire?group=track", "Time to hire and offers accepted"),
 ]
+
+
+def _history(application, n: int) -> None:
+    """Timeline rows for the reports that explain: moves with reasons, offers and hires."""
+    path = {
+        Status.SIFT: [Status.SIFT],
+        Status.INTERVIEW: [
+            Status.SIFT,
+            Status.INTERVIEW,
+            Status.OFFER,
+            Status.PRE_EMPLOYMENT_CHECKS,
+            Status.HIRED,
+        ],
+        Status.UNSUCCESSFUL: [Status.SIFT, Status.UNSUCCESSFUL],
+    }.get(application.status, [])
+    if path and path[-1] is not application.status:
+        application.status = path[-1]
+    moved_from = Status.SUBMITTED
+    for days, status in enumerate(path, 1):
+        db.session.add(
+            TimelineEntry(
+                application_id=application.id,
+                occurred_at=application.submitted_at + timedelta(days=days * (2 + n % 5)),
+                event="move",
+                from_status=moved_from,
+                to_status=status,
+                actor_label="hr.reports@example.gov.uk",
+                reasons=["essential_criteria", "stronger_candidates"][: 1 + n % 2]
+                if status is Status.UNSUCCESSFUL
+                else [],
+            )
+        )
+        moved_from = status
+
+
+def _earlier_campaign(role) -> None:
+    """Last year's campaign, for the comparison's paired chart."""
+    earlier = CampaignFactory(
+        name="Last year's intake",
+        opens_on=role.campaign.opens_on - timedelta(days=365),
+        closes_on=role.campaign.opens_on - timedelta(days=300),
+        expected_start_on=role.campaign.opens_on - timedelta(days=200),
+    )
+    old_role = RoleFactory(campaign=earlier, track=role.track)
+    for n in range(6):
+        ApplicationFactory(
+            role=old_role,
+            submitted=True,
+            submitted_at=utcnow() - timedelta(days=360),
+            status=(Status.SUBMITTED, Status.SIFT, Status.INTERVIEW)[n % 3],
+        )
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +114,8 @@ def reporting(live_app):
                 needs_hr_check=bool(n % 5),
             )
             EqualityAnswersFactory(application_id=application.id, sex="male" if n < 3 else "female")
+            _history(application, n)
+        _earlier_campaign(roles[0])
         db.session.commit()
         return hr.email, hr.totp_secret
 
@@ -77,3 +148,23 @@ def test_hr_reads_every_report_accessibly_under_the_csp(strict_page, reporting):
     assert chart.bounding_box()["width"] <= 375
     page.goto("/staff/reports/equality")
     expect(page.get_by_role("cell", name="[c]").first).to_be_visible()
+
+
+def test_the_reports_that_explain_draw_their_charts_on_a_phone(strict_page, reporting):
+    page = strict_page
+    email, secret = reporting
+    sign_in_staff(page, email, secret)
+
+    page.goto("/staff/reports/comparison")
+    chart = page.get_by_role("img", name="Share of applications reaching each stage")
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["width"] <= 375
+    assert "Last year" in page.locator("#chart-comparison-desc").text_content()
+    page.goto("/staff/reports/time-to-hire")
+    expect(
+        page.get_by_role("img", name="Days from applying to being hired, by role")
+    ).to_be_visible()
+    assert "median" in page.locator("#chart-time-to-hire-desc").text_content()
+    page.goto("/staff/reports/comparison?submitted_from=31&submitted_from=2&submitted_from=2026")
+    expect(page.get_by_role("link", name="The from date must be a real date")).to_be_visible()
+    assert page.title().startswith("Error: ")

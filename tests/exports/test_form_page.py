@@ -30,7 +30,8 @@ def test_arriving_from_a_candidate_list_preselects_and_counts(client, sign_in, h
     assert response.status_code == 200
     assert "There is a problem" not in page
     assert f'<option value="{role.id}" selected>' in page
-    assert '<option value="sift" selected>' in page
+    assert 'value="sift" checked' in page
+    assert 'value="interview" checked' not in page
     assert 'id="matching"' in page
     assert "2 candidates match" in page
     assert "Data analyst apprentice, stage: In sift" in page

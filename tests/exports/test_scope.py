@@ -73,8 +73,11 @@ def test_a_managers_form_offers_only_their_roles_and_columns(
 
     assert role.title in page
     assert other_role.title not in page
-    for hidden in ("full_name", "email", "phone", "postcode", "preferred_contact", "adjustments"):
-        assert f'value="{hidden}"' not in page
+    assert 'value="adjustments"' not in page
+    # Offered for stages past the sift, where the manager's pages show who applied.
+    for identity in ("full_name", "email", "phone", "postcode", "preferred_contact"):
+        assert f'value="{identity}"' in page
+    assert "Names and contact details are for HR, or for stages after the sift" in page
     assert 'value="reference"' in page
 
 

@@ -18,6 +18,12 @@ PATHS = [
     "/staff/reports/sources.csv?table=heard-about",
     "/staff/reports/equality",
     "/staff/reports/equality.csv",
+    "/staff/reports/comparison",
+    "/staff/reports/comparison.csv",
+    "/staff/reports/reasons",
+    "/staff/reports/reasons.csv?table=withdrawals-by-stage",
+    "/staff/reports/time-to-hire",
+    "/staff/reports/time-to-hire.csv?table=offers",
 ]
 NOT_HR = [StaffRole.HIRING_MANAGER, StaffRole.PARTNER, StaffRole.MENTOR]
 
@@ -59,7 +65,15 @@ def test_anonymous_people_are_sent_to_sign_in(client, committed, path):
 def test_the_equality_report_needs_its_own_permission():
     # Today only HR holds either permission; the equality report asks for its own, so that
     # the two can be given apart.
-    from tracker.reports import equality_views, funnel_views, sources_views, views
+    from tracker.reports import (
+        comparison_views,
+        equality_views,
+        funnel_views,
+        reasons_views,
+        sources_views,
+        timing_views,
+        views,
+    )
 
     assert equality_views.equality_page.required_permission is Permission.VIEW_EQUALITY_REPORT
     assert equality_views.equality_csv.required_permission is Permission.VIEW_EQUALITY_REPORT
@@ -71,6 +85,15 @@ def test_the_equality_report_needs_its_own_permission():
     ):
         assert view.required_permission is Permission.VIEW_REPORTS
     assert sources_views.sources_csv.required_permission is Permission.VIEW_REPORTS
+    for view in (
+        comparison_views.comparison_page,
+        comparison_views.comparison_csv,
+        reasons_views.reasons_page,
+        reasons_views.reasons_csv,
+        timing_views.timing_page,
+        timing_views.timing_csv,
+    ):
+        assert view.required_permission is Permission.VIEW_REPORTS
     for role in NOT_HR:
         user = UserFactory(roles=[role])
         assert not can(user, Permission.VIEW_EQUALITY_REPORT)

@@ -66,13 +66,22 @@ def _get(client, path):
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/staff/reports/funnel", "/staff/reports/sources"])
-def test_each_chart_is_a_titled_image_beside_the_table_it_draws(client, sign_in, hr, filled, path):
+# The column of the table beside each chart that the chart draws, where it is not the first
+# figure: the share reaching interview, and the number of applications with each finding.
+VALUE_COLUMNS = {"chart-conversion-title": 5, "chart-eligibility-title": 2}
+
+
+@pytest.mark.parametrize(
+    ("path", "count"), [("/staff/reports/funnel", 2), ("/staff/reports/sources", 3)]
+)
+def test_each_chart_is_a_titled_image_beside_the_table_it_draws(
+    client, sign_in, hr, filled, path, count
+):
     sign_in(hr)
     html = _get(client, path)
 
     found = pages.charts(html)
-    assert len(found) == 2
+    assert len(found) == count
     for chart in found:
         assert chart.element.get("role") == "img"
         assert chart.element.get("aria-labelledby") == chart.element.find(f"{pages.SVG}title").get(
@@ -84,8 +93,10 @@ def test_each_chart_is_a_titled_image_beside_the_table_it_draws(client, sign_in,
         bars = [row for row in beside.body if row[0] not in ("All applications", "All applicants")]
         described = chart.desc.split(". ", 1)[1].rstrip(".").split("; ")
         # Each bar, in order, with the value its table's second column gives.
-        value_column = 2 if "eligibility" in chart.element.get("aria-labelledby") else 1
-        assert described == [f"{row[0]}: {row[value_column]}" for row in bars]
+        value_column = VALUE_COLUMNS.get(chart.element.get("aria-labelledby"), 1)
+        # A share of nobody is not applicable in the table, and the chart says why.
+        shown = [row[value_column].replace(NA, "no applicants") for row in bars]
+        assert described == [f"{row[0]}: {value}" for row, value in zip(bars, shown, strict=True)]
     assert 'style="' not in html.split("<main", 1)[1].split("</main>", 1)[0]
 
 
@@ -211,6 +222,13 @@ def test_a_csv_file_is_the_table_and_cannot_become_a_formula(client, sign_in, hr
         "/staff/reports/funnel.csv?table=detail",
         "/staff/reports/sources",
         "/staff/reports/sources.csv?table=eligibility",
+        "/staff/reports/sources.csv?table=conversion",
+        "/staff/reports/comparison",
+        "/staff/reports/comparison.csv",
+        "/staff/reports/reasons",
+        "/staff/reports/reasons.csv?table=withdrawals",
+        "/staff/reports/time-to-hire",
+        "/staff/reports/time-to-hire.csv?table=offers",
     ],
 )
 def test_no_equality_data_or_personal_details_reach_the_funnel_or_sources(
@@ -236,6 +254,12 @@ def test_the_reports_add_up_the_same_after_anonymisation(client, sign_in, hr, fi
         "/staff/reports/sources.csv?table=heard-about",
         "/staff/reports/sources.csv?table=eligibility",
         "/staff/reports/equality.csv",
+        "/staff/reports/sources.csv?table=conversion",
+        "/staff/reports/comparison.csv",
+        "/staff/reports/reasons.csv?table=unsuccessful-by-stage",
+        "/staff/reports/reasons.csv?table=withdrawals-by-stage",
+        "/staff/reports/time-to-hire.csv?table=time-to-hire",
+        "/staff/reports/time-to-hire.csv?table=offers",
     ]
     before = [client.get(path).get_data(as_text=True) for path in files]
 

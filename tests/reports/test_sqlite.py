@@ -67,6 +67,18 @@ def test_every_report_works_on_sqlite(tmp_path):
     assert pages.table(equality, "Sex:").row("Female")[1] == "6"
     csv = client.get(f"/staff/reports/equality.csv?campaign={slug}")
     assert csv.status_code == 200
+    for path in (
+        "/staff/reports/comparison?submitted_from=1&submitted_from=1&submitted_from=2000",
+        "/staff/reports/reasons",
+        "/staff/reports/time-to-hire",
+        f"/staff/reports/reasons.csv?campaign={slug}&table=withdrawals-by-stage",
+        f"/staff/reports/time-to-hire.csv?campaign={slug}&table=offers",
+    ):
+        assert client.get(path).status_code == 200, path
+    sources = client.get("/staff/reports/sources").get_data(as_text=True)
+    assert pages.table(sources, "What happened to applicants").row("A careers fair or event")[
+        1:4
+    ] == ["6", "3", "50%"]
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from tracker.applications.states import STAFF_LABELS, Status
@@ -79,8 +80,20 @@ def _stage(value: object) -> str | None:
 
 
 def _shortlist(f: Facts) -> str:
-    stage = _stage((f.details.get("filters") or {}).get("status")) or "all stages"
+    filters = f.details.get("filters") or {}
+    # Older events name one stage ("status"); newer ones a list of them ("statuses").
+    chosen = filters.get("statuses") or [filters.get("status")]
+    stages = [s for s in (_stage(value) for value in chosen if value) if s]
+    stage = ", ".join(stages) or "all stages"
     return f"exported a shortlist of {_plural(f.number('rows'), 'candidate')} ({f.ref}, {stage})"
+
+
+def _export_template(verb: str) -> Callable[[Facts], str]:
+    # The template's name is the user's free text: it stays on the event's own page.
+    def says(f: Facts) -> str:
+        return f"{verb} a shortlist template of {_plural(f.number('columns'), 'column')}"
+
+    return says
 
 
 def _booking(f: Facts) -> str:
@@ -120,6 +133,24 @@ def _shared(f: Facts) -> str:
 def _deactivated(f: Facts) -> str:
     ended = f.number("sessions_ended")
     return f"deactivated {f.ref}" + (f" and ended {_plural(ended, 'session')}" if ended else "")
+
+
+def _pack(done: str) -> Callable[[Facts], str]:
+    """A panel pack seen or downloaded: a slot's, or a day's (the role's slots of one kind)."""
+
+    def says(f: Facts) -> str:
+        candidates = _plural(f.number("candidates"), "candidate")
+        if f.object_type != "role":
+            return f"{done} the panel pack for {f.ref} ({candidates})"
+        kind = str(f.details.get("kind") or "slot")
+        try:
+            day = date.fromisoformat(str(f.details.get("day")))
+            on = f" on {day.day} {day:%B %Y}"
+        except ValueError:
+            on = ""
+        return f"{done} the panel pack for the {kind}s for {f.ref}{on} ({candidates})"
+
+    return says
 
 
 _APPLICATIONS = "Applications"
@@ -185,6 +216,10 @@ ACTIONS: dict[str, Action] = {
     "booking.made": Action(_SCHEDULING, "Booked a time", _booking),
     "booking.cancelled": Action(
         _SCHEDULING, "Cancelled a booking", lambda f: f"cancelled the booked time for {f.ref}"
+    ),
+    "panel_pack.viewed": Action(_SCHEDULING, "Viewed a panel pack", _pack("viewed")),
+    "panel_pack.downloaded": Action(
+        _SCHEDULING, "Downloaded a panel pack", _pack("downloaded the PDF of")
     ),
     # Offers, conditions and mentoring.
     "offer.condition_met": Action(_OFFERS, "Recorded a check as met", _condition),
@@ -274,6 +309,13 @@ ACTIONS: dict[str, Action] = {
     ),
     # Data leaving the service, and personal data.
     "export.shortlist": Action(_DATA, "Exported a shortlist", _shortlist),
+    "export.template_saved": Action(_DATA, "Saved a shortlist template", _export_template("saved")),
+    "export.template_renamed": Action(
+        _DATA, "Renamed a shortlist template", _export_template("renamed")
+    ),
+    "export.template_deleted": Action(
+        _DATA, "Deleted a shortlist template", _export_template("deleted")
+    ),
     "reports.downloaded": Action(_DATA, "Downloaded a report", _report),
     "audit.downloaded": Action(
         _DATA,

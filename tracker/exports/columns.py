@@ -10,19 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tracker.accounts.permissions import Permission
 from tracker.applications.eligibility import SubjectLevel
-from tracker.applications.states import STAFF_LABELS, UNRANKED
+from tracker.applications.states import NAME_BLIND, STAFF_LABELS, UNRANKED, Status
 from tracker.clock import UK
+from tracker.exports import decisions
+from tracker.exports.extras import NOTHING, Extra, criterion_label
 from tracker.refusals import Refused
 
 if TYPE_CHECKING:
     from tracker.applications.models import Application
 
-Value = str | int | date | None
+Value = str | int | Decimal | datetime | date | None
 
 
 class ColumnError(Refused):
@@ -37,6 +40,16 @@ class Column:
     # None: anyone who may export may choose it.
     permission: Permission | None = None
     default: bool = False
+    # A decision column reads the application's extras: value(application, extra).
+    decision: bool = False
+    # Who the candidate is: shown only where staff pages show it (see choose).
+    identity: bool = False
+    description: str = ""
+
+    def cell(self, application: Application, extra: Extra) -> Value:
+        if self.decision:
+            return self.value(application, extra)
+        return self.value(application)
 
 
 _LEVELS = {
@@ -64,6 +77,100 @@ _IDENTITY = Permission.VIEW_CANDIDATE_IDENTITY
 def _preference(application: Application) -> int | None:
     # Withdrawn, unsuccessful or declined: out of the running, so not one of the choices.
     return None if application.status in UNRANKED else application.preference
+
+
+def _decision(key: str, header: str, value, description: str) -> Column:
+    return Column(key, header, value, decision=True, description=description)
+
+
+# What decisions rest on. Each reads the application and its extras (loaded per batch).
+_DECISIONS = (
+    _decision(
+        "score_average",
+        "Average score",
+        decisions.average_score,
+        "The mean of every score (1 to 4) on the submitted scorecards.",
+    ),
+    _decision(
+        "reviewers",
+        "Number of reviewers",
+        decisions.reviewers,
+        "How many reviewers submitted a scorecard.",
+    ),
+    _decision(
+        "recommendation",
+        "Recommendation",
+        decisions.recommendation,
+        "The scorecards' suggestion: take forward when every essential criterion averages 3 "
+        "(demonstrated) or more.",
+    ),
+    _decision(
+        "partner_feedback",
+        "Partner feedback",
+        decisions.partner_feedback,
+        "Each partner organisation the candidate is shared with, and its recommendation.",
+    ),
+    _decision(
+        "assessment_at",
+        "Assessment date and time",
+        decisions.assessment_at,
+        "The booked assessment, UK time.",
+    ),
+    _decision(
+        "interview_at",
+        "Interview date and time",
+        decisions.interview_at,
+        "The booked interview, UK time.",
+    ),
+    _decision("source", "Where they heard", decisions.source, "Where they heard of us."),
+    _decision(
+        "days_in_stage",
+        "Days in current stage",
+        decisions.days_in_stage,
+        "Days since the candidate moved to their current stage.",
+    ),
+    _decision(
+        "rejection_reasons",
+        "Reasons unsuccessful",
+        decisions.rejection_reasons,
+        "The reasons given when the candidate was marked unsuccessful.",
+    ),
+    _decision(
+        "withdrawal_reason",
+        "Reason for withdrawing",
+        decisions.withdrawal_reason,
+        "The reason the candidate chose when they withdrew.",
+    ),
+    _decision("offer_date", "Offer date", decisions.offer_date, "When the offer was made."),
+    _decision(
+        "offer_status",
+        "Offer status",
+        decisions.offer_status,
+        "Made, accepted, declined, or accepted with conditions outstanding.",
+    ),
+    _decision(
+        "conditions_outstanding",
+        "Conditions outstanding",
+        decisions.conditions_outstanding,
+        "The offer's pre-employment conditions not yet met.",
+    ),
+)
+
+# A criterion's average: one column per place among a role's essential or desirable criteria.
+CRITERION_KEY = re.compile(r"^(essential|desirable)_([1-9][0-9]?)$")
+
+
+def criterion_column(key: str, words: str | None = None) -> Column:
+    """``essential_1``'s column; its header names the criterion when the export is one role."""
+    label = criterion_label(key)
+    header = f"{label} average: {words}" if words else f"{label} average"
+    return Column(
+        key,
+        header,
+        decisions.criterion_average(key),
+        decision=True,
+        description=f"The mean score for the role's {label.lower()} criterion.",
+    )
 
 
 COLUMNS: dict[str, Column] = {
@@ -96,15 +203,17 @@ COLUMNS: dict[str, Column] = {
             lambda a: _yes_no(a.needs_adjustments),
             default=True,
         ),
-        Column("full_name", "Full name", lambda a: a.full_name, _IDENTITY),
-        Column("email", "Email", lambda a: a.applicant.email, _IDENTITY),
-        Column("phone", "Phone", lambda a: a.phone, _IDENTITY),
-        Column("postcode", "Postcode", lambda a: a.postcode, _IDENTITY),
+        *_DECISIONS,
+        Column("full_name", "Full name", lambda a: a.full_name, _IDENTITY, identity=True),
+        Column("email", "Email", lambda a: a.applicant.email, _IDENTITY, identity=True),
+        Column("phone", "Phone", lambda a: a.phone, _IDENTITY, identity=True),
+        Column("postcode", "Postcode", lambda a: a.postcode, _IDENTITY, identity=True),
         Column(
             "preferred_contact",
             "Preferred contact",
             lambda a: _CONTACT.get(a.preferred_contact or ""),
             _IDENTITY,
+            identity=True,
         ),
         Column(
             "adjustments",
@@ -132,6 +241,11 @@ FIELDS = (
     "postcode",
     "preferred_contact",
     "adjustments",
+    "score_average",
+    "score_count",
+    "heard_about",
+    "status_changed_at",
+    "withdrawal_reason",
 )
 
 _WHY_NOT = {
@@ -140,29 +254,77 @@ _WHY_NOT = {
 }
 
 
-def allowed(permissions: Iterable[Permission]) -> list[Column]:
-    """The columns someone with these permissions may choose, in the registry's order."""
+def allowed(permissions: Iterable[Permission], criteria: Iterable[str] = ()) -> list[Column]:
+    """The columns someone with these permissions may choose, in the registry's order, with a
+    column for each criterion key given after the average score.
+
+    Identity columns are offered to everyone who may export: whether they may be had depends
+    on the stages chosen (see choose)."""
     held = set(permissions)
-    return [c for c in COLUMNS.values() if c.permission is None or c.permission in held]
+    offered: list[Column] = []
+    for column in COLUMNS.values():
+        if column.identity or column.permission is None or column.permission in held:
+            offered.append(column)
+        if column.key == "score_average":
+            offered.extend(criterion_column(key) for key in criteria)
+    return offered
 
 
 def defaults(permissions: Iterable[Permission]) -> list[str]:
     return [c.key for c in allowed(permissions) if c.default]
 
 
-def choose(keys: Iterable[str], permissions: Iterable[Permission]) -> list[Column]:
+# "All stages" includes the name-blind ones.
+ALL_STAGES: frozenset[Status] = frozenset()
+
+
+def includes_name_blind(stages: Iterable[Status]) -> bool:
+    """Whether an export of these stages (none: all of them) may hold name-blind candidates."""
+    chosen = set(stages)
+    return not chosen or bool(chosen & NAME_BLIND)
+
+
+def _find(key: str, words: dict[str, str]) -> Column:
+    column = COLUMNS.get(key)
+    if column is None and CRITERION_KEY.match(key):
+        column = criterion_column(key, words.get(key))
+    if column is None:
+        raise ColumnError("Select the columns from the list")
+    return column
+
+
+def choose(
+    keys: Iterable[str],
+    permissions: Iterable[Permission],
+    *,
+    stages: Iterable[Status] | None = ALL_STAGES,
+    words: dict[str, str] | None = None,
+) -> list[Column]:
     """The columns asked for, in the order asked, each once.
 
+    Who candidates are (name and contact details) follows the name-blind rule of the staff
+    pages: HR (who may reveal a candidate) may export it at any stage, and the export is
+    audited with its columns and stages; anyone else only when every chosen stage is past
+    the sift. ``stages`` empty means all stages; None means "not known yet" (a saved column
+    set, checked again when it is used). ``words``: criterion key -> the criterion's words,
+    for the header when the export is one role.
+
     :raise ColumnError: for no columns, a key not in the registry, or a column these
-        permissions do not allow.
+        permissions and stages do not allow.
     """
     held = set(permissions)
     chosen: list[Column] = []
+    blind = stages is not None and includes_name_blind(stages)
     for key in dict.fromkeys(keys):
-        column = COLUMNS.get(key)
-        if column is None:
-            raise ColumnError("Select the columns from the list")
-        if column.permission is not None and column.permission not in held:
+        column = _find(key, words or {})
+        if column.identity and _IDENTITY not in held:
+            if blind:
+                raise ColumnError(
+                    f"You cannot export the {column.header} column: only HR can see who "
+                    "candidates are while they are new or in the sift. Choose only stages "
+                    "after the sift"
+                )
+        elif column.permission is not None and column.permission not in held:
             reason = _WHY_NOT.get(column.permission, "you do not have permission")
             raise ColumnError(f"You cannot export the {column.header} column: {reason}")
         chosen.append(column)
@@ -197,9 +359,9 @@ def safe_text(text: str) -> str:
     return escape_formula(clean_text(text))
 
 
-def row(columns: list[Column], application: Application) -> list[Value]:
+def row(columns: list[Column], application: Application, extra: Extra = NOTHING) -> list[Value]:
     """One candidate's cells, in the columns' order; text cells without control characters.
 
     The file writers make the text safe for their format (see files.py)."""
-    values = (column.value(application) for column in columns)
+    values = (column.cell(application, extra) for column in columns)
     return [clean_text(v) if isinstance(v, str) else v for v in values]

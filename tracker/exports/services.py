@@ -31,20 +31,26 @@ def export_shortlist(
     if file_format not in files.MEDIA_TYPES:
         raise ExportError("Select CSV or Excel", field="format")
     try:
-        chosen = registry.choose(columns, permissions_of(actor))
+        chosen = registry.choose(columns, permissions_of(actor), stages=shortlist.statuses)
     except registry.ColumnError as error:
         raise ExportError(str(error)) from error
     rows = queries.count(actor, shortlist)
+    object_type, object_id = shortlist.object
+    details = {
+        "filters": shortlist.audit_details(),
+        "columns": [c.key for c in chosen],
+        "format": file_format,
+        "rows": rows,
+    }
+    if any(c.identity for c in chosen) and registry.includes_name_blind(shortlist.statuses):
+        # HR's export of who candidates are during the sift is in effect a reveal of each:
+        # the log says so, as it records a reveal.
+        details["identity_while_name_blind"] = True
     record_event(
         actor=actor,
         action="export.shortlist",
-        object_type="role" if shortlist.role is not None else "track",
-        object_id=shortlist.role.id if shortlist.role is not None else shortlist.track.id,
-        details={
-            "filters": shortlist.audit_details(),
-            "columns": [c.key for c in chosen],
-            "format": file_format,
-            "rows": rows,
-        },
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
     )
     return rows

@@ -21,40 +21,49 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.accounts.permissions import Permission, permissions_of, require
-from tracker.actions import attempt
-from tracker.applications.states import Status
+from tracker.actions import attempt, check
 from tracker.clock import today
 from tracker.exports import columns as registry
-from tracker.exports import files, queries, services
+from tracker.exports import files, queries, saved, services
+from tracker.exports.extras import criterion_key
 from tracker.exports.forms import ShortlistForm
 
 bp = Blueprint("exports", __name__, url_prefix="/staff/exports")
 
-_FILTERS = ("role_id", "track_id", "status")
+_FILTERS = ("role_id", "track_id", "campaign_id", "status")
 
 
 def _form(args: MultiDict) -> ShortlistForm:
     form = ShortlistForm(formdata=args)
+    if args.get("move"):
+        form.move(args["move"])
     form.offer(
         roles=queries.roles_to_choose(current_user),
         tracks=queries.tracks_to_choose(current_user),
+        campaigns=queries.campaigns_to_choose(current_user),
+        criteria=queries.criterion_keys(current_user),
         permissions=permissions_of(current_user),
     )
     return form
 
 
 def _shortlist(form: ShortlistForm) -> queries.Shortlist:
-    """:raise 404: when the role or track does not exist or is outside the user's scope."""
-    status = Status(form.status.data) if form.status.data else None
+    """:raise 404: when the role, track or campaign does not exist or is outside the user's
+    scope."""
+    filters = {
+        "statuses": form.stages,
+        "submitted_from": form.submitted_from.data,
+        "submitted_to": form.submitted_to.data,
+    }
     if form.role_id.data:
-        role = queries.find_role(current_user, int(form.role_id.data))
-        if role is None:
-            abort(404)
-        return queries.Shortlist(role=role, status=status)
-    track = queries.find_track(current_user, int(form.track_id.data))
-    if track is None:
+        found = {"role": queries.find_role(current_user, int(form.role_id.data))}
+    elif form.track_id.data:
+        found = {"track": queries.find_track(current_user, int(form.track_id.data))}
+    else:
+        found = {"campaign": queries.find_campaign(current_user, int(form.campaign_id.data))}
+    if None in found.values():
         abort(404)
-    return queries.Shortlist(track=track, status=status)
+    return queries.Shortlist(**found, **filters)
 
 
 def _page(form: ShortlistForm, shortlist: queries.Shortlist | None):
@@ -63,22 +72,45 @@ def _page(form: ShortlistForm, shortlist: queries.Shortlist | None):
         form=form,
         shortlist=shortlist,
         matching=queries.count(current_user, shortlist) if shortlist else None,
+        chosen=_chosen(form),
+        templates=saved.templates_of(current_user),
     )
+
+
+def _chosen(form: ShortlistForm) -> list[tuple[str, str]]:
+    """The ticked columns, in the file's order, for the page's "Order of columns" list."""
+    headers = dict(form.columns.choices)
+    return [(k, headers[k]) for k in dict.fromkeys(form.columns.data or []) if k in headers]
 
 
 @bp.get("/shortlist")
 @require(Permission.EXPORT_SHORTLISTS)
 def shortlist():
     args = request.args.copy()
+    template = None
+    if request.args.get("template"):
+        template = template_views.own_template_or_404(request.args["template"])
+        args.setlist("columns", template.columns)
+        args.setdefault("format", files.XLSX)
     if "format" not in args:
         # Arriving (from the staff home or a candidate list): the usual columns, ticked.
         args.setlist("columns", registry.defaults(permissions_of(current_user)))
         args["format"] = files.XLSX
     form = _form(args)
     found = None
-    chosen = any(request.args.get(name) for name in _FILTERS) or "format" in request.args
+    chosen = any(args.get(name) for name in _FILTERS) or "format" in request.args
     if chosen and form.validate():
         found = _shortlist(form)
+    elif request.args.get("move"):
+        # Reordering columns is not asking for an export: no errors for what is not chosen yet.
+        for field in form:
+            field.errors = []
+        form.form_errors = []
+    elif not chosen and template is not None:
+        # A template applied before anything else is chosen: its columns are checked now, so
+        # that one the user may no longer export says so at once. The stages are not chosen
+        # yet: names and contact details are checked against them at the export.
+        check(form, lambda: saved.usable_columns(current_user, template.columns), field="columns")
     return _page(form, found)
 
 
@@ -123,16 +155,20 @@ def _headers(shortlist: queries.Shortlist, file_format: str) -> Response:
 
 def _send(shortlist: queries.Shortlist, keys: list[str], file_format: str) -> Response:
     user = current_user._get_current_object()
-    chosen = registry.choose(keys, permissions_of(user))
+    roles = queries.roles(user, shortlist)
+    words = {}
+    if shortlist.role is not None:
+        words = {criterion_key(c): c.text for c in roles[0].criteria}
+    chosen = registry.choose(keys, permissions_of(user), stages=shortlist.statuses, words=words)
     name = _filename(shortlist, file_format)
-    applications = queries.candidates(user, shortlist)
+    applications = queries.candidates(user, shortlist, roles)
     if file_format == files.CSV:
         response = Response(
             stream_with_context(files.csv_chunks(chosen, applications)),
             content_type=files.MEDIA_TYPES[files.CSV],
         )
     else:
-        workbook = files.xlsx_file(chosen, applications)
+        workbook = files.xlsx_file(chosen, applications, roles)
         size = os.fstat(workbook.fileno()).st_size
         response = Response(
             files.read_and_close(workbook), content_type=files.MEDIA_TYPES[files.XLSX]
@@ -141,3 +177,7 @@ def _send(shortlist: queries.Shortlist, keys: list[str], file_format: str) -> Re
     response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# The template pages share this blueprint.
+from tracker.exports import template_views  # noqa: E402

@@ -54,7 +54,8 @@ class OfferCondition(db.Model):
     __table_args__ = (UniqueConstraint("offer_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"))
+    # Indexed: a shortlist export looks up the conditions of a batch of offers at a time.
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
     kind: Mapped[ConditionKind] = mapped_column(
         db.Enum(
             ConditionKind, name="condition_kind", values_callable=lambda e: [m.value for m in e]

@@ -48,14 +48,17 @@ def table_or_404(found: dict[str, tables.Table], default: str) -> tables.Table:
     return found[key]
 
 
-def csv_response(table: tables.Table, *, report: str, campaign: Campaign) -> Response:
+def csv_response(
+    table: tables.Table, *, report: str, campaign: Campaign, details: dict | None = None
+) -> Response:
+    """The table as an audited CSV file; ``details`` adds the choices behind it (dates)."""
     save(
         lambda: record_event(
             actor=current_user,
             action="reports.downloaded",
             object_type="campaign",
             object_id=campaign.id,
-            details={"report": report, "table": table.key},
+            details={"report": report, "table": table.key, **(details or {})},
         )
     )
     slug = _UNSAFE_IN_FILENAME.sub("-", campaign.slug.lower()).strip("-") or "campaign"

@@ -38,7 +38,7 @@ AXIS_COLOUR = "#505a5f"
 # characters, and shortened beyond that (the description and the table have them in full).
 LINE_LENGTH = 46
 MAX_LINES = 2
-_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+SAFE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 # Control characters are not allowed in XML, and a label has no use for them.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -50,12 +50,12 @@ class Bar:
     text: str  # the value as written beside the bar, for example "120" or "45%"
 
 
-def _text(value: str) -> str:
+def svg_text(value: str) -> str:
     """Text made safe as SVG content: escaped, and without control characters."""
     return escape(_CONTROL.sub(" ", value))
 
 
-def _lines(label: str) -> list[str]:
+def wrapped(label: str) -> list[str]:
     """The label in lines of at most LINE_LENGTH characters, broken between words."""
     lines: list[str] = []
     for word in label.split() or [""]:
@@ -72,7 +72,7 @@ def _lines(label: str) -> list[str]:
     return lines
 
 
-def _figure(value: float) -> str:
+def figure(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
@@ -82,13 +82,13 @@ def bar_chart(*, chart_id: str, title: str, summary: str, bars: Sequence[Bar]) -
     ``summary`` says what the chart shows; the description adds every bar's value.
     :raise ValueError: for an id that is not safe in markup, or a negative value.
     """
-    if not _ID.match(chart_id):
+    if not SAFE_ID.match(chart_id):
         raise ValueError(f"Chart ids are lower-case letters, digits and hyphens: {chart_id!r}")
     if any(bar.value < 0 for bar in bars):
         raise ValueError("A bar chart cannot draw negative values")
     largest = max((bar.value for bar in bars), default=0)
     scale = (WIDTH - VALUE_ROOM) / largest if largest > 0 else 0
-    labels = [_lines(bar.label) for bar in bars]
+    labels = [wrapped(bar.label) for bar in bars]
     height = sum(len(lines) * LABEL_HEIGHT + BAR_HEIGHT + GAP for lines in labels)
     height = max(height, LABEL_HEIGHT + BAR_HEIGHT + GAP)
     described = "; ".join(f"{bar.label}: {bar.text}" for bar in bars) or "No data"
@@ -97,13 +97,13 @@ def bar_chart(*, chart_id: str, title: str, summary: str, bars: Sequence[Bar]) -
         f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" focusable="false" '
         f'font-family="{FONT}" font-size="{FONT_SIZE}">',
-        f'<title id="{chart_id}-title">{_text(title)}</title>',
-        f'<desc id="{chart_id}-desc">{_text(summary)} {_text(described)}.</desc>',
+        f'<title id="{chart_id}-title">{svg_text(title)}</title>',
+        f'<desc id="{chart_id}-desc">{svg_text(summary)} {svg_text(described)}.</desc>',
     ]
     top = 0
     for bar, lines in zip(bars, labels, strict=True):
         spans = "".join(
-            f'<tspan x="0" y="{top + (n + 1) * LABEL_HEIGHT - 5}">{_text(line)}</tspan>'
+            f'<tspan x="0" y="{top + (n + 1) * LABEL_HEIGHT - 5}">{svg_text(line)}</tspan>'
             for n, line in enumerate(lines)
         )
         parts.append(f'<text fill="{TEXT_COLOUR}">{spans}</text>')
@@ -112,12 +112,12 @@ def bar_chart(*, chart_id: str, title: str, summary: str, bars: Sequence[Bar]) -
         # Even a zero has a hairline, so every row visibly starts at the same axis.
         drawn = max(length, 1)
         parts.append(
-            f'<rect x="0" y="{top}" width="{_figure(drawn)}" height="{BAR_HEIGHT}" '
+            f'<rect x="0" y="{top}" width="{figure(drawn)}" height="{BAR_HEIGHT}" '
             f'fill="{BAR_COLOUR if length else AXIS_COLOUR}"/>'
         )
         parts.append(
-            f'<text x="{_figure(drawn + 6)}" y="{top + BAR_HEIGHT - 4}" '
-            f'fill="{TEXT_COLOUR}" font-weight="bold">{_text(bar.text)}</text>'
+            f'<text x="{figure(drawn + 6)}" y="{top + BAR_HEIGHT - 4}" '
+            f'fill="{TEXT_COLOUR}" font-weight="bold">{svg_text(bar.text)}</text>'
         )
         top += BAR_HEIGHT + GAP
     parts.append("</svg>")
@@ -131,3 +131,107 @@ def bars_from(table: Table, column: int) -> list[Bar]:
         Bar(label=str(row[0]), value=row[column] or 0, text=display(row[column], kind) or "0")
         for row in table.rows
     ]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One group of a paired bar chart: a bar for each of the two series, or None where a
+    series has nothing to show (the text then says why, for example "no applications")."""
+
+    label: str
+    first: Bar | None
+    second: Bar | None
+
+
+PAIR_BAR_HEIGHT = 16
+SWATCH = 16
+OUTLINE_WIDTH = 2
+
+
+def _paired_rect(x_end: float, top: float, *, outlined: bool, height: int = PAIR_BAR_HEIGHT) -> str:
+    """The first series is a solid bar; the second an outlined one, so that they differ in
+    shape as well as colour (the outline is inset by half its width to keep its size)."""
+    if outlined:
+        half = OUTLINE_WIDTH / 2
+        width = max(x_end - OUTLINE_WIDTH, 1)
+        return (
+            f'<rect x="{half}" y="{figure(top + half)}" width="{figure(width)}" '
+            f'height="{height - OUTLINE_WIDTH}" fill="#ffffff" stroke="{BAR_COLOUR}" '
+            f'stroke-width="{OUTLINE_WIDTH}"/>'
+        )
+    return (
+        f'<rect x="0" y="{figure(top)}" width="{figure(max(x_end, 1))}" '
+        f'height="{height}" fill="{BAR_COLOUR if x_end else AXIS_COLOUR}"/>'
+    )
+
+
+def paired_bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    series: tuple[str, str],
+    pairs: Sequence[Pair],
+    largest: float | None = None,
+) -> Markup:
+    """Two series side by side: for each group its label, then the first series' bar
+    (solid) and the second's (outlined), each with its value written beside it. A legend at
+    the top names the series with a solid and an outlined swatch. ``largest`` fixes the
+    scale (100 for percentages); otherwise the longest bar fills the width.
+
+    :raise ValueError: as ``bar_chart`` does.
+    """
+    if not SAFE_ID.match(chart_id):
+        raise ValueError(f"Chart ids are lower-case letters, digits and hyphens: {chart_id!r}")
+    bars = [bar for pair in pairs for bar in (pair.first, pair.second) if bar is not None]
+    if any(bar.value < 0 for bar in bars):
+        raise ValueError("A bar chart cannot draw negative values")
+    largest = largest or max((bar.value for bar in bars), default=0)
+    scale = (WIDTH - VALUE_ROOM - 40) / largest if largest > 0 else 0
+    parts: list[str] = []
+    top = 0
+    for n, name in enumerate(series):
+        lines = wrapped(name)
+        parts.append(_paired_rect(SWATCH, top + 2, outlined=bool(n), height=SWATCH))
+        spans = "".join(
+            f'<tspan x="{SWATCH + 8}" y="{top + (k + 1) * LABEL_HEIGHT - 5}">'
+            f"{svg_text(line)}</tspan>"
+            for k, line in enumerate(lines)
+        )
+        parts.append(f'<text fill="{TEXT_COLOUR}">{spans}</text>')
+        top += len(lines) * LABEL_HEIGHT + 4
+    top += GAP
+    described = []
+    for pair in pairs:
+        lines = wrapped(pair.label)
+        spans = "".join(
+            f'<tspan x="0" y="{top + (k + 1) * LABEL_HEIGHT - 5}">{svg_text(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
+        parts.append(f'<text fill="{TEXT_COLOUR}" font-weight="bold">{spans}</text>')
+        top += len(lines) * LABEL_HEIGHT
+        said = []
+        for n, (name, bar) in enumerate(zip(series, (pair.first, pair.second), strict=True)):
+            length = bar.value * scale if bar is not None else 0
+            if bar is not None:
+                parts.append(_paired_rect(length, top, outlined=bool(n)))
+            text = bar.text if bar is not None else "none"
+            parts.append(
+                f'<text x="{figure(max(length, 1) + 6)}" y="{top + PAIR_BAR_HEIGHT - 2}" '
+                f'fill="{TEXT_COLOUR}">{svg_text(text)}</text>'
+            )
+            said.append(f"{name} {text}")
+            top += PAIR_BAR_HEIGHT + 4
+        described.append(f"{pair.label}: {', '.join(said)}")
+        top += GAP
+    height = max(top, LABEL_HEIGHT + BAR_HEIGHT + GAP)
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
+        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
+        f'viewBox="0 0 {WIDTH} {figure(height)}" width="100%" focusable="false" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
+        f'<title id="{chart_id}-title">{svg_text(title)}</title>',
+        f'<desc id="{chart_id}-desc">{svg_text(summary)} '
+        f"{svg_text('; '.join(described) or 'No data')}.</desc>",
+    ]
+    return Markup("".join([*head, *parts, "</svg>"]))  # noqa: S704 (all text escaped above)

@@ -6,14 +6,15 @@ from flask import abort, render_template, url_for
 
 from tracker.accounts.permissions import Permission, require
 from tracker.catalogue.models import Campaign
-from tracker.reports import queries, sources, tables
+from tracker.reports import conversion, outcome_queries, queries, sources, tables
 from tracker.reports.blueprint import bp, chosen_campaign, csv_response, table_or_404
 
 
 def _sources_tables(campaign: Campaign) -> tuple[dict[str, tables.Table], sources.Flags]:
     heard = sources.heard_about_table(queries.heard_about(campaign.id))
     flags = queries.eligibility_flags(campaign.id)
-    return {heard.key: heard, flags.table.key: flags.table}, flags
+    converted = conversion.conversion_table(outcome_queries.source_people(campaign.id))
+    return {heard.key: heard, converted.key: converted, flags.table.key: flags.table}, flags
 
 
 @bp.get("/sources", endpoint="sources")
@@ -29,7 +30,8 @@ def sources_page():
         campaigns=campaigns,
         tables=found,
         flags=flags,
-        charts=sources.charts(found, flags, campaign_name=campaign.name),
+        charts=sources.charts(found, flags, campaign_name=campaign.name)
+        | {"conversion": conversion.chart(found["conversion"], campaign_name=campaign.name)},
         csv_href=lambda key: url_for("reports.sources_csv", campaign=campaign.slug, table=key),
     )
 

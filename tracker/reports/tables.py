@@ -20,6 +20,8 @@ class Kind(Enum):
     COUNT = "count"
     PERCENT = "percent"
     DAYS = "days"
+    CHANGE = "change"  # a difference in a count: +12, -3
+    POINTS = "points"  # a difference in percentage points: +4.5, -10
 
 
 class _Hidden:
@@ -70,8 +72,9 @@ class Table:
 
 
 def number(value: float) -> str:
-    """Up to one decimal place, and none when it is whole: 40, 33.3."""
-    return f"{value:.1f}".removesuffix(".0")
+    """Up to one decimal place, and none when it is whole: 40, 33.3 (and never "-0")."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text
 
 
 def display(value, kind: Kind) -> str | None:
@@ -85,6 +88,10 @@ def display(value, kind: Kind) -> str | None:
         return f"{number(value)}%"
     if kind is Kind.DAYS:
         return number(value)
+    if kind in (Kind.CHANGE, Kind.POINTS):
+        shown = f"{value:,}" if kind is Kind.CHANGE else number(value)
+        # A plus sign for a rise, so that a change reads as one; a fall has its minus.
+        return f"+{shown}" if value > 0 and shown != "0" else shown
     return str(value)
 
 
@@ -93,9 +100,10 @@ def _csv_value(value, kind: Kind) -> str:
         return ""
     if value is HIDDEN:
         return MARKER
-    if kind is Kind.COUNT:
+    if kind in (Kind.COUNT, Kind.CHANGE):
+        # A plain number (a fall as -3): a spreadsheet reads it as one, never as a formula.
         return str(value)
-    if kind in (Kind.PERCENT, Kind.DAYS):
+    if kind in (Kind.PERCENT, Kind.DAYS, Kind.POINTS):
         return number(value)
     return escape_formula(str(value))
 

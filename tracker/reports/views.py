@@ -14,7 +14,14 @@ from __future__ import annotations
 from flask import render_template
 
 from tracker.accounts.permissions import Permission, require
-from tracker.reports import equality_views, funnel_views, sources_views  # noqa: F401 (routes)
+from tracker.reports import (  # noqa: F401 (routes)
+    comparison_views,
+    equality_views,
+    funnel_views,
+    reasons_views,
+    sources_views,
+    timing_views,
+)
 from tracker.reports.blueprint import bp
 
 __all__ = ["bp"]

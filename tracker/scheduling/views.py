@@ -19,7 +19,7 @@ from tracker.catalogue.models import Role
 from tracker.clock import UK, today
 from tracker.extensions import db
 from tracker.notifications.rendering import render_email
-from tracker.scheduling import invitations, services
+from tracker.scheduling import invitations, packs, services
 from tracker.scheduling.forms import DayForm, SlotForm
 from tracker.scheduling.models import Slot, SlotKind, slot_panel
 from tracker.scheduling.slots import Day, create_day, create_slot, preview_day
@@ -194,6 +194,8 @@ def slot(slot_id: int):
         bookings=bookings,
         show_adjustments=services.may_see_adjustments(current_user, found),
         on_panel=any(m.id == current_user.id for m in found.panel),
+        has_pack=found.cancelled_at is None and packs.may_have(current_user, found),
+        day=found.starts_at.astimezone(UK).date(),
     )
 
 
@@ -233,8 +235,15 @@ def interviews():
             upcoming[:SHOWN], key=lambda s: s.starts_at.astimezone(UK).date()
         )
     ]
+    # The panel packs this user may have: their own panels' (HR: every one), by day.
+    pack_days = packs.days_among(current_user, upcoming[:SHOWN])
     return render_template(
-        "scheduling/interviews.html", days=days, more=len(upcoming) > SHOWN, clock=uk_clock
+        "scheduling/interviews.html",
+        days=days,
+        more=len(upcoming) > SHOWN,
+        clock=uk_clock,
+        pack_days={d: [p for p in pack_days if p.day == d] for d, _ in days},
+        has_pack=lambda slot: packs.may_have(current_user, slot),
     )
 
 
@@ -242,4 +251,4 @@ def interviews():
 SHOWN = 300
 
 
-from tracker.scheduling import applicant_views  # noqa: E402, F401  (its routes join bp)
+from tracker.scheduling import applicant_views, pack_views  # noqa: E402, F401  (routes join bp)

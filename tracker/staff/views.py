@@ -22,13 +22,14 @@ from tracker.applications.states import (
 from tracker.applications.views import send_cv
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
-from tracker.clock import utcnow
+from tracker.clock import today, utcnow
 from tracker.errors import record_denied
 from tracker.extensions import db
 from tracker.mentoring import queries as mentoring_queries
 from tracker.notifications.models import Email
 from tracker.offers.services import offer_for
 from tracker.partners import queries as partner_queries
+from tracker.scheduling import packs
 from tracker.screening import identity, review, saved_views, scorecards, side_by_side
 from tracker.screening import queries as screening_queries
 from tracker.screening import services as screening_services
@@ -64,6 +65,7 @@ def dashboard():
     extra = {}
     if can(current_user, Permission.VIEW_ROLES):
         extra["saved_views"] = saved_views.for_home(current_user)
+        extra["panel_days"] = packs.days_today(current_user, today())
     return render_template(
         "staff/dashboard.html",
         **home_context(current_user),
