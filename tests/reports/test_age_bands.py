@@ -42,3 +42,36 @@ def test_the_databases_comparison_agrees_with_the_age(closing):
         found = next(code for code, latest in bands if latest is None or day <= latest)
         assert found == band(day, closing), day
         day = date.fromordinal(day.toordinal() + 37)
+
+
+def test_anonymising_keeps_the_band_the_report_counted_and_nothing_finer(candidate, roles):
+    from tracker import clock
+    from tracker.extensions import db
+    from tracker.privacy.services import anonymise_application
+    from tracker.reports import equality_queries
+
+    closing = roles[0].campaign.closes_on
+    born = [closing.replace(year=closing.year - age) for age in (17, 20, 30, 52)]
+    applications = [candidate(date_of_birth=day) for day in born] + [candidate(date_of_birth=None)]
+    db.session.flush()
+
+    def bands():
+        return sorted(
+            str(p.answers["age_band"]) for p in equality_queries.inputs(roles[0].campaign).people
+        )
+
+    before = bands()
+    assert before == sorted(["under-19", "19-24", "25-34", "50-and-over", "None"])
+    for application in applications:
+        anonymise_application(application, now=clock.utcnow())
+    db.session.flush()
+
+    assert [a.date_of_birth for a in applications] == [None] * 5
+    assert [a.age_band for a in applications] == [
+        "under-19",
+        "19-24",
+        "25-34",
+        "50-and-over",
+        None,
+    ]
+    assert bands() == before

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict, defaultdict
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from tracker.applications.models import Application, EqualityAnswers
 from tracker.applications.states import Status
@@ -38,13 +38,16 @@ def _submitted(campaign_id: int):
 
 
 def _age_band(campaign: Campaign):
+    """The band kept when the date of birth was blanked (privacy/services.py keep_age_band),
+    else the band worked out from the date of birth, in the database."""
     born = _application.date_of_birth
     bands = age_bands.latest_births(campaign.closes_on)
-    return case(
+    worked_out = case(
         *((born <= latest, code) for code, latest in bands if latest is not None),
         *((born.is_not(None), code) for code, latest in bands if latest is None),
         else_=None,
     )
+    return func.coalesce(_application.age_band, worked_out)
 
 
 def _groups(campaign_id: int) -> tuple[list[breakdowns.Group], list[breakdowns.Group]]:
