@@ -58,7 +58,7 @@ def test_a_good_file_is_stored_audited_and_shown_beside_the_applicants(
     response = _upload(client, form_token, EXAMPLE.read_bytes(), "exampleshire.csv")
     assert response.status_code == 302
     [stored] = _stored()
-    assert stored.area.startswith("Exampleshire County Council")
+    assert stored.area.startswith("Exampleshire (an example with made-up figures)")
     assert stored.shares["sex"] == {"female": 51.0, "male": 49.0}
     assert stored.uploaded_by_id == hr.id
     [event] = _events("reports.population_loaded")
@@ -66,7 +66,12 @@ def test_a_good_file_is_stored_audited_and_shown_beside_the_applicants(
 
     page = client.get(URL).get_data(as_text=True)
     assert "Population figures uploaded" in page
-    for shown in ("Exampleshire County Council", "exampleshire.csv", "Helen Recruiter", "7"):
+    for shown in (
+        "Exampleshire (an example with made-up figures)",
+        "exampleshire.csv",
+        "Helen Recruiter",
+        "7",
+    ):
         assert shown in page
 
     html = client.get("/staff/reports/equality").get_data(as_text=True)
@@ -89,7 +94,7 @@ def test_a_good_file_is_stored_audited_and_shown_beside_the_applicants(
     # No figure for "Prefer not to say": a dash, read as "not applicable".
     assert sex.column("Area population (%)")["Prefer not to say"].startswith("\u2013")
     assert "Local measures" in html and "Free school meals: applicants compared" not in html
-    assert "Exampleshire County Council" in html
+    assert "Exampleshire (an example with made-up figures)" in html
 
     rows = pages.read_csv(client.get("/staff/reports/equality.csv?table=sex"))
     assert rows[0][-1] == "Area population (%)"
