@@ -133,6 +133,8 @@ PAGES: dict[str, tuple[Visit, ...] | str] = {
     ),
     "reports.reasons": (visit("/staff/reports/reasons"),),
     "reports.timing": (visit("/staff/reports/time-to-hire"),),
+    "reports.population": (visit("/staff/reports/equality/population"),),
+    "reports.remove_population": (visit("/staff/reports/equality/population/remove"),),
     "reports.comparison_csv": "a CSV download",
     "reports.reasons_csv": "a CSV download",
     "reports.timing_csv": "a CSV download",

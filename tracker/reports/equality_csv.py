@@ -1,6 +1,7 @@
 """The equality report's CSV files: for each table, the same figures the page shows, hidden
 alike: each stage's count and pass-through, each answer's share of each stage, and its
-relative likelihood of progressing from each stage. Pure."""
+relative likelihood of progressing from each stage; and, when the council has loaded them,
+the area's population shares as a last column (public figures, never hidden). Pure."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable
 
 from tracker.reports.equality import STAGE_LABELS, STAGES, EqualityTable, Row
 from tracker.reports.likelihood import STEPS, likelihood, shares, step_label
+from tracker.reports.population import COLUMN, Population
 from tracker.reports.tables import HIDDEN, Column, Kind, Table
 
 
@@ -45,25 +47,59 @@ def _rows(table: EqualityTable) -> list[list]:
     return [*found, [total.label, *_cells(total), *everyone, *(None for _ in STEPS), None]]
 
 
-def csv_table(table: EqualityTable, key: str | None = None) -> Table:
-    rows = _rows(table)
+def _with_population(
+    table: EqualityTable, rows: list[list], population: Population | None
+) -> list[list]:
+    """Each row with the population's share of its answer (100 for everyone)."""
+    if population is None:
+        return rows
+    has = table.measure.key in population.shares
+    found = [population.share(table.measure, n) for n in range(len(table.rows))]
+    return [
+        [*row, share] for row, share in zip(rows, [*found, 100.0 if has else None], strict=True)
+    ]
+
+
+def _population_column(population: Population | None) -> tuple[Column, ...]:
+    return () if population is None else (Column(COLUMN, Kind.PERCENT),)
+
+
+def csv_table(
+    table: EqualityTable, key: str | None = None, *, population: Population | None = None
+) -> Table:
+    if population is not None and table.measure.key not in population.shares:
+        population = None  # no column of nothing
+    rows = _with_population(table, _rows(table), population)
     return Table(
         key=key or table.key,
         caption=table.measure.title,
-        columns=(Column(table.measure.title, Kind.TEXT), *_columns()),
+        columns=(
+            Column(table.measure.title, Kind.TEXT),
+            *_columns(),
+            *_population_column(population),
+        ),
         rows=tuple(map(tuple, rows[:-1])),
         total=tuple(rows[-1]),
     )
 
 
-def combined_csv_table(found: Iterable[EqualityTable], key: str = "all") -> Table:
+def combined_csv_table(
+    found: Iterable[EqualityTable], key: str = "all", *, population: Population | None = None
+) -> Table:
     """Every measure's table, one after another, in one file."""
     rows = []
     for table in found:
-        rows += [(table.measure.title, *row) for row in _rows(table)]
+        rows += [
+            (table.measure.title, *row) for row in _with_population(table, _rows(table), population)
+        ]
     return Table(
         key=key,
         caption="Equality report",
-        columns=(Column("Measure", Kind.TEXT), Column("Answer", Kind.TEXT), *_columns()),
+        columns=(
+            Column("Measure", Kind.TEXT),
+            Column("Answer", Kind.TEXT),
+            *_columns(),
+            *_population_column(population),
+        ),
         rows=tuple(rows),
     )

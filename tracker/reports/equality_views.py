@@ -9,9 +9,10 @@ from dataclasses import replace
 from flask import abort, render_template, request, url_for
 
 from tracker.accounts.permissions import Permission, require
-from tracker.reports import equality, equality_queries, likelihood, suppression
+from tracker.reports import equality, equality_queries, likelihood, population, suppression
 from tracker.reports import equality_csv as files
 from tracker.reports.blueprint import bp, chosen_campaign, csv_response, table_or_404
+from tracker.reports.population_services import loaded
 
 
 def _page(campaign):
@@ -43,6 +44,8 @@ def equality_page():
         stages=[equality.STAGE_LABELS[stage] for stage in equality.STAGES],
         marker=suppression.MARKER,
         smallest_shown=suppression.SMALLEST_SHOWN,
+        population=loaded() if page.group is None else None,
+        compare=population.comparison,
         csv_href=lambda key: url_for(
             "reports.equality_csv", campaign=campaign.slug, group=group, table=key
         ),
@@ -56,8 +59,9 @@ def equality_csv():
     if campaign is None:
         abort(404)
     _, page = _page(campaign)
-    by_key = {table.key: files.csv_table(table) for table in page.tables}
-    by_key["all"] = files.combined_csv_table(page.tables)
+    area = loaded() if page.group is None else None  # the population: overall only
+    by_key = {table.key: files.csv_table(table, population=area) for table in page.tables}
+    by_key["all"] = files.combined_csv_table(page.tables, population=area)
     chosen = table_or_404(by_key, "all")
     if page.group is not None:  # the group in the file's name
         chosen = replace(chosen, key=f"{page.group.key}-{chosen.key}")
