@@ -29,7 +29,6 @@ from tracker.partners.models import (
     ShareCriterion,
     SharedCandidate,
 )
-from tracker.reports.population_models import PopulationFigures
 from tracker.scheduling.models import Booking, Slot
 from tracker.screening.models import CandidateNote, SavedView, Score, Scorecard
 from tracker.workqueue.models import BookingReminder
@@ -59,7 +58,6 @@ __all__ = [
     "OfferCondition",
     "PartnerFeedback",
     "PartnerOrganisation",
-    "PopulationFigures",
     "Role",
     "SavedView",
     "Score",

@@ -1,27 +1,13 @@
 """The equality report: the one staff page that shows equality data, and only in suppressed
-aggregate (it needs VIEW_EQUALITY_REPORT). It reads overall, or for one role, track or level
-(?group=), and every reading is hidden together with the others (breakdowns.py)."""
+aggregate (it needs VIEW_EQUALITY_REPORT)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, url_for
 
 from tracker.accounts.permissions import Permission, require
-from tracker.reports import equality, equality_queries, likelihood, population, suppression
-from tracker.reports import equality_csv as files
+from tracker.reports import equality, queries, suppression
 from tracker.reports.blueprint import bp, chosen_campaign, csv_response, table_or_404
-from tracker.reports.population_services import loaded
-
-
-def _page(campaign):
-    """The report and the page of it asked for. :raise 404: for a group the campaign lacks."""
-    report = equality_queries.report(campaign)
-    page = report.page(request.args.get("group") or None)
-    if page is None:
-        abort(404)
-    return report, page
 
 
 @bp.get("/equality", endpoint="equality")
@@ -30,25 +16,16 @@ def equality_page():
     campaigns, campaign = chosen_campaign()
     if campaign is None:
         return render_template("reports/equality.html", campaign=None, campaigns=campaigns)
-    report, page = _page(campaign)
-    group = page.group.key if page.group else None
+    found = equality.tables(queries.equality_people(campaign.id))
     return render_template(
         "reports/equality.html",
         campaign=campaign,
         campaigns=campaigns,
-        report=report,
-        page=page,
-        tables=page.tables,
-        shares=likelihood.shares,
-        likelihood=likelihood.likelihood,
+        tables=found,
         stages=[equality.STAGE_LABELS[stage] for stage in equality.STAGES],
         marker=suppression.MARKER,
         smallest_shown=suppression.SMALLEST_SHOWN,
-        population=loaded() if page.group is None else None,
-        compare=population.comparison,
-        csv_href=lambda key: url_for(
-            "reports.equality_csv", campaign=campaign.slug, group=group, table=key
-        ),
+        csv_href=lambda key: url_for("reports.equality_csv", campaign=campaign.slug, table=key),
     )
 
 
@@ -58,11 +35,7 @@ def equality_csv():
     _, campaign = chosen_campaign()
     if campaign is None:
         abort(404)
-    _, page = _page(campaign)
-    area = loaded() if page.group is None else None  # the population: overall only
-    by_key = {table.key: files.csv_table(table, population=area) for table in page.tables}
-    by_key["all"] = files.combined_csv_table(page.tables, population=area)
-    chosen = table_or_404(by_key, "all")
-    if page.group is not None:  # the group in the file's name
-        chosen = replace(chosen, key=f"{page.group.key}-{chosen.key}")
-    return csv_response(chosen, report="equality", campaign=campaign)
+    found = equality.tables(queries.equality_people(campaign.id))
+    by_key = {table.key: equality.csv_table(table) for table in found}
+    by_key["all"] = equality.combined_csv_table(found)
+    return csv_response(table_or_404(by_key, "all"), report="equality", campaign=campaign)
