@@ -49,7 +49,9 @@ def app_forms() -> list[type[FlaskForm]]:
 
 # Forms a view prepares before validating, as their views do (with nothing to choose from).
 PREPARE = {
-    "ShortlistForm": lambda form: form.offer(roles=[], tracks=[], permissions=frozenset()),
+    "ShortlistForm": lambda form: form.offer(
+        roles=[], tracks=[], campaigns=[], criteria=[], permissions=frozenset()
+    ),
 }
 
 
