@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import serious_axe_violations, sign_in_staff
+from tests.browser.conftest import running_app, serious_axe_violations, serving, sign_in_staff
 from tests.browser.test_csp import RECORD_VIOLATIONS
 from tests.factories import (
     ApplicationFactory,
@@ -94,6 +94,20 @@ def _earlier_campaign(role) -> None:
             submitted_at=utcnow() - timedelta(days=360),
             status=(Status.SUBMITTED, Status.SIFT, Status.INTERVIEW)[n % 3],
         )
+
+
+@pytest.fixture(scope="module")
+def live_app():
+    """A database of its own: the comparison compares the campaign with the one that opened
+    before it, which campaigns made by other browser modules would change."""
+    with running_app() as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app):
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
