@@ -7,14 +7,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     running_app,
     serious_axe_violations,
     serving,
@@ -85,26 +82,14 @@ def stack():
             yield url, seeded
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def signed_in(chromium, stack):
+def signed_in(browser, stack):
     """A page as the panel member, at a width the test sets."""
     url, seeded = stack
     contexts = []
 
     def at(width: int):
-        context = chromium.new_context(base_url=url, viewport={"width": width, "height": 900})
+        context = browser.new_context(base_url=url, viewport={"width": width, "height": 900})
         contexts.append(context)
         page = context.new_page()
         sign_in_staff(page, seeded.panel_email)
