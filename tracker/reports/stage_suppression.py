@@ -106,6 +106,8 @@ class _Report:
         counts: Sequence[Sequence[Sequence[int]]],
         totals: Sequence[int],
         parents: Sequence[int | None],
+        forced: Sequence[frozenset[tuple[int, int]]] = (),
+        forced_totals: frozenset[int] = frozenset(),
     ):
         self.counts = counts
         self.stages = len(totals)
@@ -115,9 +117,11 @@ class _Report:
             for t, table in enumerate(counts)
             for g, row in enumerate(table)
             for s, count in enumerate(row)
-            if is_small(count)
+            if is_small(count) or (t < len(forced) and (g, s) in forced[t])
         }
-        self.hidden_totals: set[int] = {s for s, total in enumerate(totals) if is_small(total)}
+        self.hidden_totals: set[int] = {
+            s for s, total in enumerate(totals) if is_small(total) or s in forced_totals
+        }
         self._shifts: dict = {}  # shift() for the hidden cells as they are
         self._slacks: dict[tuple[int, int, int], int] = {}
         self._masks = [[0] * len(table) for table in counts]  # each row's hidden stages, as bits
@@ -352,10 +356,17 @@ def suppress(
     counts: Sequence[Sequence[Sequence[int]]],
     totals: Sequence[int],
     parents: Sequence[int | None],
+    *,
+    forced: Sequence[frozenset[tuple[int, int]]] = (),
+    forced_totals: frozenset[int] = frozenset(),
 ) -> Protection:
     """What to hide in tables of the same people: ``counts[table][row][stage]``, where no stage
     has more people than its parent stage (``parents[stage]``, None for the first), and each
-    table's columns add up to ``totals[stage]``."""
+    table's columns add up to ``totals[stage]``.
+
+    ``forced`` (for each table, (row, stage)) and ``forced_totals`` are hidden whatever their
+    size, and protected like any other hidden count: the report hides them where other pages
+    of the same campaign would otherwise give them away (linked.py)."""
     if len(parents) != len(totals):
         raise ValueError("Every stage needs its parent stage (None for the first)")
     for table in counts:
@@ -366,7 +377,7 @@ def suppress(
                 raise ValueError("No stage can have more people than the stage before it")
         if [sum(column) for column in zip(*table, strict=True)] != list(totals):
             raise ValueError("Each table's columns must add up to the totals")
-    report = _Report(counts, totals, parents)
+    report = _Report(counts, totals, parents, forced, forced_totals)
     safe: set = set()
     while (failing := report.failing(safe)) is not None:
         report.protect(*failing)
