@@ -486,6 +486,18 @@ def test_an_unchosen_equality_question_is_fine_but_nothing_else_is_saved(target_
     assert after["equality"]["religion"] is None
 
 
+def test_an_equality_answer_of_only_spaces_is_no_answer(target_for):
+    """Found by the arbitrary-input test below: U+0085 is a space to Python, so Optional()
+    let it through as an answer and it was saved."""
+    target = target_for("equality")
+    response = target.post({"sex": "\x85", "religion": " ", "care_experienced": "yes"})
+    assert response.status_code == 302
+    after = state(target)
+    assert after["equality"]["sex"] is None
+    assert after["equality"]["religion"] is None
+    assert after["equality"]["care_experienced"] == "yes"
+
+
 # --- Arbitrary input to every field -----------------------------------------------------------
 
 # Every field each form reads, beyond those in its valid answers.

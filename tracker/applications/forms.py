@@ -47,6 +47,13 @@ class Choice(RadioField):
         validators = [InputRequired(required)] if required else [Optional()]
         super().__init__(label, validators=validators, widget=GovRadioInput(), **kwargs)
 
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        # A value of only spaces is no answer. Optional() stops on it and clears the "not one
+        # of the options" error, so left as it is it would be saved (U+0085 counts as a space).
+        if isinstance(self.data, str) and not self.data.strip():
+            self.data = None
+
     def pre_validate(self, form):
         if self.data is not None and self.data not in {value for value, _ in self.choices}:
             raise ValidationError("Select one of the options")
