@@ -64,7 +64,7 @@ def _reports(campaign):
         ],
         repr(sources.heard_about_table(queries.heard_about(campaign.id))),
         repr(queries.eligibility_flags(campaign.id)),
-        repr(equality_queries.report(campaign)),
+        repr(equality_queries.report(campaign, with_breakdowns=True)),
     )
 
 

@@ -13,8 +13,8 @@ Given every page of a campaign's report (overall, and each role, track and level
 knows how they are linked (``Links``): a track's or level's page is the sum of its roles'
 pages; each person applies at most once to a role and counts overall at a stage if any of
 their applications reached it, so each role's count is at most the overall count and the
-overall count at most the roles' counts added up; and the interviews guaranteed under
-Disability Confident are at most the roles' interviews added up.
+overall count at most the roles' counts added up. On the page that shows it, the people
+guaranteed an interview under Disability Confident are at most the people interviewed.
 """
 
 from __future__ import annotations
@@ -198,6 +198,10 @@ class _Model:
                 for s, stage in enumerate(STAGES[1:], start=1):
                     parent = STAGES.index(PARENT[stage])
                     self._constrain([(1, row[s]), (-1, row[parent])], -np.inf, 0)
+            if page.guaranteed != "not published":
+                # The people guaranteed an interview are among the people interviewed.
+                term = self._term((*prefix, "Disability Confident interviews"), page.guaranteed)
+                self._constrain([(1, term), (-1, totals[STAGES.index("Interview")])], -np.inf, 0)
         if links is not None:
             self._link(published, links, rows)
         matrix = np.zeros((len(self._rows), len(self.names)))
@@ -221,13 +225,6 @@ class _Model:
                     self._constrain([(1, rows[role][key][s]), (-1, row[s])], -np.inf, 0)
                 terms = [(1, row[s])] + [(-1, rows[role][key][s]) for role in links.roles]
                 self._constrain(terms, -np.inf, 0)
-        guaranteed = published[links.overall].guaranteed
-        if guaranteed != "not published" and links.roles:
-            term = self._term(("Disability Confident interviews",), guaranteed)
-            interviews = [
-                (-1, rows[role][(EVERYONE,)][STAGES.index("Interview")]) for role in links.roles
-            ]
-            self._constrain([(1, term), *interviews], -np.inf, 0)
 
     def _term(self, key: tuple, value: Value) -> tuple[int | None, int]:
         """The variable for a hidden value, or the value itself."""

@@ -83,14 +83,15 @@ def campaigns(draw):
         answers["age_band"] = draw(st.sampled_from(["under-19", "19-24", None]))
         applied = draw(st.lists(st.integers(0, roles - 1), min_size=1, max_size=2, unique=True))
         journeys = [draw(st.sampled_from(JOURNEYS)) for _ in applied]
-        # People alike come in groups of 1 to 4, so that some counts are large enough to show.
-        for _ in range(draw(st.integers(1, 4))):
+        # People alike come in groups of 1 to 8, so that some counts are large enough to show
+        # and some breakdowns large enough to be hidden cell by cell (SMALLEST_BREAKDOWN).
+        for _ in range(draw(st.integers(1, 8))):
             people.append(equality.Person(frozenset().union(*journeys), answers))
             applications += [
                 (role, equality.Person(journey, answers))
                 for role, journey in zip(applied, journeys, strict=True)
             ]
-            interviews += sum(S.INTERVIEW in journey for journey in journeys)
+            interviews += any(S.INTERVIEW in journey for journey in journeys)  # people
     guaranteed = draw(st.integers(0, interviews))
     return people, applications, tracks, levels, guaranteed
 
@@ -212,7 +213,7 @@ def test_every_page_and_file_of_a_campaign_audited_together(client, sign_in, hr,
     html = role_page.get_data(as_text=True)
     assert roles[1].title in html
     assert pages.table(html, "Sex:").body[-1][0] == "All applications"
-    assert "Interviews guaranteed under Disability Confident" not in html
+    assert "guaranteed an interview under Disability Confident" not in html
 
 
 def test_a_group_the_campaign_does_not_have_is_not_found(client, sign_in, hr, candidate):
@@ -229,4 +230,47 @@ def test_a_file_for_a_group_is_named_for_it(client, sign_in, hr, roles, candidat
     response = client.get(f"/staff/reports/equality.csv?group=role-{roles[0].id}&table=sex")
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="equality-intake-2026-role-{roles[0].id}-sex.csv"'
+    )
+
+
+def test_out_of_time_the_breakdowns_are_hidden_whole_and_the_overall_page_stays():
+    # With no time to prove the breakdowns safe, nothing unproven is published: every count
+    # and total on every breakdown is hidden but the zeros the overall page shows; the overall
+    # page is as it is given all the time it needs.
+    interviewed, woman, man = JOURNEYS[3], {"sex": "female"}, {"sex": "male"}
+    people = [
+        *[equality.Person(interviewed, woman)] * 30,
+        *[equality.Person(interviewed, man)] * 18,
+    ]
+    applications = [
+        *[(0, equality.Person(interviewed, woman))] * 21,
+        *[(0, equality.Person(interviewed, man))] * 18,
+        *[(1, equality.Person(interviewed, woman))] * 9,
+    ]
+    roles, groups, links = _catalogue([0, 0], [3, 3])
+    campaign = breakdowns.Campaign(people, applications, roles, groups, guaranteed=6)
+
+    report = breakdowns.publish(campaign, seconds=1e-9)
+    given_time = breakdowns.publish(campaign)
+
+    assert report.overall == given_time.overall
+    overall = _read(report.overall.tables)
+    assert overall.totals[0] == 48
+    for page in report.breakdowns:
+        published = _read(page.tables)
+        assert {t for t in published.totals if t is not None} <= {0}
+        for key, rows in published.tables.items():
+            for answer, counts in rows.items():
+                shown_overall = overall.tables[key][answer]
+                for count, everyone in zip(counts, shown_overall, strict=True):
+                    assert count is None or count == everyone == 0
+    # The people guaranteed an interview are decided on the overall page alone.
+    assert report.guaranteed == 6 and not report.guaranteed_hidden
+    assert not given_time.guaranteed_hidden
+    assert _audit(report, links) == {}
+    # Given time, the breakdowns show some of their counts.
+    assert any(
+        t.hidden < (len(t.rows) + 1) * len(equality.STAGES)
+        for page in given_time.breakdowns
+        for t in page.tables
     )

@@ -1,5 +1,5 @@
 """What the equality report is built from: a campaign's people, their applications, its roles,
-tracks and levels, and the interviews guaranteed under Disability Confident.
+tracks and levels, and the people guaranteed an interview under Disability Confident.
 
 The one place staff pages read the equality answers, and only for the report's aggregate
 tables. The date of birth never leaves the database: the query turns it into an age band
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict, defaultdict
 
+from flask import current_app
 from sqlalchemy import case, func, select
 
 from tracker.applications.models import Application, EqualityAnswers
@@ -23,7 +24,7 @@ from tracker.reports import age_bands, breakdowns, equality, funnel, queries
 _application = Application.__table__.c
 # Reports built lately, by what they were built from: the page and its CSV files are asked
 # for one after another, and building one takes a while in a large campaign.
-_BUILT: OrderedDict[str, breakdowns.Report] = OrderedDict()
+_BUILT: OrderedDict[tuple[bool, str], breakdowns.Report] = OrderedDict()
 _KEEP = 8
 
 
@@ -101,12 +102,13 @@ def inputs(campaign: Campaign) -> breakdowns.Campaign:
     stages: dict[int, set[Status]] = defaultdict(set)
     answers: dict[int, dict[str, str | None]] = defaultdict(dict)
     applied: list[tuple[int, int, frozenset[Status]]] = []
-    guaranteed = 0
+    guaranteed: set[int] = set()  # people, each once however many roles
     for application_id, applicant_id, role_id, status, submitted_at, confident, *values in rows:
         journey = funnel.journey(status, submitted_at, by_application.get(application_id, ()))
         stages[applicant_id] |= journey.reached
         applied.append((applicant_id, role_id, journey.reached))
-        guaranteed += bool(confident) and Status.INTERVIEW in journey.reached
+        if confident and Status.INTERVIEW in journey.reached:
+            guaranteed.add(applicant_id)
         person = answers[applicant_id]
         for key, value in zip(keys, values, strict=True):
             if value is not None or key not in person:
@@ -123,18 +125,24 @@ def inputs(campaign: Campaign) -> breakdowns.Campaign:
         ],
         roles=roles,
         groups=groups,
-        guaranteed=guaranteed,
+        guaranteed=len(guaranteed),
     )
 
 
-def report(campaign: Campaign) -> breakdowns.Report:
-    """The report as published, built again only when what it is built from has changed."""
+def report(
+    campaign: Campaign, *, with_breakdowns: bool
+) -> tuple[breakdowns.Report, list[breakdowns.Group]]:
+    """The report as published (the overall page alone, quick, unless ``with_breakdowns``) and
+    the groups it can be shown for; built again only when what it is built from has changed."""
     found = inputs(campaign)
-    key = hashlib.sha256(repr(found).encode()).hexdigest()
+    key = (with_breakdowns, hashlib.sha256(repr(found).encode()).hexdigest())
     if key in _BUILT:
         _BUILT.move_to_end(key)
+    elif with_breakdowns:
+        seconds = current_app.config["EQUALITY_CHECK_SECONDS"]
+        _BUILT[key] = breakdowns.publish(found, seconds=seconds)
     else:
-        _BUILT[key] = breakdowns.publish(found)
-        while len(_BUILT) > _KEEP:
-            _BUILT.popitem(last=False)
-    return _BUILT[key]
+        _BUILT[key] = breakdowns.publish_overall(found)
+    while len(_BUILT) > _KEEP:
+        _BUILT.popitem(last=False)
+    return _BUILT[key], [*found.roles, *found.groups]

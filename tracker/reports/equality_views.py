@@ -16,12 +16,15 @@ from tracker.reports.population_services import loaded
 
 
 def _page(campaign):
-    """The report and the page of it asked for. :raise 404: for a group the campaign lacks."""
-    report = equality_queries.report(campaign)
-    page = report.page(request.args.get("group") or None)
+    """The report, the page of it asked for, and the groups it can be shown for. The overall
+    page does not wait for the breakdowns (breakdowns.publish_overall).
+    :raise 404: for a group the campaign lacks."""
+    key = request.args.get("group") or None
+    report, groups = equality_queries.report(campaign, with_breakdowns=key is not None)
+    page = report.page(key)
     if page is None:
         abort(404)
-    return report, page
+    return report, page, groups
 
 
 @bp.get("/equality", endpoint="equality")
@@ -30,7 +33,7 @@ def equality_page():
     campaigns, campaign = chosen_campaign()
     if campaign is None:
         return render_template("reports/equality.html", campaign=None, campaigns=campaigns)
-    report, page = _page(campaign)
+    report, page, groups = _page(campaign)
     group = page.group.key if page.group else None
     return render_template(
         "reports/equality.html",
@@ -38,6 +41,7 @@ def equality_page():
         campaigns=campaigns,
         report=report,
         page=page,
+        groups=groups,
         tables=page.tables,
         shares=likelihood.shares,
         likelihood=likelihood.likelihood,
@@ -58,7 +62,7 @@ def equality_csv():
     _, campaign = chosen_campaign()
     if campaign is None:
         abort(404)
-    _, page = _page(campaign)
+    _, page, _ = _page(campaign)
     area = loaded() if page.group is None else None  # the population: overall only
     by_key = {table.key: files.csv_table(table, population=area) for table in page.tables}
     by_key["all"] = files.combined_csv_table(page.tables, population=area)

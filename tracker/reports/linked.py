@@ -9,19 +9,21 @@ stage), they know how the pages are linked:
 * each person applies at most once to a role, and counts overall at a stage if any of their
   applications reached it: so for every answer and stage, each role's count is at most the
   overall count, and the overall count at most the roles' counts added up;
-* the interviews guaranteed under Disability Confident are at most the interviews of the
-  campaign (its roles' interview totals added up).
+* the people guaranteed an interview under Disability Confident (overall page) are at most
+  the people interviewed.
 
 This module sets all of that up as an integer program over the hidden values and looks for
 tables that fit everything published: each table found is a campaign someone could not tell
 from the real one, so the values a hidden count takes in them bound its range from inside.
 A hidden value is safe once two of them are at least WIDTH apart; one that is not is
 reported, and the report hides more (breakdowns.py). Judged only by tables that truly fit,
-the check can understate a range but never overstate it.
+the check can understate a range but never overstate it; one it had no time to search (a
+``deadline``) is reported too, unproven.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -142,9 +144,9 @@ class _Program:
                     self.constrain([(1, same(key, q)), (-1, key)], -np.inf, 0)
                 terms = [(1, key)] + [(-1, same(key, q)) for q in roles.values()]
                 self.constrain(terms, -np.inf, 0)
-        if roles:
-            interviews = [(-1, ("total", q, report.interview)) for q in roles.values()]
-            self.constrain([(1, ("guaranteed",)), *interviews], -np.inf, 0)
+        # The people guaranteed an interview are among the people interviewed.
+        interviewed = ("total", overall, report.interview)
+        self.constrain([(1, ("guaranteed",)), (-1, interviewed)], -np.inf, 0)
 
     def parts(self) -> list[tuple[list[int], LinearConstraint]]:
         """The program split into parts sharing no constraint (the hidden values of one
@@ -186,9 +188,10 @@ class _Program:
 
 
 def _narrow(
-    constraints: LinearConstraint, truth: np.ndarray, width: int
+    constraints: LinearConstraint, truth: np.ndarray, width: int, deadline: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The lowest and highest value each variable takes in the tables found that fit."""
+    """The lowest and highest value each variable takes in the tables found that fit, searched
+    until each is ``width`` apart or the ``deadline`` (time.monotonic) passes."""
     count = len(truth)
     low, high = truth.copy(), truth.copy()
 
@@ -212,6 +215,9 @@ def _narrow(
     equal = np.asarray(constraints.lb == constraints.ub)
 
     def search(objective: np.ndarray) -> None:
+        left = min(_SECONDS, deadline - time.monotonic())
+        if left <= 0:
+            return
         # The linear program first, far quicker: its answers are mostly whole numbers
         # already (the constraints are sums and differences); the integer program only
         # where they are not.
@@ -223,9 +229,10 @@ def _narrow(
             b_eq=constraints.ub[equal] if equal.any() else None,
             bounds=(0, _FAR),
             method="highs",
-            options={"time_limit": _SECONDS},
+            options={"time_limit": left},
         )
-        if fits(relaxed.x):
+        left = min(_SECONDS, deadline - time.monotonic())
+        if fits(relaxed.x) or left <= 0:
             return
         result = milp(
             objective,
@@ -234,7 +241,7 @@ def _narrow(
             integrality=np.ones(count),
             # A table need not be the best there is to count, only to fit (checked): a
             # search cut short just finds a range narrower than the real one.
-            options={"time_limit": _SECONDS},
+            options={"time_limit": left},
         )
         fits(result.x)
 
@@ -243,7 +250,11 @@ def _narrow(
     # with each other move apart that way), while that helps; then each one left, on its own.
     directions = np.random.default_rng(0)
     tries = 0
-    while (narrow := high - low < width).any() and tries < _RANDOM_TRIES:
+
+    def searching() -> bool:
+        return time.monotonic() < deadline
+
+    while (narrow := high - low < width).any() and tries < _RANDOM_TRIES and searching():
         before = narrow.sum()
         if tries == 0:
             search(-narrow.astype(float))
@@ -255,21 +266,24 @@ def _narrow(
         return low, high
     for n in range(count):
         for sign in (1, -1):
-            if high[n] - low[n] < width:
+            if high[n] - low[n] < width and searching():
                 objective = np.zeros(count)
                 objective[n] = sign
                 search(objective)
     return low, high
 
 
-def too_narrow(report: Linked, width: int = WIDTH) -> dict[Key, tuple[int, int]]:
+def too_narrow(
+    report: Linked, width: int = WIDTH, *, deadline: float = np.inf
+) -> dict[Key, tuple[int, int]]:
     """The hidden values that no tables found spread at least ``width`` apart, with the
-    range those tables give."""
+    range those tables give. Searched until the ``deadline`` (time.monotonic): those not
+    shown wide enough by then are among those returned."""
     program = _Program(report)
     found = {}
     for variables, constraints in program.parts():
         truth = np.array([program_value(report, program.keys[v]) for v in variables])
-        low, high = _narrow(constraints, truth, width)
+        low, high = _narrow(constraints, truth, width, deadline)
         for n, v in enumerate(variables):
             if high[n] - low[n] < width:
                 found[program.keys[v]] = (int(low[n]), int(high[n]))
