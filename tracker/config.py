@@ -186,6 +186,9 @@ def _email_settings(env: Mapping[str, str], tracker_env: str, contact_email: str
         "EMAIL_SWEEP_AFTER_SECONDS": _seconds(env, "EMAIL_SWEEP_AFTER_SECONDS", 120),
         "EMAIL_CLAIM_TIMEOUT_SECONDS": _seconds(env, "EMAIL_CLAIM_TIMEOUT_SECONDS", 300),
         "EMAIL_SWEEP_INTERVAL_SECONDS": _seconds(env, "EMAIL_SWEEP_INTERVAL_SECONDS", 60),
+        # How long the equality report may spend proving its pages safe together; what is
+        # unproven by then is hidden (every count on every page), so a page never waits on it.
+        "EQUALITY_CHECK_SECONDS": _seconds(env, "EQUALITY_CHECK_SECONDS", 20),
     }
 
 

@@ -29,6 +29,7 @@ from tracker.partners.models import (
     ShareCriterion,
     SharedCandidate,
 )
+from tracker.reports.population_models import PopulationFigures
 from tracker.scheduling.models import Booking, Slot
 from tracker.screening.models import CandidateNote, SavedView, Score, Scorecard
 from tracker.workqueue.models import BookingReminder
@@ -58,6 +59,7 @@ __all__ = [
     "OfferCondition",
     "PartnerFeedback",
     "PartnerOrganisation",
+    "PopulationFigures",
     "Role",
     "SavedView",
     "Score",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -23,7 +24,10 @@ from tracker.exports.models import ExportTemplate
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import Share, ShareCriterion, SharedCandidate
+from tracker.reports import population, population_services
 from tracker.scheduling.models import Booking, SlotKind
+
+EXAMPLE_POPULATION = Path(__file__).resolve().parents[2] / "docs/examples/population-example.csv"
 
 LONG_NAME = "Maximilian Bartholomew Fotheringham-Montgomery-Smythe"
 LONG_EMAIL = (
@@ -161,6 +165,12 @@ def seed_phone_records() -> PhoneRecords:
     }
     db.session.add_all(templates.values())
     db.session.flush()
+    # The area's population, so the equality report shows its comparison at phone width.
+    population_services.replace_population(
+        actor=hr,
+        population=population.read(EXAMPLE_POPULATION.read_bytes()),
+        filename="exampleshire-census-2021-population-shares.csv",
+    )
     event = db.session.scalar(select(func.max(AuditEvent.id)))
     db.session.commit()
     return PhoneRecords(

@@ -55,7 +55,7 @@ def _report_snapshot():
 
 def _reports(campaign):
     """The HR reports for a campaign, as the pages and CSV files show them."""
-    from tracker.reports import equality, funnel, queries, sources
+    from tracker.reports import equality_queries, funnel, queries, sources
 
     return (
         [
@@ -64,7 +64,7 @@ def _reports(campaign):
         ],
         repr(sources.heard_about_table(queries.heard_about(campaign.id))),
         repr(queries.eligibility_flags(campaign.id)),
-        repr(equality.tables(queries.equality_people(campaign.id))),
+        repr(equality_queries.report(campaign, with_breakdowns=True)),
     )
 
 

@@ -72,3 +72,14 @@ def test_the_same_counts_always_hide_the_same_cells():
 def test_tables_that_cannot_be_real_are_refused(counts, totals, parents, message):
     with pytest.raises(ValueError, match=message):
         suppress(counts, totals, parents)
+
+
+def test_a_count_forced_hidden_is_protected_like_a_small_one():
+    # Another page of the same campaign hides the men's sift count: hidden here too, with a
+    # second count beside it so that the total does not give it away.
+    sex = [[30, 20, 10, 8, 6, 5], [25, 20, 12, 9, 7, 5]]
+
+    hidden = suppress([sex], _totals(sex), CHAIN, forced=[frozenset({(1, 1)})])
+
+    assert (1, 1) in hidden.cells[0]
+    assert (0, 1) in hidden.cells[0] or 1 in hidden.totals

@@ -296,6 +296,20 @@ ACTIONS: dict[str, Action] = {
         _DATA, "Deleted a shortlist template", _export_template("deleted")
     ),
     "reports.downloaded": Action(_DATA, "Downloaded a report", _report),
+    # The area's population figures for the equality report (public Census figures).
+    "reports.population_loaded": Action(
+        _DATA,
+        "Uploaded area population figures",
+        lambda f: (
+            "uploaded the area's population figures for the equality report "
+            f"({_plural(f.number('measures'), 'measure')})"
+        ),
+    ),
+    "reports.population_removed": Action(
+        _DATA,
+        "Removed area population figures",
+        lambda f: "removed the area's population figures from the equality report",
+    ),
     "audit.downloaded": Action(
         _DATA,
         "Downloaded the audit log",

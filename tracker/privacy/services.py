@@ -32,6 +32,7 @@ from tracker.notifications import mailbox
 from tracker.notifications.models import Email, EmailStatus
 from tracker.partners.models import PartnerFeedback, SharedCandidate
 from tracker.refusals import Refused
+from tracker.reports import age_bands
 from tracker.scheduling.models import Booking, Slot
 from tracker.screening import identity
 from tracker.screening.models import CandidateNote, Score, Scorecard
@@ -152,8 +153,19 @@ def _delete_cv(application: Application) -> None:
         db.session.delete(cv)
 
 
+def keep_age_band(application: Application) -> None:
+    """Before the date of birth is blanked, keep the coarse band the equality report counts
+    it in (age on the campaign's closing date), so the report reads the same afterwards.
+    The band alone, of five, points at no one."""
+    if application.date_of_birth is not None:
+        application.age_band = age_bands.band(
+            application.date_of_birth, application.role.campaign.closes_on
+        )
+
+
 def anonymise_application(application: Application, *, now: datetime) -> None:
     """Blank the personal details and free text of one application; keep what reports use."""
+    keep_age_band(application)
     for column in PERSONAL_COLUMNS:
         setattr(application, column, None)
     application.eligibility_findings = [

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from tracker.applications.equality import QUESTIONS
 from tracker.applications.forms import YES_NO_NOT_SURE
 from tracker.applications.states import Status
-from tracker.reports import stage_suppression, suppression
+from tracker.reports import age_bands, stage_suppression, suppression
 from tracker.reports.funnel import REQUIRED
-from tracker.reports.tables import HIDDEN, Column, Kind, Table, display, percent
+from tracker.reports.tables import Kind, display, percent
 
 STAGES: tuple[Status, ...] = (
     Status.SUBMITTED,
@@ -62,6 +62,11 @@ class Measure:
     question: str
     answers: tuple[tuple[str, str], ...]
     local: bool = False
+    missing: str = NOT_ANSWERED  # the last row: no answer
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for _, label in self.answers] + [self.missing]
 
 
 _TITLES = {
@@ -87,6 +92,13 @@ LOCAL_IN_EQUALITY = ("care_experienced", "free_school_meals")
 LIVES_IN_AREA = "lives_in_area"
 
 MEASURES: tuple[Measure, ...] = (
+    Measure(
+        age_bands.KEY,
+        age_bands.TITLE,
+        age_bands.QUESTION,
+        age_bands.ANSWERS,
+        missing=age_bands.MISSING,
+    ),
     *(Measure(key, _TITLES[key], QUESTIONS[key][0], tuple(QUESTIONS[key][1])) for key in PROTECTED),
     *(
         Measure(key, _TITLES[key], QUESTIONS[key][0], tuple(QUESTIONS[key][1]), local=True)
@@ -106,6 +118,8 @@ EQUALITY_COLUMNS = PROTECTED + LOCAL_IN_EQUALITY
 
 @dataclass(frozen=True)
 class Person:
+    """A person (or, in a breakdown, one of their applications) with their answers."""
+
     reached: frozenset[Status]
     answers: Mapping[str, str | None]  # measure key: answer code, or None
 
@@ -138,6 +152,7 @@ class EqualityTable:
     measure: Measure
     rows: tuple[Row, ...]
     total: Row
+    unit: str = "people"  # what each count counts: people, or applications in a breakdown
 
     @property
     def key(self) -> str:
@@ -178,65 +193,35 @@ def _counts(measure: Measure, people: Iterable[Person]) -> list[list[int]]:
     return counts
 
 
+def counts(people: Iterable[Person]) -> tuple[list[list[list[int]]], list[int]]:
+    """Every measure's counts (``[measure][row][stage]``) and the totals for each stage."""
+    everyone = list(people)
+    totals = [sum(1 for person in everyone if stage in person.reached) for stage in STAGES]
+    return [_counts(measure, everyone) for measure in MEASURES], totals
+
+
+def build(
+    found: list[list[list[int]]],
+    totals: list[int],
+    hidden: stage_suppression.Protection,
+    *,
+    everyone: str = EVERYONE,
+    unit: str = "people",
+) -> list[EqualityTable]:
+    """The tables, with what ``hidden`` hides."""
+    built = []
+    for t, measure in enumerate(MEASURES):
+        rows = tuple(
+            _row(label, found[t][r], {c for c in range(len(STAGES)) if hidden.cell(t, r, c)})
+            for r, label in enumerate(measure.labels)
+        )
+        built.append(EqualityTable(measure, rows, _row(everyone, totals, hidden.totals), unit))
+    return built
+
+
 def tables(people: Iterable[Person]) -> list[EqualityTable]:
     """Every measure's table. They are hidden together: each splits the same people, so the
-    "All applicants" row is the same in all of them and is hidden alike."""
-    everyone = list(people)
-    counts = [_counts(measure, everyone) for measure in MEASURES]
-    totals = [sum(1 for person in everyone if stage in person.reached) for stage in STAGES]
-    hidden = stage_suppression.suppress(counts, totals, PARENTS)
-    found = []
-    for t, measure in enumerate(MEASURES):
-        labels = [label for _, label in measure.answers] + [NOT_ANSWERED]
-        rows = tuple(
-            _row(label, counts[t][r], {c for c in range(len(STAGES)) if hidden.cell(t, r, c)})
-            for r, label in enumerate(labels)
-        )
-        found.append(EqualityTable(measure, rows, _row(EVERYONE, totals, hidden.totals)))
-    return found
-
-
-# CSV --------------------------------------------------------------------------------------
-
-
-def _columns() -> list[Column]:
-    columns = [Column(STAGE_LABELS[STAGES[0]])]
-    for stage in STAGES[1:]:
-        columns += [
-            Column(f"Reached {STAGE_LABELS[stage].lower()}"),
-            Column(f"Reached {STAGE_LABELS[stage].lower()} (%)", Kind.PERCENT),
-        ]
-    return columns
-
-
-def _cells(row: Row) -> list:
-    values: list = [HIDDEN if row.cells[0].hidden else row.cells[0].count]
-    for cell in row.cells[1:]:
-        values.append(HIDDEN if cell.hidden else cell.count)
-        values.append(HIDDEN if cell.percent_hidden else cell.percent)
-    return values
-
-
-def csv_table(table: EqualityTable) -> Table:
-    """The same figures, hidden alike: a count and a percentage column for each stage."""
-    return Table(
-        key=table.key,
-        caption=table.measure.title,
-        columns=(Column(table.measure.title, Kind.TEXT), *_columns()),
-        rows=tuple((row.label, *_cells(row)) for row in table.rows),
-        total=(table.total.label, *_cells(table.total)),
-    )
-
-
-def combined_csv_table(found: Iterable[EqualityTable]) -> Table:
-    """Every measure's table, one after another, in one file."""
-    rows = []
-    for table in found:
-        for row in (*table.rows, table.total):
-            rows.append((table.measure.title, row.label, *_cells(row)))
-    return Table(
-        key="all",
-        caption="Equality report",
-        columns=(Column("Measure", Kind.TEXT), Column("Answer", Kind.TEXT), *_columns()),
-        rows=tuple(rows),
-    )
+    "All applicants" row is the same in all of them and is hidden alike. (The report as
+    published, with its breakdowns hidden alongside, is breakdowns.publish.)"""
+    found, totals = counts(people)
+    return build(found, totals, stage_suppression.suppress(found, totals, PARENTS))

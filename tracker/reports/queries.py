@@ -1,25 +1,23 @@
 """Read-only questions the reports ask: a few queries of compact rows for the pure modules.
 
 Only what anonymisation keeps is read: each application's role, status, submitted_at,
-timeline moves, heard_about, needs_hr_check and eligibility finding codes, and, for the
-equality report alone, the equality answers and lives_in_area. Never a name, a contact
-detail, a date of birth or any other personal field. The applicant's id is read only to
-count each person once.
+timeline moves, heard_about, needs_hr_check and eligibility finding codes (the equality
+report's own queries are in equality_queries.py). Never a name, a contact detail, a date of
+birth or any other personal field. The applicant's id is read only to count each person once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import select
 
-from tracker.applications.models import Application, EqualityAnswers, TimelineEntry
+from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import Status
 from tracker.catalogue.models import Campaign, Role, Track
 from tracker.catalogue.queries import current_campaign
 from tracker.extensions import db
-from tracker.reports import equality, funnel, sources
+from tracker.reports import funnel, sources
 
 # The tables' own columns: many thousands of plain rows, without the ORM's work per row.
 _application = Application.__table__.c
@@ -108,42 +106,3 @@ def eligibility_flags(campaign_id: int) -> sources.Flags:
         )
     )
     return sources.eligibility_flags(rows)
-
-
-def equality_people(campaign_id: int) -> list[equality.Person]:
-    """Everyone who applied in the campaign, once each: the stages any of their applications
-    reached, and their latest answer to each question. The one place staff pages read the
-    equality answers, and only for the equality report's aggregate tables."""
-    answers_table = EqualityAnswers.__table__
-    answered = [answers_table.c[column] for column in equality.EQUALITY_COLUMNS]
-    rows = db.session.execute(
-        select(
-            _application.id,
-            _application.applicant_id,
-            _application.status,
-            _application.submitted_at,
-            _application.lives_in_area,
-            *answered,
-        )
-        .select_from(Application.__table__)
-        .outerjoin(answers_table, answers_table.c.application_id == _application.id)
-        .where(*_submitted(campaign_id))
-        .order_by(_application.submitted_at, _application.id)
-    ).all()
-    by_application: dict[int, list[funnel.Move]] = defaultdict(list)
-    for move in moves(campaign_id):
-        by_application[move.application_id].append(move)
-    keys = (equality.LIVES_IN_AREA, *equality.EQUALITY_COLUMNS)
-    stages: dict[int, set[Status]] = defaultdict(set)
-    answers: dict[int, dict[str, str | None]] = defaultdict(dict)
-    for application_id, applicant_id, status, submitted_at, *values in rows:
-        journey = funnel.journey(status, submitted_at, by_application.get(application_id, ()))
-        stages[applicant_id] |= journey.reached
-        person = answers[applicant_id]
-        for key, value in zip(keys, values, strict=True):
-            if value is not None or key not in person:
-                person[key] = value
-    return [
-        equality.Person(reached=frozenset(stages[applicant]), answers=answers[applicant])
-        for applicant in stages
-    ]

@@ -36,8 +36,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
+from tracker.reports.stage_blocks import Block as _Block
+from tracker.reports.stage_blocks import blocks as _blocks
 from tracker.reports.suppression import is_small
 
 # The smallest distance allowed between the lowest and highest values a hidden count could have.
@@ -60,34 +61,6 @@ class Protection:
 
 
 @dataclass(frozen=True)
-class _Block:
-    """Connected stages: ``top`` and some of the stages under it."""
-
-    stages: frozenset[int]
-    mask: int  # the stages as bits, to test quickly whether a row is hidden over them
-    top: int
-    above: int | None  # the top's parent
-    exits: tuple[tuple[int, int], ...]  # (stage in the block, its child outside the block)
-    ends: tuple[int, ...]  # stages in the block with no later stage at all
-
-
-def _blocks(parents: Sequence[int | None]) -> list[_Block]:
-    children = {s: [c for c, p in enumerate(parents) if p == s] for s in range(len(parents))}
-    found = []
-    for size in range(1, len(parents) + 1):
-        for chosen in combinations(range(len(parents)), size):
-            members = frozenset(chosen)
-            tops = [s for s in chosen if parents[s] not in members]
-            if len(tops) != 1:
-                continue  # not connected
-            exits = tuple((s, c) for s in chosen for c in children[s] if c not in members)
-            ends = tuple(s for s in chosen if not children[s])
-            mask = sum(1 << s for s in chosen)
-            found.append(_Block(members, mask, tops[0], parents[tops[0]], exits, ends))
-    return found
-
-
-@dataclass(frozen=True)
 class _Candidate:
     width: int
     cells: frozenset[Place]
@@ -106,6 +79,8 @@ class _Report:
         counts: Sequence[Sequence[Sequence[int]]],
         totals: Sequence[int],
         parents: Sequence[int | None],
+        forced: Sequence[frozenset[tuple[int, int]]] = (),
+        forced_totals: frozenset[int] = frozenset(),
     ):
         self.counts = counts
         self.stages = len(totals)
@@ -115,10 +90,13 @@ class _Report:
             for t, table in enumerate(counts)
             for g, row in enumerate(table)
             for s, count in enumerate(row)
-            if is_small(count)
+            if is_small(count) or (t < len(forced) and (g, s) in forced[t])
         }
-        self.hidden_totals: set[int] = {s for s, total in enumerate(totals) if is_small(total)}
+        self.hidden_totals: set[int] = {
+            s for s, total in enumerate(totals) if is_small(total) or s in forced_totals
+        }
         self._shifts: dict = {}  # shift() for the hidden cells as they are
+        self._table_shifts: dict = {}  # table_shift() likewise, with nothing extra
         self._slacks: dict[tuple[int, int, int], int] = {}
         self._masks = [[0] * len(table) for table in counts]  # each row's hidden stages, as bits
         for t, g, s in self.hidden:
@@ -157,13 +135,30 @@ class _Report:
     def table_shift(self, t: int, block: _Block, extra: dict[tuple[int, int], int] | None = None):
         """How far table t could take a shift of the block up and down, shared among its rows
         hidden over the block (with ``extra``, more stages as bits by (table, row), hidden)."""
-        up = down = 0
-        for g in self.rows(t):
-            mask = self._masks[t][g] | (extra or {}).get((t, g), 0)
-            if mask & block.mask == block.mask:
+        up, down = self._sums(t, block) if not extra else self._added(t, block, extra)
+        return min(up, _UNLIMITED), min(down, _UNLIMITED)
+
+    def _sums(self, t: int, block: _Block) -> tuple[int, int]:
+        """The rows hidden over the block: their gaps and slacks added up, kept until more
+        is hidden."""
+        key = (t, block.mask)
+        if key not in self._table_shifts:
+            rows = [g for g in self.rows(t) if self.covered(t, g, block)]
+            self._table_shifts[key] = (
+                sum(self.gap(t, g, block) for g in rows),
+                sum(self.slack(t, g, block) for g in rows),
+            )
+        return self._table_shifts[key]
+
+    def _added(self, t: int, block: _Block, extra: dict[tuple[int, int], int]):
+        """_sums() with the rows ``extra`` covers besides."""
+        up, down = self._sums(t, block)
+        for (u, g), more in extra.items():
+            newly = u == t and not self.covered(t, g, block)
+            if newly and (self._masks[t][g] | more) & block.mask == block.mask:
                 up += self.gap(t, g, block)
                 down += self.slack(t, g, block)
-        return min(up, _UNLIMITED), min(down, _UNLIMITED)
+        return up, down
 
     def shift(self, block: _Block, skip: int | None = None) -> tuple[int, int]:
         """How far the block's stages could move up and down in every table (but ``skip``)
@@ -180,25 +175,19 @@ class _Report:
             self._shifts[key] = (up, down)
         return self._shifts[key]
 
-    def exchange(self, t: int, g: int, block: _Block, partners) -> tuple[int, int]:
-        """How far row g could move up and down over the block, trading with ``partners``
-        and with the other tables through a shift (where the block's totals are hidden)."""
-        partners = [h for h in partners if h != g]
-        shift_up, shift_down = self.shift(block, skip=t)
-        up = min(self.gap(t, g, block), sum(self.slack(t, h, block) for h in partners) + shift_up)
-        down = min(
-            self.slack(t, g, block), sum(self.gap(t, h, block) for h in partners) + shift_down
-        )
-        return up, down
-
     def cell_range(self, place: Place) -> tuple[int, int]:
         """How far the hidden count at ``place`` could be moved up and down."""
         t, g, s = place
         up = down = 0
         for block in self.blocks_with(s):
             if self.covered(t, g, block):
-                partners = [h for h in self.rows(t) if self.covered(t, h, block)]
-                block_up, block_down = self.exchange(t, g, block, partners)
+                # How far row g could move over the block, trading with every other row
+                # hidden over it and with the other tables through a shift (where the
+                # block's totals are hidden); from sums kept until more is hidden.
+                gaps, slacks = self._sums(t, block)
+                shift_up, shift_down = self.shift(block, skip=t)
+                block_up = min(self.gap(t, g, block), slacks - self.slack(t, g, block) + shift_up)
+                block_down = min(self.slack(t, g, block), gaps - self.gap(t, g, block) + shift_down)
                 up, down = max(up, block_up), max(down, block_down)
         return up, down
 
@@ -235,15 +224,23 @@ class _Report:
         t, g, _ = place
         up, down = moves
         others = [h for h in self.rows(t) if h != g]
+        # How far row g could move trading with the first n partners (as in cell_range), the
+        # sums kept as they grow rather than added up again for each n.
+        shift_up, shift_down = self.shift(block, skip=t)
+        own_gap, own_slack = self.gap(t, g, block), self.slack(t, g, block)
         for room in (self.slack, self.gap):
             ordered = sorted(
                 others,
                 key=lambda h: (len(self.cells(t, h, block) - self.hidden), -room(t, h, block), h),
             )
             cells = self.cells(t, g, block)
-            for n, h in enumerate(ordered, start=1):
+            slacks = gaps = 0
+            for h in ordered:
                 cells |= self.cells(t, h, block)
-                block_up, block_down = self.exchange(t, g, block, ordered[:n])
+                slacks += self.slack(t, h, block)
+                gaps += self.gap(t, h, block)
+                block_up = min(own_gap, slacks + shift_up)
+                block_down = min(own_slack, gaps + shift_down)
                 width = max(up, block_up) + max(down, block_down)
                 yield self.candidate(width, cells, frozenset())
 
@@ -267,7 +264,12 @@ class _Report:
             extra: dict[tuple[int, int], int] = {}
             for t, g, stage in cells:
                 extra[t, g] = extra.get((t, g), 0) | 1 << stage
-            shares = [self.table_shift(t, block, extra) for t in range(len(self.counts))]
+            # Only the tables gaining cells share differently: the rest are as they are.
+            touched = {t for t, _ in extra}
+            shares = [
+                self.table_shift(t, block, extra if t in touched else None)
+                for t in range(len(self.counts))
+            ]
             width = max(up, min(u for u, _ in shares)) + max(down, min(d for _, d in shares))
             yield self.candidate(width, cells, block.stages)
 
@@ -296,6 +298,7 @@ class _Report:
         self.hidden |= cells
         self.hidden_totals |= totals
         self._shifts.clear()
+        self._table_shifts.clear()
         for t, g, s in cells:
             self._masks[t][g] |= 1 << s
 
@@ -303,6 +306,7 @@ class _Report:
         self.hidden -= cells
         self.hidden_totals -= totals
         self._shifts.clear()
+        self._table_shifts.clear()
         for t, g, s in cells:
             self._masks[t][g] &= ~(1 << s)
 
@@ -352,10 +356,17 @@ def suppress(
     counts: Sequence[Sequence[Sequence[int]]],
     totals: Sequence[int],
     parents: Sequence[int | None],
+    *,
+    forced: Sequence[frozenset[tuple[int, int]]] = (),
+    forced_totals: frozenset[int] = frozenset(),
 ) -> Protection:
     """What to hide in tables of the same people: ``counts[table][row][stage]``, where no stage
     has more people than its parent stage (``parents[stage]``, None for the first), and each
-    table's columns add up to ``totals[stage]``."""
+    table's columns add up to ``totals[stage]``.
+
+    ``forced`` (for each table, (row, stage)) and ``forced_totals`` are hidden whatever their
+    size, and protected like any other hidden count: the report hides them where other pages
+    of the same campaign would otherwise give them away (linked.py)."""
     if len(parents) != len(totals):
         raise ValueError("Every stage needs its parent stage (None for the first)")
     for table in counts:
@@ -366,7 +377,7 @@ def suppress(
                 raise ValueError("No stage can have more people than the stage before it")
         if [sum(column) for column in zip(*table, strict=True)] != list(totals):
             raise ValueError("Each table's columns must add up to the totals")
-    report = _Report(counts, totals, parents)
+    report = _Report(counts, totals, parents, forced, forced_totals)
     safe: set = set()
     while (failing := report.failing(safe)) is not None:
         report.protect(*failing)

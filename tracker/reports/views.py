@@ -18,6 +18,7 @@ from tracker.reports import (  # noqa: F401 (routes)
     comparison_views,
     equality_views,
     funnel_views,
+    population_views,
     reasons_views,
     sources_views,
     timing_views,
