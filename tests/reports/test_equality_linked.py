@@ -13,6 +13,7 @@ import random
 import re
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -112,6 +113,7 @@ def _two_roles_in_a_track():
     return people, applications, [0, 0], [3, 3], 0
 
 
+@pytest.mark.timeout(900)  # each example is audited exactly, across every page
 @settings(
     max_examples=80,
     deadline=None,
@@ -274,3 +276,35 @@ def test_out_of_time_the_breakdowns_are_hidden_whole_and_the_overall_page_stays(
         for page in given_time.breakdowns
         for t in page.tables
     )
+
+
+def test_in_a_campaign_of_hundreds_the_breakdowns_show_their_large_counts():
+    # 600 people in three roles (two tracks, one level), answering as people do: each page
+    # shows what it can, the overall page is as it is alone, and no hidden count can be
+    # narrowed from every page together. A level or track of nearly everyone counts nearly
+    # the people the overall page shows, so hiding its counts would hide nothing: it shows
+    # them (and hides more on the roles where that is needed).
+    rng = random.Random(16)
+    people, applications = [], []
+    for _ in range(600):
+        answers = {
+            "sex": rng.choice(["female", "male", "female", "male", "prefer_not_to_say", None]),
+            "age_band": rng.choice(["under-19", "under-19", "19-24", "25-34", None]),
+        }
+        reached = set()
+        for role in rng.sample(range(3), rng.choice([1, 1, 2])):
+            journey = rng.choices(JOURNEYS, [40, 30, 10, 6, 4, 2, 3, 3, 2])[0]
+            reached |= journey
+            applications.append((role, equality.Person(journey, answers)))
+        people.append(equality.Person(frozenset(reached), answers))
+    roles, groups, links = _catalogue([0, 0, 1], [3, 3, 3])
+    campaign = breakdowns.Campaign(people, applications, roles, groups, guaranteed=7)
+
+    report = breakdowns.publish(campaign)
+
+    assert report.overall == breakdowns.publish_overall(campaign).overall
+    assert _audit(report, links) == {}
+    for page in report.breakdowns:
+        sex = next(t for t in page.tables if t.measure.key == "sex")
+        shown = [c.count for row in sex.rows for c in row.cells if not c.hidden]
+        assert any(count >= 5 for count in shown), page.group.key

@@ -12,10 +12,11 @@ and kept as it is, so the figures a council publishes first do not lose counts t
 roles. The breakdowns are then hidden to suit it: each hides what the overall page hides, a
 breakdown of fewer than SMALLEST_BREAKDOWN applications is hidden whole, each is hidden on its
 own, and linked.py looks across all the pages and their links for a hidden count they would
-pin down to fewer than WIDTH values. Each one found is hidden on every breakdown; if that is
-not enough, its whole row, then its whole table, and at worst every breakdown whole. Hiding
-more never narrows a range, and each round hides more, so this ends. A count the overall page
-shows as 0 is 0 on every breakdown too, so it is shown there.
+pin down to fewer than WIDTH values. One found that is WIDTH or more is shown instead (it is
+pinned anyway: _show). Any other is hidden on every breakdown; if that is not enough, its
+whole row, then its whole table, and at worst every breakdown whole. Each count is shown at
+most once and each round otherwise hides more, so this ends. A count the overall page shows
+as 0 is 0 on every breakdown too, so it is shown there.
 
 Hiding every breakdown whole is safe without a search (_hide_breakdowns says why), so the
 search has a time budget (EQUALITY_CHECK_SECONDS): once it runs out the breakdowns are hidden
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 
 from tracker.applications.states import Status
 from tracker.reports import equality, linked, stage_suppression
-from tracker.reports.suppression import is_small
+from tracker.reports.suppression import SMALLEST_SHOWN, is_small
 
 INTERVIEW = equality.STAGES.index(Status.INTERVIEW)
 _ALL_STAGES = frozenset(range(len(equality.STAGES)))
@@ -216,6 +217,25 @@ def _hide_breakdowns(sources, overall) -> list[stage_suppression.Protection]:
     return [_without(every, _known_zeros(found, totals, overall))] * (len(sources) - 1)
 
 
+def _show(key: linked.Key, sources, shown: list[_Forced]) -> bool:
+    """Show a breakdown's count that everything else published pins down anyway, when it is
+    too large to point at anyone (a level of every role counts nearly the people the overall
+    page shows: hiding it hides nothing). Once each; the check then runs again, as showing
+    it may narrow others, which are hidden or shown in turn."""
+    if key[0] not in ("cell", "total") or key[1] == 0:
+        return False
+    page = shown[key[1] - 1]
+    found, totals = sources[key[1]]
+    if key[0] == "cell":
+        value, place, where = found[key[2]][key[3]][key[4]], key[2:], page.cells
+    else:
+        value, place, where = totals[key[2]], key[2], page.totals
+    if value < SMALLEST_SHOWN or place in where:
+        return False
+    where.add(place)
+    return True
+
+
 def _known_zeros(found, totals, overall: stage_suppression.Protection) -> _Forced:
     """The counts the overall page shows as 0: each breakdown's is 0 too, as a reader knows,
     so hiding them there would hide nothing (and a search would find them pinned)."""
@@ -276,6 +296,8 @@ def _breakdowns(
     }
     # A page hidden again with nothing new forced in is hidden as before.
     done: dict[tuple, stage_suppression.Protection] = {}
+    # For each breakdown, counts found pinned that are too large to point at anyone: shown.
+    shown = [_Forced() for _ in groups]
     while True:
         if time.monotonic() >= deadline:
             return None
@@ -288,7 +310,7 @@ def _breakdowns(
             key = (n, frozenset(page.cells), frozenset(page.totals))
             if key not in done:
                 done[key] = _without(_hide(found, totals, page, everything), known)
-            hidden.append(done[key])
+            hidden.append(_without(done[key], shown[n - 1]))
         # A count hidden on one breakdown is hidden on every breakdown where it counts
         # anyone (a zero shown beside it says nothing), until they agree: most links between
         # the breakdowns then give nothing away.
@@ -337,4 +359,5 @@ def _breakdowns(
             return None
         before = _Forced(set(forced.cells), set(forced.totals), forced.guaranteed)
         for key in narrow:
-            _widen(key, before, forced, shape)
+            if not _show(key, sources, shown):
+                _widen(key, before, forced, shape)
