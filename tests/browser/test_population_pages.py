@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import serious_axe_violations, sign_in_staff
+from tests.browser.conftest import running_app, serious_axe_violations, serving, sign_in_staff
 from tests.browser.test_csp import RECORD_VIOLATIONS
 from tests.factories import ApplicationFactory, EqualityAnswersFactory, UserFactory
 from tracker.accounts.models import StaffRole
@@ -28,10 +28,24 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "populatio
 
 
 @pytest.fixture(scope="module")
-def population_hr(live_app):
+def population_app():
+    """A database of its own: the counts compared are this module's candidates alone (other
+    browser modules' candidates would change which are large enough to show)."""
+    with running_app() as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def population_server(population_app):
+    with serving(population_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def population_hr(population_app):
     """HR (one account for each width: a security code is accepted once), and 30
     candidates with answers to compare."""
-    with live_app.app_context():
+    with population_app.app_context():
         # The catalogue's roles: the campaign the report opens on.
         roles = db.session.scalars(select(Role).order_by(Role.position).limit(2)).all()
         signing_in = {}
@@ -65,13 +79,13 @@ def _checked(page, width: int, name: str) -> None:
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_hr_uploads_the_population_and_reads_the_comparison(
-    browser, live_server, population_hr, tmp_path, width
+    browser, population_server, population_hr, tmp_path, width
 ):
     email, secret = population_hr[width]
     bad = tmp_path / "population.csv"
     bad.write_text("measure,answer,percent\nsx,female,51\nsex,male,abc\nsex,female,51\n")
     context = browser.new_context(
-        base_url=live_server, bypass_csp=False, viewport={"width": width, "height": 900}
+        base_url=population_server, bypass_csp=False, viewport={"width": width, "height": 900}
     )
     page = context.new_page()
     page.add_init_script(RECORD_VIOLATIONS)
