@@ -69,7 +69,6 @@ EMAIL_EVENT_MODULES = (
     "tracker.scheduling.events",
     "tracker.partners.events",
     "tracker.mentoring.events",
-    "tracker.privacy.events",
     "tracker.workqueue.events",
 )
 

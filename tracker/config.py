@@ -112,7 +112,6 @@ def celery_settings(
             "tracker.screening.tasks",
             "tracker.scheduling.tasks",
             "tracker.partners.tasks",
-            "tracker.mentoring.tasks",
             "tracker.privacy.tasks",
         ],
         "beat_schedule": {

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from tracker.applications import ranking
 from tracker.applications.models import Application, TimelineEntry
-from tracker.applications.states import TRANSITIONS, UNRANKED, Event, Status, next_status
+from tracker.applications.states import TRANSITIONS, UNRANKED, Event, next_status
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
@@ -110,7 +110,3 @@ def move(
         },
     )
     return entry
-
-
-def is_status(application: Application, *statuses: Status) -> bool:
-    return application.status in statuses

@@ -30,7 +30,3 @@ SECTIONS: tuple[Section, ...] = (
 
 BY_KEY = {section.key: section for section in SECTIONS}
 REQUIRED = tuple(s.key for s in SECTIONS if s.required)
-
-
-def missing_sections(completed: list[str]) -> list[Section]:
-    return [s for s in SECTIONS if s.required and s.key not in completed]

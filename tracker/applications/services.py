@@ -9,7 +9,7 @@ import secrets
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.applicants.models import Applicant
@@ -39,7 +39,7 @@ from tracker.notifications.models import Email, EmailStatus
 from tracker.notifications.services import queue_email
 from tracker.offers.services import offer_for
 from tracker.refusals import Refused
-from tracker.templating import long_date, public_url
+from tracker.templating import long_date
 
 
 class ApplicationError(Refused):
@@ -639,15 +639,3 @@ def remind_about_drafts(*, today: date, days_before: int) -> int:
         sent += 1
     db.session.flush()
     return sent
-
-
-def count_applications(applicant: Applicant) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Application)
-        .where(Application.applicant_id == applicant.id)
-    )
-
-
-def application_link(application: Application) -> str:
-    return public_url("applications.task_list", application_id=application.id)

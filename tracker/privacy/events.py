@@ -1,3 +1,0 @@
-"""Emails about personal data. Built from ids when sent."""
-
-from __future__ import annotations
