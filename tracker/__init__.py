@@ -61,20 +61,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 # Modules that register email templates (tracker.notifications.rendering.email_template).
-EMAIL_EVENT_MODULES = (
-    "tracker.notifications.events",
-    "tracker.accounts.events",
-    "tracker.applications.events",
-    "tracker.screening.events",
-    "tracker.scheduling.events",
-    "tracker.partners.events",
-    "tracker.mentoring.events",
-    "tracker.workqueue.events",
+EMAIL_MODULES = (
+    "tracker.notifications.emails",
+    "tracker.accounts.emails",
+    "tracker.applications.emails",
+    "tracker.screening.emails",
+    "tracker.scheduling.emails",
+    "tracker.partners.emails",
+    "tracker.mentoring.emails",
+    "tracker.workqueue.emails",
 )
 
 
 def register_email_templates() -> None:
-    for module in EMAIL_EVENT_MODULES:
+    for module in EMAIL_MODULES:
         importlib.import_module(module)
 
 
