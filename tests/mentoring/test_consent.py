@@ -21,7 +21,7 @@ from tracker.offers.models import Offer
 
 @pytest.fixture
 def offered(role):
-    application = ApplicationFactory(role=role, submitted=True, status=Status.OFFER)
+    application = ApplicationFactory(role=role, offered=True)
     offer = Offer(
         application_id=application.id,
         starts_on=clock.today() + timedelta(days=60),
