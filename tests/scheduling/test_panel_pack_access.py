@@ -24,8 +24,8 @@ from tracker.accounts.models import StaffRole
 from tracker.audit import records
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
+from tracker.formatting import long_date
 from tracker.scheduling.models import SlotKind
-from tracker.templating import long_date
 
 
 @pytest.fixture

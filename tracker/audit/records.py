@@ -20,9 +20,9 @@ from tracker.audit import sentences
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Campaign, Role, Track
 from tracker.extensions import db
+from tracker.formatting import long_datetime
 from tracker.partners.models import Share
 from tracker.scheduling.models import Slot
-from tracker.templating import long_datetime
 
 Key = tuple[str, str]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from tracker.templating import long_date
+from tracker.formatting import long_date
 
 if TYPE_CHECKING:
     from tracker.audit.sentences import Facts
