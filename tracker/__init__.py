@@ -123,7 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.applicants.views import bp as applicants_bp
     from tracker.applications.views import bp as applications_bp
-    from tracker.audit.views import bp as audit_bp
+    from tracker.audit_log.views import bp as audit_bp
     from tracker.catalogue.cli import catalogue_cli
     from tracker.catalogue.views import bp as catalogue_bp
     from tracker.exports.views import bp as exports_bp

@@ -33,9 +33,9 @@ from tracker.applications.models import (
     CvDocument,
     EqualityAnswers,
 )
-from tracker.applications.validators import unusual_character
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db, limiter
+from tracker.forms.text import unusual_character
 from tracker.notifications.models import Email
 
 SCRIPT = "<script>alert(1)</script>"

@@ -27,8 +27,8 @@ from tracker.applications import services
 from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.extensions import db
+from tracker.formatting import long_date
 from tracker.notifications.models import Email
-from tracker.templating import long_date
 
 REMIND_TASK = "tracker.applications.tasks.remind_about_drafts"
 

@@ -16,11 +16,11 @@ from tracker.accounts.models import StaffRole
 from tracker.applications import pipeline
 from tracker.applications.states import Event, Status
 from tracker.extensions import db
+from tracker.formatting import long_datetime
 from tracker.notifications.models import Email
 from tracker.notifications.rendering import render_email
 from tracker.scheduling import services
 from tracker.scheduling.models import Booking, Slot, SlotKind
-from tracker.templating import long_datetime
 
 
 def _emails(template: str) -> list[Email]:

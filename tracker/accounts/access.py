@@ -30,8 +30,8 @@ from tracker.accounts.services import (
 from tracker.accounts.tokens import token_hash
 from tracker.audit.services import record_event
 from tracker.extensions import db
+from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
-from tracker.templating import public_url
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ from tracker.accounts.tokens import new_token, token_hash
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
 from tracker.refusals import Refused
-from tracker.templating import public_url
 
 
 class AccountError(Refused):

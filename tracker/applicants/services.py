@@ -15,8 +15,8 @@ from tracker.applicants.models import Applicant, ApplicantSession, SignInLink
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
-from tracker.templating import public_url
 
 
 def applicant_label(applicant: Applicant) -> str:

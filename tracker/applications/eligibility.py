@@ -100,7 +100,7 @@ class Finding:
 
 
 def long_date(value: date) -> str:
-    """GOV.UK style, as tracker.templating.long_date: 1 September 2027."""
+    """GOV.UK style, as tracker.formatting.long_date: 1 September 2027."""
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 

@@ -12,9 +12,9 @@ from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import REJECTION_REASONS
 from tracker.catalogue.queries import current_campaign, published_roles
 from tracker.extensions import db
+from tracker.formatting import long_date, public_url
 from tracker.notifications.rendering import email_template
 from tracker.offers.services import offer_for
-from tracker.templating import long_date, public_url
 
 _EXAMPLE = {
     "role_title": "Data analyst apprentice",

@@ -35,11 +35,11 @@ from tracker.audit.services import record_event
 from tracker.catalogue.models import Campaign, Role
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.formatting import long_date
 from tracker.notifications.models import Email, EmailStatus
 from tracker.notifications.services import queue_email
 from tracker.offers.services import offer_for
 from tracker.refusals import Refused
-from tracker.templating import long_date
 
 
 class ApplicationError(Refused):

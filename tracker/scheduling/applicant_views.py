@@ -9,10 +9,10 @@ from tracker.actions import attempt, scoped_or_404
 from tracker.applicants.login import applicant_required, current_applicant
 from tracker.applications.models import Application
 from tracker.clock import utcnow
+from tracker.formatting import long_datetime
 from tracker.scheduling import ics, services
 from tracker.scheduling.forms import CancelBookingForm, ChooseSlotForm
 from tracker.scheduling.views import bp
-from tracker.templating import long_datetime
 
 
 def _own(application_id: int) -> Application:

@@ -18,13 +18,13 @@ from tracker.actions import attempt, check, scoped_or_404
 from tracker.catalogue.models import Role
 from tracker.clock import UK, today
 from tracker.extensions import db
+from tracker.formatting import long_datetime
 from tracker.notifications.rendering import render_email
 from tracker.scheduling import invitations, packs, queries
 from tracker.scheduling.forms import DayForm, SlotForm
 from tracker.scheduling.models import Slot, SlotKind
 from tracker.scheduling.slots import Day, create_day, create_slot, preview_day
 from tracker.scheduling.slots import clock as uk_clock
-from tracker.templating import long_datetime
 
 bp = Blueprint("scheduling", __name__)
 

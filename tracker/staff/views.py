@@ -20,10 +20,10 @@ from tracker.applications.states import (
     events_from,
 )
 from tracker.applications.views import send_cv
+from tracker.audit.denials import record_denied
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
 from tracker.clock import today, utcnow
-from tracker.errors import record_denied
 from tracker.extensions import db
 from tracker.mentoring import queries as mentoring_queries
 from tracker.notifications.models import Email

@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, and_, exists, func, or_, select
 
 from tracker.accounts.models import User
-from tracker.audit import sentences
 from tracker.audit.models import AuditEvent
+from tracker.audit_log import sentences
 from tracker.clock import UK
 from tracker.extensions import db
 

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from tracker.accounts.models import PartnerOrganisation, User
 from tracker.applicants.models import Applicant
 from tracker.applications.models import Application
-from tracker.audit import sentences
 from tracker.audit.models import AuditEvent
+from tracker.audit_log import sentences
 from tracker.catalogue.models import Campaign, Role, Track
 from tracker.extensions import db
+from tracker.formatting import long_datetime
 from tracker.partners.models import Share
 from tracker.scheduling.models import Slot
-from tracker.templating import long_datetime
 
 Key = tuple[str, str]
 
