@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,7 @@ EMAIL_MODULES = (
     "tracker.notifications.emails",
     "tracker.accounts.emails",
     "tracker.applications.emails",
+    "tracker.offers.emails",
     "tracker.screening.emails",
     "tracker.scheduling.emails",
     "tracker.partners.emails",
@@ -117,12 +119,26 @@ def _init_extensions(app: Flask) -> None:
     init_security(app)
 
 
+def _import_view_modules() -> None:
+    """Import every package's view modules (``views.py`` and ``*_views.py``), so that each
+    route has joined its blueprint before any blueprint is registered. A view module may add
+    routes to another package's blueprint (staff's forms on screening's, the offer and booking
+    pages on applications'), and no view module imports another to pull its routes in."""
+    for package in pkgutil.iter_modules(__path__):
+        if not package.ispkg:
+            continue
+        for module in pkgutil.iter_modules([str(Path(__path__[0]) / package.name)]):
+            if module.name == "views" or module.name.endswith("_views"):
+                importlib.import_module(f"{__name__}.{package.name}.{module.name}")
+
+
 def _register_blueprints(app: Flask) -> None:
+    _import_view_modules()
     from tracker.accounts.cli import users_cli
     from tracker.accounts.views import bp as accounts_bp
     from tracker.admin.views import bp as admin_bp
     from tracker.applicants.views import bp as applicants_bp
-    from tracker.applications.views import bp as applications_bp
+    from tracker.applications.blueprint import bp as applications_bp
     from tracker.audit_log.views import bp as audit_bp
     from tracker.catalogue.cli import catalogue_cli
     from tracker.catalogue.views import bp as catalogue_bp
@@ -135,8 +151,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.privacy.views import bp as privacy_bp
     from tracker.public.views import bp as public_bp
     from tracker.reports.views import bp as reports_bp
-    from tracker.scheduling.views import bp as scheduling_bp
-    from tracker.screening.views import bp as screening_bp
+    from tracker.scheduling.blueprint import bp as scheduling_bp
+    from tracker.screening.blueprint import bp as screening_bp
     from tracker.sessions.views import bp as sessions_bp
     from tracker.staff.views import bp as staff_bp
     from tracker.workqueue.views import bp as workqueue_bp

@@ -26,7 +26,7 @@ from tests.factories import ApplicationFactory
 from tests.helpers import csrf_token
 from tracker import clock
 from tracker.applicants.models import SignInLink
-from tracker.applications import services
+from tracker.applications import drafts
 from tracker.applications.models import (
     Application,
     ApplicationAnswer,
@@ -149,7 +149,7 @@ def make_target(form: str, applicant, anonymous) -> Target:
         asked = form.removeprefix("questions/")
         for number, criterion in enumerate(application.role.essential_criteria, start=1):
             if str(number) != asked:
-                services.save_answer(
+                drafts.save_answer(
                     applicant=applicant,
                     application=application,
                     criterion_id=criterion.id,
@@ -212,7 +212,7 @@ def state(target: Target) -> dict:
         "answers": [tuple(a) for a in answers],
         "equality": None
         if equality is None
-        else {name: getattr(equality, name) for name in services.EQUALITY_FIELDS},
+        else {name: getattr(equality, name) for name in drafts.EQUALITY_FIELDS},
         "cvs": cvs,
     }
 
@@ -503,7 +503,7 @@ def test_an_equality_answer_of_only_spaces_is_no_answer(target_for):
 # Every field each form reads, beyond those in its valid answers.
 EXTRA_FIELDS = {
     "qualifications": ["other_qualifications"],
-    "equality": [*services.EQUALITY_FIELDS, "skip"],
+    "equality": [*drafts.EQUALITY_FIELDS, "skip"],
     "withdraw": ["details"],
     "check": [],
 }
@@ -552,7 +552,7 @@ def assert_saved_exactly_the_section(target: Target, before: dict, after: dict) 
     if form in SECTIONS:
         section = SECTIONS[form]
         assert section in after["application"]["completed_sections"]
-        allowed = BOOKKEEPING | set(services.CARRIED.get(section, ()))
+        allowed = BOOKKEEPING | set(drafts.CARRIED.get(section, ()))
         assert changed <= allowed, changed - allowed
         assert after["cvs"] == before["cvs"]
         assert after["counts"]["Email"] == before["counts"]["Email"]

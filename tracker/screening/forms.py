@@ -137,7 +137,7 @@ def _is_pick(value: str) -> bool:
 
 
 class SaveViewForm(FlaskForm):
-    # Length and duplicates are checked by saved_views.save_view, which words the errors.
+    # Length and duplicates are checked by saved_filters.save_view, which words the errors.
     name = StringField(
         "Name this view",
         description='For example, "In sift, flagged". A search is not saved.',
