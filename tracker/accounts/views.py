@@ -30,10 +30,10 @@ from tracker.accounts.forms import (
     SecondFactorForm,
     SignInForm,
 )
+from tracker.accounts.home import home_url
 from tracker.accounts.models import TokenPurpose, User
 from tracker.actions import add_error, attempt, save
 from tracker.extensions import limiter
-from tracker.navigation import home_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 

@@ -14,11 +14,11 @@ from flask import Blueprint, current_app, g, jsonify, redirect, render_template,
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from tracker.accounts.home import home_url
 from tracker.actions import save
 from tracker.applicants import services as applicant_sessions
 from tracker.applicants.login import current_applicant
 from tracker.clock import utcnow
-from tracker.navigation import home_url
 
 bp = Blueprint("sessions", __name__, url_prefix="/session")
 
