@@ -9,8 +9,8 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from tracker.accounts.services import normalise_email
 from tracker.accounts.tokens import new_token, token_hash
+from tracker.accounts.users import normalise_email
 from tracker.applicants.models import Applicant, ApplicantSession, SignInLink
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
