@@ -9,8 +9,9 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from tracker.accounts.services import normalise_email
+from tracker.accounts.server_sessions import Timeouts
 from tracker.accounts.tokens import new_token, token_hash
+from tracker.accounts.users import normalise_email
 from tracker.applicants.models import Applicant, ApplicantSession, SignInLink
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
@@ -119,42 +120,16 @@ def _applicant_for(email: str) -> Applicant:
     return applicant
 
 
-def start_session(*, applicant: Applicant) -> str:
-    """A new server-side session; the returned token goes in the signed cookie."""
-    token = new_token()
-    now = utcnow()
-    db.session.add(
-        ApplicantSession(
-            token_hash=token_hash(token),
-            applicant_id=applicant.id,
-            created_at=now,
-            last_seen_at=now,
-        )
-    )
-    db.session.flush()
-    return token
-
-
-def find_live_session(token: str, *, touch: bool = True) -> ApplicantSession | None:
-    """The session for a cookie's token if still valid; refreshes its idle timer unless
-    ``touch`` is false (a page only asking how long is left is not activity)."""
+def session_timeouts() -> Timeouts:
+    """An applicant session's time limits, as configured now. The idle timer is refreshed
+    once a minute, or each tenth of the idle time if that is shorter (as tests set it)."""
     config = current_app.config
-    now = utcnow()
-    found = db.session.scalar(
-        select(ApplicantSession).where(ApplicantSession.token_hash == token_hash(token))
-    )
-    if found is None or found.revoked_at is not None:
-        return None
     idle = timedelta(minutes=config["APPLICANT_IDLE_TIMEOUT_MINUTES"])
-    lifetime = timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"])
-    if now - found.last_seen_at > idle or now - found.created_at > lifetime:
-        found.revoked_at = now
-        return None
-    # Writing on every request is wasteful: a minute's precision is plenty for an idle timer
-    # of an hour (and a tenth of it for the short ones tests use).
-    if touch and now - found.last_seen_at > min(timedelta(minutes=1), idle / 10):
-        found.last_seen_at = now
-    return found
+    return Timeouts(
+        idle=idle,
+        lifetime=timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"]),
+        touch_every=min(timedelta(minutes=1), idle / 10),
+    )
 
 
 def applicant_id_of_session(token: str) -> int | None:
@@ -164,14 +139,3 @@ def applicant_id_of_session(token: str) -> int | None:
             ApplicantSession.token_hash == token_hash(token)
         )
     )
-
-
-def extend_session(applicant_session: ApplicantSession) -> None:
-    """Restart the idle timer now: the applicant chose to stay signed in."""
-    applicant_session.last_seen_at = utcnow()
-    db.session.flush()
-
-
-def end_session(applicant_session: ApplicantSession) -> None:
-    applicant_session.revoked_at = utcnow()
-    db.session.flush()
