@@ -92,6 +92,36 @@ def test_the_architecture_tree_names_nothing_that_is_gone():
     assert listed - packages == set()
 
 
+def _package_blocks(tree: str) -> dict[str, str]:
+    """Each package's lines in the tree: from `  name/` to the next entry as deep."""
+    blocks: dict[str, str] = {}
+    current = None
+    for line in tree.splitlines():
+        if match := re.match(r"^  ([a-z_]+)/", line):
+            current = match.group(1)
+            blocks[current] = line[len(current) + 3 :] + "\n"
+        elif re.match(r"^  [a-z_]+\.py", line):
+            current = None
+        elif current:
+            blocks[current] += line + "\n"
+    return blocks
+
+
+def test_every_module_of_each_package_is_in_its_part_of_the_tree():
+    blocks = _package_blocks(_architecture_tree())
+    unlisted, gone = {}, {}
+    for init in sorted(TRACKER.glob("*/__init__.py")):
+        package = init.parent
+        modules = {path.name for path in package.glob("*.py")} - {"__init__.py"}
+        named = set(re.findall(r"([a-z_]+\.py)", blocks.get(package.name, "")))
+        if modules - named:
+            unlisted[package.name] = sorted(modules - named)
+        if named - modules:
+            gone[package.name] = sorted(named - modules)
+    assert unlisted == {}
+    assert gone == {}
+
+
 def test_a_missing_package_is_noticed():
     """The check above fails when a package is left out of the tree."""
     tree = "tracker/\n  catalogue/\n    models.py\n"
