@@ -15,7 +15,7 @@ from tracker.accounts.users import normalise_email
 from tracker.applicants.models import Applicant, ApplicantSession, SignInLink
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
 
@@ -78,7 +78,7 @@ def use_sign_in_link(token: str) -> LinkUse | None:
     """Spend a link: the first use wins, a second or late use gets None."""
     now = utcnow()
     # One conditional UPDATE, so that two clicks racing each other cannot both succeed.
-    spent = db.session.execute(
+    spent = rows_matched(
         update(SignInLink)
         .where(
             SignInLink.token_hash == token_hash(token),
@@ -87,7 +87,7 @@ def use_sign_in_link(token: str) -> LinkUse | None:
         )
         .values(used_at=now)
     )
-    if spent.rowcount != 1:
+    if spent != 1:
         return None
     link = db.session.scalars(
         select(SignInLink)

@@ -17,7 +17,7 @@ from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import TRANSITIONS, UNRANKED, Event, Status, next_status
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.notifications.services import queue_email
 from tracker.refusals import Refused
 
@@ -97,7 +97,7 @@ def _update(
     :raise Conflict: when someone else moved it first.
     """
     version = application.version if expected_version is None else expected_version
-    moved = db.session.execute(
+    moved = rows_matched(
         update(Application)
         .where(
             Application.id == application.id,
@@ -113,7 +113,7 @@ def _update(
         )
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         raise Conflict(
             "Someone else changed this application while you were looking at it. "
             "Check its status and try again"

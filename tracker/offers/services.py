@@ -101,7 +101,7 @@ def meet_condition(
         raise OfferError("Conditions are recorded once the candidate has accepted the offer")
     offer = offer_for(application)
     condition = next((c for c in offer.conditions if c.kind is kind), None) if offer else None
-    if condition is None:
+    if offer is None or condition is None:
         raise OfferError("This offer has no such condition")
     if condition.met_at is not None:
         raise OfferError("That condition is already met")

@@ -15,7 +15,7 @@ from tracker.applicants.services import applicant_label
 from tracker.applications.models import Application
 from tracker.audit.services import record_event
 from tracker.clock import UK, utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.notifications.services import queue_email
 from tracker.refusals import Refused
 from tracker.scheduling.models import Booking, Slot
@@ -58,13 +58,13 @@ def book(*, applicant: Applicant, application: Application, slot_id: int) -> Boo
     if current is not None and current.slot_id == slot.id:
         return current
     # Take the place first: if the slot is full, nothing else changes.
-    taken = db.session.execute(
+    taken = rows_matched(
         update(Slot)
         .where(Slot.id == slot.id, Slot.booked < Slot.capacity, Slot.cancelled_at.is_(None))
         .values(booked=Slot.booked + 1)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         raise SchedulingError("Sorry, that time has just been taken. Choose another")
     if current is not None:
         _release(current, now)
