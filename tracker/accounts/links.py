@@ -15,7 +15,7 @@ from tracker.accounts.tokens import new_token, token_hash
 from tracker.accounts.users import AccountError, cancel_links, normalise_email, revoke_sessions
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
 
@@ -72,7 +72,7 @@ def set_password_with_token(*, token: str, purpose: TokenPurpose, password: str)
     if problem:
         raise AccountError(problem, field="password")
     # Claim the link with one conditional UPDATE: of two requests at once, one wins.
-    claimed = db.session.execute(
+    claimed = rows_matched(
         update(AccountToken)
         .where(
             AccountToken.id == found.id,
@@ -81,7 +81,7 @@ def set_password_with_token(*, token: str, purpose: TokenPurpose, password: str)
         )
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not claimed:
         raise AccountError("This link has expired or has already been used")
     user.password_hash = hash_password(password)

@@ -13,7 +13,7 @@ from tracker.accounts.models import StaffSession, User
 from tracker.accounts.users import AccountError, revoke_sessions
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 
 
 def new_totp_secret() -> str:
@@ -77,7 +77,7 @@ def _accept_code(*, user: User, staff_session: StaffSession, code: str) -> bool:
     if step is None:
         return False
     # One conditional UPDATE, so the same code sent twice at once is accepted only once.
-    accepted = db.session.execute(
+    accepted = rows_matched(
         update(User)
         .where(
             User.id == user.id,
@@ -85,7 +85,7 @@ def _accept_code(*, user: User, staff_session: StaffSession, code: str) -> bool:
         )
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not accepted:
         return False
     user.totp_last_step = step

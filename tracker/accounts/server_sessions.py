@@ -72,7 +72,9 @@ def start(model: type[S], **columns: Any) -> tuple[S, str]:
     """A new session; the returned token goes in the signed cookie."""
     token = new_token()
     now = utcnow()
-    found = model(token_hash=token_hash(token), created_at=now, last_seen_at=now, **columns)
+    # The concrete models are declarative, with a keyword constructor; the mixin has none.
+    make: Any = model
+    found = make(token_hash=token_hash(token), created_at=now, last_seen_at=now, **columns)
     db.session.add(found)
     db.session.flush()
     return found, token

@@ -31,7 +31,9 @@ def find_user_for_sign_in(*, email: str, password: str) -> User | None:
     """The active user with this email and password; None otherwise, in about the same time.
     A failure is audited under the address tried."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if not verify_password(user.password_hash if user else None, password) or not user.is_active:
+    # The password is checked even when there is no such user, so both take the same time.
+    verified = verify_password(user.password_hash if user else None, password)
+    if user is None or not verified or not user.is_active or user.password_hash is None:
         record_event(actor=None, actor_label=normalise_email(email), action="sign_in.failed")
         return None
     if needs_rehash(user.password_hash):

@@ -10,7 +10,7 @@ from tracker.accounts.models import AccountToken, StaffRole, StaffSession, User,
 from tracker.accounts.passwords import hash_password, password_problem, verify_password
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.refusals import Refused
 
 
@@ -61,7 +61,7 @@ def revoke_sessions(user: User, *, except_session: StaffSession | None = None) -
     )
     if except_session is not None:
         query = query.where(StaffSession.id != except_session.id)
-    return db.session.execute(query.values(revoked_at=utcnow())).rowcount
+    return rows_matched(query.values(revoked_at=utcnow()))
 
 
 def change_password(*, user: User, staff_session: StaffSession, current: str, new: str) -> None:

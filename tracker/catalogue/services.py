@@ -61,7 +61,7 @@ def _sync_criteria(role: Role, entry: RoleEntry) -> bool:
     wanted = [(CriterionKind.ESSENTIAL, i, t) for i, t in enumerate(entry.essential_criteria)]
     wanted += [(CriterionKind.DESIRABLE, i, t) for i, t in enumerate(entry.desirable_criteria)]
     unmatched = list(role.criteria)
-    placed: list[tuple[Criterion, CriterionKind, int, str]] = []
+    placed: list[tuple[Criterion | None, CriterionKind, int, str]] = []
     left = []
     for kind, position, text in wanted:
         same = next((c for c in unmatched if c.kind is kind and c.text == text), None)

@@ -21,7 +21,7 @@ from tracker.applications.states import Status
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Track
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.mentoring.models import LogKind, MentorAssignment, MentoringLogEntry, MentorProfile
 from tracker.notifications.services import queue_email
 from tracker.refusals import Refused
@@ -132,14 +132,14 @@ def _new_profile(*, user: User, about: str, capacity: int, tracks: list[Track]) 
 def _change_profile(
     profile: MentorProfile, *, user: User, about: str, capacity: int, tracks: list[Track]
 ) -> None:
-    changed = db.session.execute(
+    changed = rows_matched(
         update(MentorProfile)
         .where(MentorProfile.id == profile.id, MentorProfile.assigned <= capacity)
         .values(about=about, capacity=capacity, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(profile)
-    if changed.rowcount != 1:
+    if changed != 1:
         raise MentoringError(
             f"Capacity must be {profile.assigned} or more, as {user.name} mentors "
             f"{profile.assigned} apprentice{'s' if profile.assigned != 1 else ''} now",
@@ -153,13 +153,13 @@ def _end(assignment: MentorAssignment, *, actor: User, reason: str) -> None:
 
     :raise MentoringError: when someone else ended it first.
     """
-    ended = db.session.execute(
+    ended = rows_matched(
         update(MentorAssignment)
         .where(MentorAssignment.id == assignment.id, MentorAssignment.ended_at.is_(None))
         .values(ended_at=utcnow(), ended_by=actor.email, end_reason=reason)
         .execution_options(synchronize_session=False)
     )
-    if ended.rowcount != 1:
+    if ended != 1:
         raise MentoringError(
             "Someone else has just changed this apprentice's mentor. Check and try again"
         )
@@ -198,7 +198,8 @@ def assign_mentor(
     profile = db.session.get(MentorProfile, mentor_id)
     if profile is None or not is_mentor(profile.user):
         raise MentoringError("Choose one of the mentors listed")
-    name = application.full_name or application.reference
+    # A hired apprentice's application was submitted, so it has a reference.
+    name = application.full_name or application.reference or ""
     current = live_assignment(application)
     _check_still_current(current, seen_assignment_id, name=name)
     if current is not None and current.mentor_id == profile.id:
@@ -240,13 +241,13 @@ def _check_still_current(
 
 def _take_place(profile: MentorProfile) -> None:
     """Take one of the mentor's places, first: if the mentor is full, nothing else changes."""
-    taken = db.session.execute(
+    taken = rows_matched(
         update(MentorProfile)
         .where(MentorProfile.id == profile.id, MentorProfile.assigned < MentorProfile.capacity)
         .values(assigned=MentorProfile.assigned + 1)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         raise MentoringError(f"{profile.user.name} has no free places left. Choose another mentor.")
 
 

@@ -179,7 +179,7 @@ def give_feedback(
     now = utcnow()
     feedback = shared_candidate.feedback
     first_time = feedback is None
-    if first_time:
+    if feedback is None:
         feedback = PartnerFeedback(shared_candidate_id=shared_candidate.id, submitted_at=now)
     feedback.recommendation = recommendation
     feedback.comments = comments or None

@@ -94,7 +94,8 @@ def among(ids: Select) -> ColumnElement[bool]:
 
 def count(query: Select) -> int:
     """How many rows the line's SELECT finds: the same SELECT, counted by the database."""
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    return db.session.scalar(counted) or 0
 
 
 def counts(user: User, conditions: dict[str, ColumnElement[bool]]) -> dict[str, int]:

@@ -78,7 +78,9 @@ def _reminded_in_this_stage(application_ids: list[int]) -> dict[int, datetime]:
             # may be reminded again to book their interview.
             .join(Application, Application.id == BookingReminder.application_id)
             .where(BookingReminder.status == Application.status)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 
@@ -90,7 +92,9 @@ def _live_bookings(application_ids: list[int]) -> set[tuple[int, SlotKind]]:
                 Booking.application_id.in_(application_ids),
                 Booking.cancelled_at.is_(None),
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 
