@@ -402,6 +402,9 @@ BAD_VALUES = [
     # Withdrawing
     case("withdraw", "reason", "", "Select why you are withdrawing", id="reason-empty"),
     case("withdraw", "reason", "bored", "Select one of the options", id="reason-unknown"),
+    # Found by the arbitrary-input test: a required choice of only spaces is no answer.
+    case("withdraw", "reason", "\r", "Select why you are withdrawing", id="reason-return"),
+    case("withdraw", "reason", "\x85 ", "Select why you are withdrawing", id="reason-spaces"),
     case("withdraw", "details", "", "Tell us your reason for withdrawing",
          also={"reason": "other"}, id="details-missing"),
     case("withdraw", "details", "d" * 1001, "Details must be 1000 characters or fewer",

@@ -9,7 +9,13 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextInput
 from wtforms import DateField, IntegerField, RadioField, SelectMultipleField
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from tracker.clock import today
 from tracker.routing import is_id
@@ -63,6 +69,7 @@ class Choice(RadioField):
     def __init__(self, label, *, required: str | None, **kwargs):
         validators = [InputRequired(required)] if required else [Optional()]
         super().__init__(label, validators=validators, widget=GovRadioInput(), **kwargs)
+        self.required_message = required
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -72,6 +79,9 @@ class Choice(RadioField):
             self.data = None
 
     def pre_validate(self, form):
+        # InputRequired only sees that something was sent: spaces (now no answer) pass it.
+        if self.data is None and self.required_message and self.raw_data:
+            raise StopValidation(self.required_message)
         if self.data is not None and self.data not in {value for value, _ in self.choices}:
             raise ValidationError("Select one of the options")
 
