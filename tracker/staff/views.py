@@ -6,7 +6,7 @@ on the screening blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -116,6 +116,8 @@ def application_cv(application_id: int):
     and CVs are withheld during the sift.
     """
     found = _visible_application(application_id)
+    if found.cv is None:  # the applicant chose not to attach one
+        abort(404)
     if not identity.may_download_cv(current_user, found):
         # Refused like any 403 (audited), but with a page that says why and what to do.
         record_denied("CV withheld during the sift")
