@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install assets lint format migrate catalogue worker clean
+.PHONY: run test test-fast install assets lint format migrate catalogue worker clean
 
 # Install when the pinned dependencies change, not on every run.
 $(BIN)/activate: pyproject.toml requirements.lock
@@ -45,6 +45,13 @@ test: install assets
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy
 	bash scripts/with-test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-fast: the inner loop, ruff then the tests that need no browser, no Celery worker
+## and no minute of their own (`make test` still runs everything). FAST_ARGS adds to pytest's.
+test-fast: install assets
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	bash scripts/with-test-services.sh $(BIN)/python -m pytest -m "not browser and not worker and not slow" $(FAST_ARGS)
 
 lint:
 	$(BIN)/ruff check .

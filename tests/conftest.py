@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import uuid
-from contextlib import contextmanager
-from datetime import date
+from contextlib import contextmanager, suppress
+from datetime import date, datetime, timedelta
 
 import pytest
+import redis
 from flask import g, request_started
 from flask_migrate import upgrade
 
 from tests import services
-from tests.factories import PASSWORD
-from tracker import create_app
+from tests.factories import PASSWORD, ApplicationFactory, RoleFactory, UserFactory
+from tracker import clock, create_app
+from tracker.applications.states import Status
 from tracker.extensions import db
 
 # Tests using these see committed data (a live server, a real worker), so no rollback.
@@ -23,20 +25,65 @@ COMMITTED_DATA_FIXTURES = {"live_server", "mail_app"}
 os.environ["TRACKER_ENV"] = "test"
 
 
+# Tests using these fixtures run a real Celery worker (a whole stack, for `stack`): marked
+# `worker`, so that `make test-fast` can leave them out. Tests that start their own worker
+# carry the mark by hand.
+WORKER_FIXTURES = {"worker", "stack"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if WORKER_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.worker)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     missing = services.missing_services()
     if missing:
         lines = "\n  - ".join(missing)
         pytest.exit(f"The tests need services that are not reachable:\n  - {lines}", returncode=3)
+    if _clears_redis(session.config):
+        services.flush_test_redis()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _empty_test_broker():
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _clears_redis(session.config):
+        with suppress(redis.RedisError):  # unreachable: the run stopped at its start
+            services.flush_test_redis()
+
+
+def _runs_the_session(config: pytest.Config) -> bool:
+    """False in a pytest-xdist worker: the controller clears Redis for all of them at once."""
+    return not hasattr(config, "workerinput")
+
+
+def _clears_redis(config: pytest.Config) -> bool:
     """Rolled-back tests still 'commit' their savepoints, so send jobs reach the test Redis
-    database with no worker to take them; clear it before and after the run."""
-    services.flush_test_redis()
-    yield
-    services.flush_test_redis()
+    database with no worker to take them; it is cleared before and after the run."""
+    return _runs_the_session(config) and not config.option.collectonly
+
+
+def _limits_prefix() -> str:
+    """Rate limits are counted in Redis: each pytest-xdist worker counts under its own name."""
+    return f"tracker-limits-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
+@pytest.fixture(scope="session")
+def session_stack(tmp_path_factory):
+    """SMTP, Redis and a Celery worker (started when first asked for) on a committed database
+    of their own, kept for the run: see the ``worker`` fixture in tests/notifications."""
+    from tests.mail import SessionStack
+
+    name = f"tracker_worker_{uuid.uuid4().hex[:8]}"
+    url = services.create_database(name)
+    made = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with made.app_context():
+        upgrade()
+        db.engine.dispose()
+    stack = SessionStack(url, tmp_path_factory.mktemp("worker_stack"))
+    yield stack
+    stack.stop()
+    services.drop_database(name)
 
 
 def isolate_request_globals(app) -> None:
@@ -73,6 +120,7 @@ def app(database_name, tmp_path_factory):
             # Many tests ask for links for the same address; the limit is tested on its own.
             "APPLICANT_LINK_LIMIT_PER_EMAIL": "10000 per hour",
             "APPLICANT_LINK_LIMIT_PER_IP": "10000 per hour",
+            "RATELIMIT_KEY_PREFIX": _limits_prefix(),
         }
     )
     isolate_request_globals(app)
@@ -167,6 +215,71 @@ def default_catalogue(app, today):
     load_catalogue(document=document)
     db.session.flush()
     return document
+
+
+class AppClock:
+    """The app's clock as the test moves it: the real time plus ``offset``."""
+
+    def __init__(self):
+        self.offset = timedelta()
+
+    def advance(self, **delta: float) -> None:
+        """Let time pass for the app, at once: ``advance(seconds=2)``, ``advance(days=3)``."""
+        self.offset += timedelta(**delta)
+
+
+@pytest.fixture
+def app_clock(monkeypatch) -> AppClock:
+    """Move tracker.clock on instead of sleeping. Every clock.utcnow() and clock.today() in
+    this process (the app, a live server's thread, services a test calls) reads the moved
+    time; a process of its own (a Celery worker) and the database's now() keep the real one."""
+    moved = AppClock()
+
+    class MovedDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + moved.offset
+
+    monkeypatch.setattr(clock, "datetime", MovedDatetime)
+    return moved
+
+
+# The people and candidates most tests need. A package's conftest overrides one where its
+# tests need something else (a role with another title, candidates in the sift by default).
+
+
+@pytest.fixture
+def hr():
+    """HR (the admin role), not signed in."""
+    return UserFactory(hr=True, name="Helen Recruiter")
+
+
+@pytest.fixture
+def role():
+    """An open role with two essential criteria."""
+    return RoleFactory(criteria=["You enjoy solving problems", "You work well with others"])
+
+
+@pytest.fixture
+def manager(role):
+    """A hiring manager who looks after the role's track."""
+    return UserFactory(hiring_manager=True, tracks=[role.track])
+
+
+@pytest.fixture
+def candidate(role):
+    """candidate(status=Status.SUBMITTED, *, days_in_stage=0, **values): a submitted
+    application for ``role`` (unless told), moved along the real pipeline to ``status``;
+    ``days_in_stage`` dates its last move that many days ago."""
+
+    def make(status: Status = Status.SUBMITTED, *, days_in_stage: float = 0, **values):
+        if values.get("role") is None:
+            values["role"] = role
+        if days_in_stage:
+            values["status_changed_at"] = clock.utcnow() - timedelta(days=days_in_stage)
+        return ApplicationFactory(submitted=True, stage=status, **values)
+
+    return make
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from tracker import clock
 from tracker.accounts.models import ManagerScope, PartnerOrganisation, StaffRole, User, UserRole
 from tracker.accounts.passwords import hash_password
 from tracker.applicants.models import Applicant
+from tracker.applications import pipeline
 from tracker.applications.models import Application, ApplicationAnswer, EqualityAnswers
-from tracker.applications.states import Status
+from tracker.applications.states import TRANSITIONS, Actor, Event, Status
 from tracker.catalogue.models import Campaign, Criterion, CriterionKind, Role, Track
 from tracker.extensions import db
 from tracker.scheduling.models import Slot, SlotKind
@@ -98,7 +99,10 @@ class PartnerOrganisationFactory(_Base):
 
 
 class UserFactory(_Base):
-    """A staff user who can sign in with PASSWORD. Pass roles=[StaffRole...]."""
+    """A staff user who can sign in with PASSWORD: a hiring manager unless told. Traits name
+    the role: ``hr`` (StaffRole.ADMIN, with a security-code app), ``hiring_manager``,
+    ``partner`` (in an organisation of its own unless given one), ``mentor``; or pass
+    roles=[StaffRole...] for several."""
 
     class Meta:
         model = User
@@ -108,9 +112,24 @@ class UserFactory(_Base):
     password_hash = factory.LazyFunction(lambda: _hashed_password())
     is_active = True
 
+    # What a role trait chose; roles=[...] wins (a trait cannot set a post-generation hook).
+    trait_role = None
+
+    class Params:
+        hr = factory.Trait(trait_role=StaffRole.ADMIN)
+        hiring_manager = factory.Trait(trait_role=StaffRole.HIRING_MANAGER)
+        partner = factory.Trait(trait_role=StaffRole.PARTNER)
+        mentor = factory.Trait(trait_role=StaffRole.MENTOR)
+
+    @classmethod
+    def _create(cls, model_class, *args, trait_role=None, **kwargs):
+        user = super()._create(model_class, *args, **kwargs)
+        user.factory_role = trait_role
+        return user
+
     @factory.post_generation
     def roles(user, create, extracted, **kwargs):
-        for role in extracted or [StaffRole.HIRING_MANAGER]:
+        for role in extracted or [user.factory_role or StaffRole.HIRING_MANAGER]:
             user.roles.append(UserRole(role=role))
         if StaffRole.PARTNER in user.role_set and user.partner_organisation is None:
             user.partner_organisation = PartnerOrganisationFactory()
@@ -173,8 +192,73 @@ COMPLETE_ANSWERS = {
 }
 
 
+# The moves that take a submitted application to each stage, as staff and the applicant make
+# them in production: each goes through pipeline.move, so the timeline, version, audit events
+# and emails are there as they would be.
+_TO_INTERVIEW = (Event.START_SIFT, Event.INVITE_TO_INTERVIEW)
+_TO_OFFER = (*_TO_INTERVIEW, Event.MAKE_OFFER)
+_TO_CHECKS = (*_TO_OFFER, Event.ACCEPT_OFFER)
+PATHS: dict[Status, tuple[Event, ...]] = {
+    Status.SUBMITTED: (),
+    Status.SIFT: (Event.START_SIFT,),
+    Status.ASSESSMENT: (Event.START_SIFT, Event.INVITE_TO_ASSESSMENT),
+    Status.INTERVIEW: _TO_INTERVIEW,
+    Status.OFFER: _TO_OFFER,
+    Status.PRE_EMPLOYMENT_CHECKS: _TO_CHECKS,
+    Status.HIRED: (*_TO_CHECKS, Event.CONFIRM_HIRED),
+    Status.OFFER_DECLINED: (*_TO_OFFER, Event.DECLINE_OFFER),
+    Status.UNSUCCESSFUL: (Event.REJECT,),
+    Status.WITHDRAWN: (Event.WITHDRAW,),
+}
+# Who the factories' moves are recorded as made by (the timeline, the audit log, the outbox's
+# queued_by), so that a test can tell that history from what it did itself.
+HISTORY = "history@example.gov.uk"
+
+
+def move_to(application: Application, stage: Status, *, by=None, **options) -> Application:
+    """Move a submitted application along the pipeline to ``stage``, as production would.
+
+    The moves are recorded as HISTORY's (staff's as ``by``'s, a user, when given). A
+    ``status_changed_at`` the application already has (say, days ago) is kept as the time of
+    the last move. ``options`` (reasons, feedback) go to the last move.
+    """
+    if application.status is not Status.SUBMITTED:
+        raise ValueError(f"move_to starts from a submitted application, not {application.status}")
+    path = PATHS[stage]
+    if not path:
+        return application
+    arrived_at = application.status_changed_at
+    for event in path:
+        last = event is path[-1]
+        values = {}
+        if event is Event.WITHDRAW and application.withdrawn_at is None:
+            values = {"withdrawn_at": clock.utcnow(), "withdrawal_reason": "personal"}
+        defaults = {
+            Event.REJECT: {"reasons": ["stronger_candidates"]},
+            Event.WITHDRAW: {"reasons": [application.withdrawal_reason or "personal"]},
+        }.get(event, {})
+        staff = TRANSITIONS[event].actor is Actor.STAFF
+        actor = {"actor_user": by, "actor_label": by.email} if by and staff else {}
+        entry = pipeline.move(
+            application,
+            event,
+            **({"actor_label": HISTORY} | actor),
+            values=values,
+            **(defaults | options if last else defaults),
+        )
+    if arrived_at is not None:
+        application.status_changed_at = entry.occurred_at = arrived_at
+    db.session.flush()
+    return application
+
+
 class ApplicationFactory(_Base):
-    """A draft. Traits: ``complete`` (every section done), ``submitted``."""
+    """A draft. Traits: ``complete`` (every section done), ``submitted``; and the stages a
+    submitted application reaches through the real pipeline (``move_to``): ``sift``,
+    ``assessment``, ``interview``, ``offered``, ``accepted`` (pre-employment checks),
+    ``hired``, ``declined``, ``unsuccessful``, ``withdrawn``. ``stage=Status...`` names one
+    (with ``submitted=True``, for tests that take the stage as a parameter);
+    ``stage__by``, ``stage__reasons`` and ``stage__feedback`` go to move_to."""
 
     class Meta:
         model = Application
@@ -183,6 +267,7 @@ class ApplicationFactory(_Base):
     role = factory.SubFactory(RoleFactory)
     status = Status.DRAFT
     preference = 1
+    reach = None  # a stage trait's stage (a trait cannot set the post-generation hook)
     completed_sections = factory.LazyFunction(list)
 
     class Params:
@@ -207,6 +292,15 @@ class ApplicationFactory(_Base):
             reference=factory.Sequence(lambda n: f"TEST-{n:04d}"),
             submitted_at=factory.LazyFunction(clock.utcnow),
         )
+        sift = factory.Trait(submitted=True, reach=Status.SIFT)
+        assessment = factory.Trait(submitted=True, reach=Status.ASSESSMENT)
+        interview = factory.Trait(submitted=True, reach=Status.INTERVIEW)
+        offered = factory.Trait(submitted=True, reach=Status.OFFER)
+        accepted = factory.Trait(submitted=True, reach=Status.PRE_EMPLOYMENT_CHECKS)
+        hired = factory.Trait(submitted=True, reach=Status.HIRED)
+        declined = factory.Trait(submitted=True, reach=Status.OFFER_DECLINED)
+        unsuccessful = factory.Trait(submitted=True, reach=Status.UNSUCCESSFUL)
+        withdrawn = factory.Trait(submitted=True, reach=Status.WITHDRAWN)
 
     @factory.post_generation
     def answers(application, create, extracted, **kwargs):
@@ -223,6 +317,19 @@ class ApplicationFactory(_Base):
             )
         if create:
             db.session.flush()
+
+    @classmethod
+    def _create(cls, model_class, *args, reach=None, **kwargs):
+        application = super()._create(model_class, *args, **kwargs)
+        application.factory_reach = reach
+        return application
+
+    @factory.post_generation
+    def stage(application, create, extracted, **options):
+        """Last of the hooks: move along the pipeline to ``stage=`` or a stage trait's."""
+        target = extracted or application.factory_reach
+        if target is not None:
+            move_to(application, target, **options)
 
 
 class EqualityAnswersFactory(_Base):

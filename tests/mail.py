@@ -10,14 +10,33 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from sqlalchemy import delete, select
+
+from tracker.extensions import db
+from tracker.notifications.models import Email, EmailStatus
+from tracker.notifications.services import queue_email
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Fast timings so retries and sweeps happen within a test; the logic is the production logic.
+FAST_OUTBOX = {
+    "EMAIL_BACKEND": "smtp",
+    "EMAIL_MAX_ATTEMPTS": "5",
+    "EMAIL_RETRY_BASE_SECONDS": "0.2",
+    "EMAIL_RETRY_MAX_SECONDS": "1",
+    "EMAIL_SWEEP_AFTER_SECONDS": "1",
+    "EMAIL_CLAIM_TIMEOUT_SECONDS": "2",
+    "MAIL_FROM": "Apprenticeships <apprenticeships@example.gov.uk>",
+    "MAIL_TIMEOUT": "10",
+}
 
 
 def free_port() -> int:
@@ -34,6 +53,52 @@ def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.1):
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def quiet(app, server=None, *, timeout: float = 30) -> str:
+    """Wait until the worker has done every job queued before now, instead of sleeping for a
+    wrongly repeated email to show up before asserting there is none.
+
+    Queues one more email, a marker, and waits until it is sent: a solo worker takes its jobs
+    in the order they were queued, so once the marker is out, so is anything queued before it.
+    The marker is then taken out of the outbox and of ``server``'s record (the test's SMTP
+    server, recording messages or Message-IDs), so the test counts only its own emails.
+    Returns the marker's idempotency key (another backend's record may need it).
+    """
+    key = f"quiet:{uuid.uuid4().hex[:16]}"
+    address = f"{key.replace(':', '-')}@example.com"
+    with app.app_context():
+        email = queue_email(
+            actor="test",
+            to=address,
+            template="test_email",
+            context={"requested_by": "The test suite"},
+            idempotency_key=key,
+        )
+        # Due now by the real clock, which the worker reads, whatever a test did to the app's.
+        email.next_attempt_at = datetime.now(UTC)
+        email_id = email.id
+        db.session.commit()
+        db.session.remove()
+
+    def sent() -> bool:
+        with app.app_context():
+            status = db.session.scalar(select(Email.status).where(Email.id == email_id))
+            db.session.remove()
+        return status is EmailStatus.SENT
+
+    wait_for(sent, timeout=timeout, what="the worker to send a marker queued after the test")
+    recorder = getattr(server, "recorder", None)
+    if hasattr(recorder, "messages"):
+        recorder.messages[:] = [m for m in recorder.messages if m["To"] != address]
+        recorder.data_commands -= 1
+    elif recorder is not None:
+        recorder.message_ids.remove(f"<tracker-email-{email_id}@127.0.0.1>")
+    with app.app_context():
+        db.session.execute(delete(Email).where(Email.id == email_id))
+        db.session.commit()
+        db.session.remove()
+    return key
 
 
 @dataclass
@@ -74,6 +139,15 @@ class SmtpRecorder:
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
+
+    def reset(self) -> None:
+        """Forget what arrived and behave again: for the next test on a server kept running."""
+        self.messages.clear()
+        self.data_commands = 0
+        self.refuse_next, self.refuse_always = 0, False
+        self.rcpt_delay = self.quit_delay = 0.0
+        self.rcpt_started.clear()
+        self.quit_started.clear()
 
 
 class SmtpServer:
@@ -207,3 +281,67 @@ class Worker:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class SessionStack:
+    """An SMTP server, a Redis and a Celery worker kept for the whole run, for the tests that
+    use the ``worker`` fixture: a worker takes seconds to start. Each test gets them as the
+    last one left them, repaired (a worker or Redis the test stopped is started again) and
+    drained (every job done, checked with a marker email, before its data is truncated)."""
+
+    def __init__(self, database_url: str, folder: Path):
+        self.smtp = SmtpServer().start()
+        self.redis = RedisServer().start()
+        self.env = FAST_OUTBOX | {
+            "TRACKER_ENV": "test",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": self.redis.url,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(self.smtp.port),
+        }
+        self.folder = folder
+        self.worker: Worker | None = None
+
+    def running_worker(self) -> Worker:
+        if self.redis.process.poll() is not None:
+            self.redis.start()
+        if self.worker is None or self.worker.process.poll() is not None:
+            self.worker = Worker(self.env, self.folder / "worker.log").start()
+        return self.worker
+
+    def drain(self, app) -> None:
+        """Let the worker finish what the test queued, so that nothing reaches the next one."""
+        self.smtp.recorder.reset()  # a test may have left it refusing or stalling
+        if self.worker is None or self.worker.process.poll() is not None:
+            return
+        try:
+            with app.app_context():
+                quiet(app, self.smtp)
+        except AssertionError:
+            self.worker.kill()  # stuck: the next test starts a fresh one
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+        self.redis.stop()
+        self.smtp.stop()
+
+
+class SharedWorker:
+    """The session's worker as one test sees it: its log from the test's start on."""
+
+    def __init__(self, worker: Worker):
+        self.worker = worker
+        self.log = LogSince(worker.log)
+
+    def __getattr__(self, name):
+        return getattr(self.worker, name)
+
+
+class LogSince:
+    def __init__(self, path: Path):
+        self.path = path
+        self.start = path.stat().st_size
+
+    def read_text(self) -> str:
+        return self.path.read_bytes()[self.start :].decode(errors="replace")

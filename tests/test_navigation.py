@@ -98,8 +98,8 @@ def roles(default_catalogue):
     first = RoleFactory(track=track, title="Data analyst apprentice")
     second = RoleFactory(track=track, title="Software developer apprentice")
     for status in (Status.SUBMITTED, Status.SUBMITTED, Status.SIFT):
-        ApplicationFactory(role=first, submitted=True, status=status)
-    ApplicationFactory(role=second, submitted=True, status=Status.INTERVIEW)
+        ApplicationFactory(role=first, submitted=True, stage=status)
+    ApplicationFactory(role=second, interview=True)
     return track, first, second
 
 
@@ -204,7 +204,7 @@ def test_an_item_whose_view_needs_more_than_the_list_says_is_not_shown(app, role
 def test_candidates_lists_the_roles_in_scope_with_counts_by_stage(client, sign_in, roles):
     _, first, _ = roles
     other = RoleFactory(title="Cyber security apprentice")
-    ApplicationFactory(role=other, submitted=True, status=Status.SUBMITTED)
+    ApplicationFactory(role=other, submitted=True)
     manager = UserFactory(roles=[M], scoped_roles=[first])
     sign_in(manager)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests import services
 from tests.mail import Worker, wait_for
 from tracker.local_broker import LocalBroker
+
+pytestmark = pytest.mark.worker
 
 
 def test_a_worker_on_redis_answers_a_ping(app, database_name, tmp_path):

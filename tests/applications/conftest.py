@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import ApplicantFactory, RoleFactory
+from tests.factories import ApplicantFactory
 from tests.helpers import csrf_token
 from tracker.accounts.tokens import new_token, token_hash
 from tracker.applicants.models import SignInLink
@@ -43,11 +43,6 @@ def applicant():
 def signed_in(client, applicant):
     sign_in_applicant(client, applicant)
     return applicant
-
-
-@pytest.fixture
-def role():
-    return RoleFactory(criteria=["You enjoy solving problems", "You work well with others"])
 
 
 @pytest.fixture

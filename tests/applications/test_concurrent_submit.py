@@ -8,14 +8,13 @@ other in their own transactions, as they would behind a web server with many thr
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 
 from tests.factories import ApplicantFactory, ApplicationFactory, RoleFactory
 from tests.helpers import csrf_token
-from tests.mail import wait_for
+from tests.mail import quiet, wait_for
 
 # The email fixtures live in tests/notifications/conftest.py; importing them makes them this
 # module's fixtures too (with an outbox database of this module's own).
@@ -115,6 +114,7 @@ def test_twenty_concurrent_submits_give_one_application_and_one_email(
     mail_app,  # noqa: F811
     worker,  # noqa: F811
     smtp_server,  # noqa: F811
+    app_clock,
 ):
     with mail_app.app_context():
         role = RoleFactory()
@@ -193,13 +193,14 @@ def test_twenty_concurrent_submits_give_one_application_and_one_email(
             db.session.remove()
 
         wait_for_delivery(mail_app, smtp_server, email)
-        # Give a duplicate the time to arrive, let a sweep look for overdue emails (the beat
-        # schedule runs it every minute), and give anything it enqueued the time to arrive.
-        time.sleep(1.5)
+        # Wait until a duplicate would have arrived, let a sweep look for overdue emails (the
+        # beat schedule runs it every minute), and wait until anything it enqueued would have.
+        quiet(mail_app, smtp_server)
+        app_clock.advance(seconds=1.5)  # past EMAIL_SWEEP_AFTER_SECONDS: any email is overdue
         with mail_app.app_context():
             assert sweep_outbox()["enqueued"] == 0
             db.session.remove()
-        time.sleep(2)
+        quiet(mail_app, smtp_server)
 
         [message] = smtp_server.recorder.to(email)
         assert smtp_server.recorder.data_commands == 1

@@ -19,7 +19,13 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.applications.conftest import sign_in_applicant
-from tests.factories import ApplicantFactory, ApplicationFactory, TrackFactory, UserFactory
+from tests.factories import (
+    ApplicantFactory,
+    ApplicationFactory,
+    TrackFactory,
+    UserFactory,
+    move_to,
+)
 from tests.helpers import csrf_token, sign_in_as
 from tracker.accounts.models import StaffRole
 from tracker.applications.models import Application, CvDocument
@@ -395,8 +401,7 @@ def submitted_with_cv(signed_in, role, client, post_form) -> Application:
 
 def through_the_sift(application: Application) -> None:
     """Invited to assessment: during the sift reviewers get no CV (test_name_blind.py)."""
-    application = db.session.get(Application, application.id)
-    application.status = Status.ASSESSMENT
+    move_to(db.session.get(Application, application.id), Status.ASSESSMENT)
     db.session.commit()
 
 

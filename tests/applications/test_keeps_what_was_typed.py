@@ -207,7 +207,7 @@ APPLICANT_PAGES = [
     ),
     Page(
         "offer",
-        _applicant_page("offer", submitted=True, status=Status.OFFER),
+        _applicant_page("offer", offered=True),
         lambda env: {"response": "accept", "mentor_contact": "no"},
         lambda env: {"response": "maybe", "mentor_contact": ""},
     ),
@@ -341,7 +341,7 @@ STAFF_PAGES = [
 
 
 def _open_share(env: dict) -> tuple[str, str]:
-    env["candidate"] = ApplicationFactory(role=env["role"], submitted=True, status=Status.SIFT)
+    env["candidate"] = ApplicationFactory(role=env["role"], sift=True)
     env["organisation"] = PartnerOrganisationFactory()
     UserFactory(roles=[StaffRole.PARTNER], partner_organisation=env["organisation"])
     _signed_in(env, _staff(env, StaffRole.ADMIN))
@@ -351,7 +351,7 @@ def _open_share(env: dict) -> tuple[str, str]:
 def _open_partner_feedback(env: dict) -> str:
     organisation = PartnerOrganisationFactory()
     partner = UserFactory(roles=[StaffRole.PARTNER], partner_organisation=organisation)
-    candidate = ApplicationFactory(role=env["role"], submitted=True, status=Status.ASSESSMENT)
+    candidate = ApplicationFactory(role=env["role"], assessment=True)
     share = partner_services.share_candidates(
         actor=UserFactory(roles=[StaffRole.ADMIN]),
         organisation=organisation,
@@ -384,7 +384,7 @@ def _bad_feedback(env: dict) -> dict:
 def _open_candidate(suffix: str, status: Status = Status.SIFT) -> Callable:
     def open_page(env: dict) -> tuple[str, str]:
         role = env["role"]
-        env["candidate"] = ApplicationFactory(role=role, submitted=True, status=status)
+        env["candidate"] = ApplicationFactory(role=role, submitted=True, stage=status)
         _signed_in(env, _staff(env, StaffRole.HIRING_MANAGER, tracks=[role.track]))
         page = f"/staff/applications/{env['candidate'].id}"
         return page, f"{page}/{suffix}"
@@ -394,7 +394,7 @@ def _open_candidate(suffix: str, status: Status = Status.SIFT) -> Callable:
 
 def _open_reveal(env: dict) -> tuple[str, str]:
     """HR, on a candidate in the sift, asks to see who applied."""
-    env["candidate"] = ApplicationFactory(role=env["role"], submitted=True, status=Status.SIFT)
+    env["candidate"] = ApplicationFactory(role=env["role"], sift=True)
     _signed_in(env, _staff(env, StaffRole.ADMIN))
     page = f"/staff/applications/{env['candidate'].id}"
     return page, f"{page}/reveal"
@@ -415,7 +415,7 @@ def _bad_scores(env: dict) -> dict:
 
 def _open_bulk_move(env: dict) -> str:
     role = env["role"]
-    env["candidate"] = ApplicationFactory(role=role, submitted=True, status=Status.SUBMITTED)
+    env["candidate"] = ApplicationFactory(role=role, submitted=True)
     _signed_in(env, _staff(env, StaffRole.HIRING_MANAGER, tracks=[role.track]))
     return f"/staff/roles/{role.id}/candidates"
 
@@ -535,7 +535,7 @@ def _open_condition(env: dict) -> tuple[str, str]:
 
 def _open_shortlist(env: dict) -> str:
     role = env["role"]
-    ApplicationFactory(role=role, submitted=True, status=Status.SIFT)
+    ApplicationFactory(role=role, sift=True)
     _signed_in(env, _staff(env, StaffRole.HIRING_MANAGER, tracks=[role.track]))
     return "/staff/exports/shortlist"
 

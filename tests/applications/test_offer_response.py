@@ -20,9 +20,7 @@ from tracker.offers.models import Offer
 
 @pytest.fixture
 def offered(signed_in, role):
-    application = ApplicationFactory(
-        applicant=signed_in, role=role, submitted=True, status=Status.OFFER
-    )
+    application = ApplicationFactory(applicant=signed_in, role=role, offered=True)
     db.session.add(
         Offer(
             application_id=application.id,
@@ -114,7 +112,7 @@ def test_a_confirmation_without_its_token_changes_nothing(client, offered):
 
 
 def test_another_applicants_offer_cannot_be_declined(client, offered, post_form, role):
-    theirs = ApplicationFactory(role=role, submitted=True, status=Status.OFFER)
+    theirs = ApplicationFactory(role=role, offered=True)
 
     assert client.get(f"/applications/{theirs.id}/offer/decline").status_code == 404
     assert post_form(f"/applications/{theirs.id}/offer/decline", {}).status_code == 404

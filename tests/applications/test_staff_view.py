@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tests.factories import ApplicationFactory, UserFactory
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 
 
 def test_a_hiring_manager_reads_the_answers_but_not_who_applied(client, sign_in, role):
@@ -43,7 +42,7 @@ def test_hr_sees_the_eligibility_flags_but_not_who_applied_during_the_sift(clien
 
 
 def test_past_the_sift_hr_sees_who_applied(client, sign_in, role):
-    application = ApplicationFactory(role=role, submitted=True, status=Status.ASSESSMENT)
+    application = ApplicationFactory(role=role, assessment=True)
     sign_in(UserFactory(roles=[StaffRole.ADMIN]))
 
     page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)

@@ -6,8 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.factories import UserFactory
-from tracker.accounts.models import StaffRole
 from tracker.audit.services import record_event
 from tracker.extensions import db
 
@@ -25,11 +23,13 @@ def event():
 
 
 @pytest.fixture
-def hr(client, sign_in):
-    """HR, signed in (their own sign-in events are in the log, at the time of the test)."""
-    user = UserFactory(roles=[StaffRole.ADMIN], name="Priya Shah")
-    sign_in(user)
-    return user
+def hr(hr, sign_in):
+    """The root conftest's HR, as Priya Shah and signed in (their own sign-in events are in
+    the log, at the time of the test)."""
+    hr.name = "Priya Shah"
+    db.session.flush()
+    sign_in(hr)
+    return hr
 
 
 def at(year, month, day, hour=12, minute=0) -> datetime:

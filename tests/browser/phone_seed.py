@@ -61,8 +61,7 @@ def seed_phone_records() -> PhoneRecords:
     long_one = ApplicationFactory(
         applicant=applicant,
         role=role,
-        submitted=True,
-        status=Status.INTERVIEW,
+        interview=True,
         full_name=LONG_NAME,
         reference="LONG0001",
         status_changed_at=now - timedelta(days=3),

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from tests.browser.conftest import serious_axe_violations, sign_in_staff
 from tests.factories import ApplicantFactory, ApplicationFactory, UserFactory
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.catalogue.models import Role
 from tracker.extensions import db
 
@@ -52,8 +51,7 @@ def scenario(live_app):
             application = ApplicationFactory(
                 applicant=ApplicantFactory(email=f"list{n}.{token}@example.com"),
                 role=role,
-                submitted=True,
-                status=Status.SIFT,
+                sift=True,
                 full_name=f"{NAME} {n}",
                 needs_hr_check=n % 4 == 0,
                 disability_confident=n % 7 == 0,

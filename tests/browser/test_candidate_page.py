@@ -21,7 +21,6 @@ from tests.browser.conftest import serious_axe_violations, sign_in_staff
 from tests.factories import ApplicationFactory, UserFactory
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.catalogue.models import Role
 from tracker.extensions import db
 from tracker.screening import scorecards
@@ -50,8 +49,7 @@ def reviewing(live_app):
         made = [
             ApplicationFactory(
                 role=role,
-                submitted=True,
-                status=Status.SIFT,
+                sift=True,
                 full_name=name,
                 submitted_at=start + timedelta(days=n),
             )

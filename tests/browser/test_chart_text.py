@@ -54,6 +54,8 @@ def charted(live_app):
         hr.totp_secret = pyotp.random_base32()
         statuses = [Status.SUBMITTED, Status.SIFT, Status.INTERVIEW, Status.UNSUCCESSFUL]
         for n in range(16):
+            # Status set directly: _history writes the timeline at chosen days after
+            # submission (the charts time it), which the pipeline's moves would date today.
             application = ApplicationFactory(
                 role=roles[n % 2], submitted=True, status=statuses[n % 4]
             )

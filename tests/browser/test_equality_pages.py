@@ -34,7 +34,7 @@ def equality_reporting(live_app):
             application = ApplicationFactory(
                 role=roles[n % 2],
                 submitted=True,
-                status=statuses[n % 4],
+                stage=statuses[n % 4],
                 disability_confident=n % 5 == 0,
             )
             EqualityAnswersFactory(

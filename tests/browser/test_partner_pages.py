@@ -17,7 +17,6 @@ from tests.factories import ApplicationFactory, PartnerOrganisationFactory, Role
 from tests.mentoring.factories import MentorProfileFactory, assigned, hired
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.partners import fields
 from tracker.partners import services as partners
@@ -60,10 +59,7 @@ def sharing(live_app):
         share = partners.share_candidates(
             actor=hr,
             organisation=organisation,
-            applications=[
-                ApplicationFactory(role=role, submitted=True, status=Status.ASSESSMENT)
-                for _ in range(2)
-            ],
+            applications=[ApplicationFactory(role=role, assessment=True) for _ in range(2)],
             purpose="Assessment day, 12 January: give feedback on each candidate you meet",
             due_on=clock.today() + timedelta(days=7),
             criteria=["Problem solving", "Working with others"],

@@ -57,7 +57,7 @@ def population_hr(population_app):
             application = ApplicationFactory(
                 role=roles[n % 2],
                 submitted=True,
-                status=Status.SIFT if n % 3 else Status.SUBMITTED,
+                stage=Status.SIFT if n % 3 else Status.SUBMITTED,
             )
             EqualityAnswersFactory(
                 application_id=application.id,

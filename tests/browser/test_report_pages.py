@@ -88,6 +88,8 @@ def _earlier_campaign(role) -> None:
     )
     old_role = RoleFactory(campaign=earlier, track=role.track)
     for n in range(6):
+        # Status set directly: last year's applications, whose pipeline moves would otherwise
+        # be dated today, inside this year's campaign.
         ApplicationFactory(
             role=old_role,
             submitted=True,
@@ -119,6 +121,8 @@ def reporting(live_app):
         hr.totp_secret = pyotp.random_base32()
         statuses = [Status.SUBMITTED, Status.SIFT, Status.INTERVIEW, Status.UNSUCCESSFUL]
         for n in range(24):
+            # Status set directly: _history writes the timeline at chosen days after
+            # submission (the reports time it), which the pipeline's moves would date today.
             application = ApplicationFactory(
                 role=roles[n % 2],
                 submitted=True,

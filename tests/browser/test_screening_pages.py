@@ -14,7 +14,6 @@ from sqlalchemy import select
 from tests.browser.conftest import serious_axe_violations, sign_in_staff
 from tests.factories import ApplicantFactory, ApplicationFactory, UserFactory
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.catalogue.models import Role
 from tracker.extensions import db
 
@@ -34,8 +33,7 @@ def sifting(live_app):
         application = ApplicationFactory(
             applicant=ApplicantFactory(email="candidate.screening@example.com"),
             role=role,
-            submitted=True,
-            status=Status.SIFT,
+            sift=True,
             full_name="Robin Candidate",
         )
         db.session.commit()
@@ -89,8 +87,7 @@ def hr_sifting(live_app):
         application = ApplicationFactory(
             applicant=ApplicantFactory(email="jordan.reveal@example.com"),
             role=role,
-            submitted=True,
-            status=Status.SIFT,
+            sift=True,
             full_name="Jordan Revealington",
         )
         db.session.commit()

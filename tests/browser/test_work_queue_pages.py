@@ -35,7 +35,7 @@ def campaign(live_app):
             ApplicationFactory(
                 role=role,
                 submitted=True,
-                status=statuses[n % 4],
+                stage=statuses[n % 4],
                 full_name=NAME,
                 needs_hr_check=bool(n % 3),
             )

@@ -199,7 +199,7 @@ def seed_campaign(n: int = 300, *, seed: int = 14) -> Seeded:
             applicant=applicant,
             role=role,
             submitted=True,
-            status=status,
+            stage=status,
             preference=preference,
             full_name=name,
             submitted_at=now - timedelta(days=days + rng.randrange(0, 5), hours=rng.randrange(24)),

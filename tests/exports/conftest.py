@@ -10,19 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.factories import ApplicationFactory, RoleFactory, TrackFactory, UserFactory
-from tracker.accounts.models import StaffRole
+from tests.factories import RoleFactory, TrackFactory
 from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 
 SHORTLIST = "/staff/exports/shortlist"
 DOWNLOAD = "/staff/exports/shortlist/download"
-
-
-@pytest.fixture
-def hr():
-    return UserFactory(roles=[StaffRole.ADMIN], name="Helen Recruiter")
 
 
 @pytest.fixture
@@ -42,15 +36,11 @@ def other_role():
 
 
 @pytest.fixture
-def manager(track):
-    return UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[track])
+def candidate(candidate):
+    """The root conftest's, but in the sift unless told: what a shortlist starts from."""
 
-
-@pytest.fixture
-def candidate(role):
     def make(status: Status = Status.SIFT, **values):
-        values.setdefault("role", role)
-        return ApplicationFactory(submitted=True, status=status, **values)
+        return candidate(status, **values)
 
     return make
 

@@ -11,7 +11,6 @@ from tests.factories import ApplicationFactory, PartnerOrganisationFactory, Role
 from tests.forms.harness import InvalidPost
 from tracker import clock
 from tracker.accounts.models import PartnerOrganisation, StaffRole
-from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.partners import fields
 from tracker.partners import services as partners
@@ -29,7 +28,7 @@ def _organisation():
 
 
 def _candidate():
-    return ApplicationFactory(role=RoleFactory(), submitted=True, status=Status.ASSESSMENT)
+    return ApplicationFactory(role=RoleFactory(), assessment=True)
 
 
 def _share(hr, *, ended=False) -> Share:

@@ -35,7 +35,7 @@ def _candidate(user, status=Status.SIFT, criteria=("You enjoy solving problems",
     role = RoleFactory(criteria=list(criteria))
     if user.has_role(StaffRole.HIRING_MANAGER):
         user.scopes.append(ManagerScope(track_id=role.track_id))
-    application = ApplicationFactory(role=role, submitted=True, status=status)
+    application = ApplicationFactory(role=role, submitted=True, stage=status)
     db.session.flush()
     return {"application": application.id, "role": role.id, "version": application.version}
 

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from tests.factories import ApplicationFactory, UserFactory
 from tests.forms.harness import InvalidPost
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.notifications.models import Email
 from tracker.workqueue.models import BookingReminder
@@ -18,7 +17,7 @@ def _hr():
 
 
 def _waiting(user) -> dict:
-    ApplicationFactory(submitted=True, status=Status.ASSESSMENT)
+    ApplicationFactory(assessment=True)
     db.session.flush()
     return {"url": "/staff/queue/invited_not_booked/remind"}
 

@@ -10,11 +10,6 @@ from tracker.accounts.models import StaffRole
 
 
 @pytest.fixture
-def hr():
-    return UserFactory(roles=[StaffRole.ADMIN], name="Hannah Reed")
-
-
-@pytest.fixture
 def track():
     return TrackFactory(name="Data analysis")
 

@@ -11,7 +11,6 @@ from factory.alchemy import SQLAlchemyModelFactory
 from tests.factories import ApplicationFactory, UserFactory
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.mentoring.models import MentorAssignment, MentorProfile
 from tracker.offers.models import Offer
@@ -47,7 +46,7 @@ class MentorProfileFactory(_Base):
 
 def hired(role, *, consent: bool | None = True, starts_in_days: int = 30, **values):
     """A hired apprentice for ``role``, with the accepted offer and their consent answer."""
-    application = ApplicationFactory(role=role, submitted=True, status=Status.HIRED, **values)
+    application = ApplicationFactory(role=role, hired=True, **values)
     now = clock.utcnow()
     db.session.add(
         Offer(

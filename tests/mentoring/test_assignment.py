@@ -13,7 +13,6 @@ from tests.factories import ApplicationFactory, RoleFactory, TrackFactory, UserF
 from tests.helpers import csrf_token
 from tests.mentoring.factories import MentorProfileFactory, assigned, hired
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.mentoring import queries, services
@@ -170,7 +169,7 @@ def test_a_full_mentor_is_refused_with_a_message_and_nothing_changes(
 
 
 def test_only_hired_apprentices_can_be_given_a_mentor(client, sign_in, hr, role, mentor):
-    checking = ApplicationFactory(role=role, submitted=True, status=Status.PRE_EMPLOYMENT_CHECKS)
+    checking = ApplicationFactory(role=role, accepted=True)
     sign_in(hr)
 
     assert client.get(f"/staff/apprentices/{checking.id}/mentor").status_code == 404

@@ -22,7 +22,7 @@ from tracker.offers.services import respond_to_offer
 
 @pytest.fixture
 def offered(role):
-    application = ApplicationFactory(role=role, submitted=True, status=Status.OFFER)
+    application = ApplicationFactory(role=role, offered=True)
     offer = Offer(
         application_id=application.id,
         starts_on=clock.today() + timedelta(days=60),

@@ -11,22 +11,10 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from tests import services
-from tests.mail import RedisServer, SmtpServer, Worker
+from tests.mail import FAST_OUTBOX, RedisServer, SharedWorker, SmtpServer
 from tests.notifications.fake_notify import FakeNotify
 from tracker import create_app
 from tracker.extensions import db
-
-# Fast timings so retries and sweeps happen within a test; the logic is the production logic.
-FAST_OUTBOX = {
-    "EMAIL_BACKEND": "smtp",
-    "EMAIL_MAX_ATTEMPTS": "5",
-    "EMAIL_RETRY_BASE_SECONDS": "0.2",
-    "EMAIL_RETRY_MAX_SECONDS": "1",
-    "EMAIL_SWEEP_AFTER_SECONDS": "1",
-    "EMAIL_CLAIM_TIMEOUT_SECONDS": "2",
-    "MAIL_FROM": "Apprenticeships <apprenticeships@example.gov.uk>",
-    "MAIL_TIMEOUT": "10",
-}
 
 
 @pytest.fixture(scope="session")
@@ -41,30 +29,48 @@ def outbox_database_url():
     services.drop_database(name)
 
 
+def _shares_the_worker(request) -> bool:
+    return "worker" in request.fixturenames
+
+
 @pytest.fixture
-def smtp_server():
+def smtp_server(request):
+    """The session's server (emptied) for a test with the session's worker, else its own."""
+    if _shares_the_worker(request):
+        server = request.getfixturevalue("session_stack").smtp
+        server.recorder.reset()
+        yield server
+        return
     server = SmtpServer().start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def redis_server():
+def redis_server(request):
+    """The session's Redis for a test with the session's worker, else its own: a test that
+    starts workers of its own must not have the session's take its jobs."""
+    if _shares_the_worker(request):
+        yield request.getfixturevalue("session_stack").redis
+        return
     server = RedisServer().start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def mail_env(monkeypatch, outbox_database_url, smtp_server, redis_server):
-    """The environment shared by the test's app and its worker."""
-    env = FAST_OUTBOX | {
-        "TRACKER_ENV": "test",
-        "DATABASE_URL": outbox_database_url,
-        "REDIS_URL": redis_server.url,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_server.port),
-    }
+def mail_env(request, monkeypatch, outbox_database_url, smtp_server, redis_server):
+    """The environment shared by the test's app and its worker (the session's worker's)."""
+    if _shares_the_worker(request):
+        env = request.getfixturevalue("session_stack").env
+    else:
+        env = FAST_OUTBOX | {
+            "TRACKER_ENV": "test",
+            "DATABASE_URL": outbox_database_url,
+            "REDIS_URL": redis_server.url,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(smtp_server.port),
+        }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
@@ -82,10 +88,10 @@ def mail_app(mail_env):
 
 
 @pytest.fixture
-def worker(mail_env, mail_app, tmp_path):
-    process = Worker(mail_env, tmp_path / "worker.log").start()
-    yield process
-    process.stop()
+def worker(session_stack, mail_env, mail_app):
+    """The session's Celery worker (started the first time it is asked for)."""
+    yield SharedWorker(session_stack.running_worker())
+    session_stack.drain(mail_app)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import pytest
 
 from tests.factories import ApplicationFactory, SlotFactory
 from tracker import clock
-from tracker.applications.states import Status
 from tracker.catalogue.models import Role
 from tracker.extensions import db
 from tracker.notifications.rendering import render_email
@@ -40,8 +39,7 @@ MISMATCHED_ARTICLE = re.compile(r"\b(?:[Aa] [AEIOUaeiou]|[Aa]n [^AEIOUaeiou\W])"
 def _emails_for(app, role: Role, *, needs_adjustments: bool) -> dict[str, str]:
     application = ApplicationFactory(
         role=role,
-        submitted=True,
-        status=Status.INTERVIEW,
+        interview=True,
         full_name="Sam Jones",
         needs_adjustments=needs_adjustments,
         adjustments="A quiet room" if needs_adjustments else None,

@@ -20,7 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from tests.mail import Worker, free_port, wait_for
+from tests.mail import Worker, free_port, quiet, wait_for
 from tracker.extensions import db
 from tracker.notifications import queries, services
 from tracker.notifications.models import Email, EmailStatus
@@ -112,6 +112,7 @@ def _drain(app, ids: list[int], *, timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.worker
 def test_workers_killed_at_random_moments_lose_nothing_and_double_at_most_one_email(
     mail_app, smtp_server, mail_env, tmp_path
 ):
@@ -142,7 +143,7 @@ def test_workers_killed_at_random_moments_lose_nothing_and_double_at_most_one_em
                 mail_env, tmp_path / f"worker-{run + 1}.log", own_process_group=True
             ).start()
             _drain(mail_app, ids)
-        time.sleep(1)  # time for a wrongly doubled delivery to show up
+        quiet(mail_app, smtp_server)  # a wrongly doubled delivery would be in by now
     finally:
         worker.stop()
 

@@ -7,9 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import (
-    ApplicationFactory,
     PartnerOrganisationFactory,
-    RoleFactory,
     UserFactory,
 )
 from tracker import clock
@@ -17,16 +15,6 @@ from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
 from tracker.partners import fields
 from tracker.partners import services as partners
-
-
-@pytest.fixture
-def hr():
-    return UserFactory(roles=[StaffRole.ADMIN], name="Helen Recruiter")
-
-
-@pytest.fixture
-def role():
-    return RoleFactory(criteria=["You enjoy solving problems", "You work well with others"])
 
 
 @pytest.fixture
@@ -44,9 +32,11 @@ def partner_in(organisation, **values):
 
 
 @pytest.fixture
-def candidate(role):
+def candidate(candidate):
+    """The root conftest's, but at assessment unless told: partners meet candidates there."""
+
     def make(status: Status = Status.ASSESSMENT, **values):
-        return ApplicationFactory(role=role, submitted=True, status=status, **values)
+        return candidate(status, **values)
 
     return make
 

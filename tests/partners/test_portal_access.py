@@ -10,14 +10,16 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import (
+    HISTORY,
     EqualityAnswersFactory,
     PartnerOrganisationFactory,
     UserFactory,
 )
 from tests.partners.conftest import partner_in
 from tracker.accounts.models import StaffRole
+from tracker.applications import pipeline
 from tracker.applications.models import CvDocument
-from tracker.applications.states import Status
+from tracker.applications.states import Event
 from tracker.clock import utcnow
 from tracker.extensions import db
 from tracker.partners import fields
@@ -205,9 +207,12 @@ def test_a_candidate_who_withdraws_disappears_from_the_partner(
 ):
     application = candidate()
     share = share_with(organisation, [application])
-    application.status = Status.WITHDRAWN
-    application.withdrawn_at = utcnow()
-    application.withdrawal_reason = "another_job"
+    pipeline.move(
+        application,
+        Event.WITHDRAW,
+        actor_label=HISTORY,
+        values={"withdrawn_at": utcnow(), "withdrawal_reason": "another_job"},
+    )
     db.session.commit()
     sign_in(partner_user)
 

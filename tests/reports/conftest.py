@@ -10,16 +10,9 @@ from tests.factories import (
     CampaignFactory,
     RoleFactory,
     TrackFactory,
-    UserFactory,
 )
-from tracker.accounts.models import StaffRole
 from tracker.applications.states import Status
 from tracker.clock import utcnow
-
-
-@pytest.fixture
-def hr():
-    return UserFactory(roles=[StaffRole.ADMIN], name="Helen Recruiter")
 
 
 @pytest.fixture
@@ -44,7 +37,11 @@ def roles(campaign, tracks):
 
 @pytest.fixture
 def candidate(roles):
-    """A submitted application (for the first role unless told), with no timeline."""
+    """A submitted application (for the first role unless told), with no timeline.
+
+    Not the root conftest's, on purpose: the reports time each move, and their tests write
+    the history they count at chosen days (or none, as for imported applications), which the
+    pipeline's moves, all dated now, would change. The status is set directly."""
 
     def make(status: Status = Status.SUBMITTED, role=None, **values):
         if status is Status.WITHDRAWN:

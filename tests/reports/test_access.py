@@ -36,9 +36,9 @@ def committed(candidate, campaign):
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("role", NOT_HR, ids=lambda r: r.value)
-def test_only_hr_may_see_reports(client, sign_in, committed, campaign, role, path):
-    user = UserFactory(roles=[role])
+@pytest.mark.parametrize("staff_role", NOT_HR, ids=lambda r: r.value)
+def test_only_hr_may_see_reports(client, sign_in, committed, campaign, staff_role, path):
+    user = UserFactory(roles=[staff_role])
     db.session.commit()
     sign_in(user)
 

@@ -31,7 +31,7 @@ def _apply(role, day: date, status: Status = S.SUBMITTED, hour: int = 12):
     return ApplicationFactory(
         role=role,
         submitted=True,
-        status=status,
+        stage=status,
         submitted_at=_at(day, hour),
         **(values if status is S.WITHDRAWN else {}),
     )

@@ -103,7 +103,7 @@ def test_each_chart_is_a_titled_image_beside_the_table_it_draws(
 
 def test_the_funnel_counts_this_campaigns_applications_by_stage(client, sign_in, hr, filled, roles):
     ApplicationFactory(role=roles[0], complete=True)  # a draft
-    ApplicationFactory(submitted=True, status=S.HIRED)  # another campaign
+    ApplicationFactory(submitted=True, status=S.HIRED)  # another campaign, no history (as above)
     sign_in(hr)
 
     html = _get(client, "/staff/reports/funnel")

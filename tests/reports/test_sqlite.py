@@ -31,6 +31,8 @@ def test_every_report_works_on_sqlite(tmp_path):
         admin.totp_secret = pyotp.random_base32()
         role = RoleFactory()
         for n in range(6):
+            # Status set directly: the sift below is timed two days after submission, which
+            # the pipeline's move would date today.
             application = ApplicationFactory(
                 role=role,
                 submitted=True,

@@ -21,7 +21,6 @@ from tests.factories import (
 from tests.helpers import sign_in_as
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.catalogue.models import Criterion, CriterionKind
 from tracker.extensions import db
 from tracker.scheduling.models import Booking
@@ -64,8 +63,7 @@ def book(slot, application) -> Booking:
 def interview_candidate(role, name: str, reference: str, **values):
     return ApplicationFactory(
         role=role,
-        submitted=True,
-        status=Status.INTERVIEW,
+        interview=True,
         full_name=name,
         reference=reference,
         **values,

@@ -28,7 +28,7 @@ def _emails(template: str) -> list[Email]:
 
 
 def _invited(role, status=Status.INTERVIEW, **values):
-    return ApplicationFactory(role=role, submitted=True, status=status, **values)
+    return ApplicationFactory(role=role, submitted=True, stage=status, **values)
 
 
 def test_a_manager_adds_a_time_and_bad_input_is_explained(client, sign_in):

@@ -18,7 +18,6 @@ from tests.notifications.conftest import (  # noqa: F401
     smtp_server,
 )
 from tracker.applications.models import Application
-from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.scheduling import services
 from tracker.scheduling.models import Booking, Slot
@@ -28,10 +27,7 @@ def test_two_bookings_of_the_last_place_one_wins(mail_app):  # noqa: F811
     with mail_app.app_context():
         role = RoleFactory(criteria=[])
         slot = SlotFactory(role=role, capacity=2, booked=1)  # one place left
-        ids = [
-            ApplicationFactory(role=role, submitted=True, status=Status.INTERVIEW).id
-            for _ in range(2)
-        ]
+        ids = [ApplicationFactory(role=role, interview=True).id for _ in range(2)]
         db.session.commit()
         slot_id = slot.id
         db.session.remove()

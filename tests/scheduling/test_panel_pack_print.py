@@ -20,7 +20,6 @@ from tests.browser.conftest import (
 from tests.factories import ApplicationFactory, RoleFactory, SlotFactory, UserFactory
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.scheduling.models import Booking, SlotKind
 
@@ -54,8 +53,7 @@ def _seed() -> Seeded:
         )
         application = ApplicationFactory(
             role=role,
-            submitted=True,
-            status=Status.ASSESSMENT,
+            assessment=True,
             full_name=name,
             needs_adjustments=number == 1,
             adjustments=ADJUSTMENT if number == 1 else None,

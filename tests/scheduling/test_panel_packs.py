@@ -10,7 +10,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.factories import SlotFactory
+from tests.factories import HISTORY, SlotFactory
 from tests.scheduling.panel_pack_day import (
     ADJUSTMENT,
     BORN_SHOWN,
@@ -28,8 +28,9 @@ from tests.scheduling.panel_pack_day import (
     uk_at,
 )
 from tracker import clock
+from tracker.applications import pipeline
 from tracker.applications.questions import phrase
-from tracker.applications.states import Status
+from tracker.applications.states import Event, Status
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import Criterion, CriterionKind
 from tracker.extensions import db
@@ -94,9 +95,12 @@ def test_the_cover_sheet_lists_the_timetable_in_time_order_without_cancellations
     twelve.cancelled_at = clock.utcnow()
     withdrawn = interview_candidate(day.role, "Will Drawn", "PACK-0009")
     book(day.ten, withdrawn)
-    withdrawn.status = Status.WITHDRAWN
-    withdrawn.withdrawn_at = clock.utcnow()
-    withdrawn.withdrawal_reason = "found_another_job"
+    pipeline.move(
+        withdrawn,
+        Event.WITHDRAW,
+        actor_label=HISTORY,
+        values={"withdrawn_at": clock.utcnow(), "withdrawal_reason": "found_another_job"},
+    )
     cancelled = interview_candidate(day.role, "Carl Cancelled", "PACK-0008")
     book(day.eleven, cancelled).cancelled_at = clock.utcnow()
     db.session.flush()
@@ -125,6 +129,7 @@ def test_an_empty_slot_is_on_the_timetable_as_nobody_booked(app, day):
 
 
 def test_a_name_blind_candidate_appears_by_reference_only(app, day):
+    # Set directly: no move leads back to the sift, but a name-blind candidate may be booked.
     day.plain.status = Status.SIFT  # booked, then moved back to the sift
     db.session.flush()
 

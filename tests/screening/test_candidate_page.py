@@ -15,7 +15,6 @@ import pytest
 from tests.factories import ApplicationFactory, UserFactory
 from tests.helpers import csrf_token, sign_in_as
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.catalogue.models import Criterion, CriterionKind
 from tracker.extensions import db
 from tracker.screening import scorecards
@@ -24,7 +23,7 @@ NAME = "Ottoline Brackenbury"
 SECTIONS = {
     "application": "An example for: You enjoy solving problems",
     "scores": "Feedback from employer partners",
-    "timeline": "No moves yet.",
+    "timeline": "New → In sift",  # the move into the sift (a new one shows "No moves yet.")
     "notes": "No notes yet.",
     "emails": "Emails to the candidate",
 }
@@ -37,7 +36,7 @@ def sifting(role):
         Criterion(kind=CriterionKind.DESIRABLE, position=9, text="You have used spreadsheets")
     )
     db.session.flush()
-    return ApplicationFactory(role=role, submitted=True, status=Status.SIFT, full_name=NAME)
+    return ApplicationFactory(role=role, sift=True, full_name=NAME)
 
 
 def _page(application) -> str:
@@ -76,6 +75,15 @@ def test_each_section_shows_its_own_work_under_the_summary(client, manager, sift
     others = [text for name, text in SECTIONS.items() if name != section]
     assert not any(text in html for text in others)
     assert NAME not in html
+
+
+def test_a_new_candidates_timeline_says_there_are_no_moves_yet(client, manager, role):
+    new = ApplicationFactory(role=role, submitted=True, full_name=NAME)
+    sign_in_as(client, manager)
+    html = client.get(f"{_page(new)}?section=timeline").get_data(as_text=True)
+
+    assert "No moves yet." in html
+    assert _current(html) == ["Timeline"]
 
 
 def test_an_unknown_section_opens_the_application(client, manager, sifting):

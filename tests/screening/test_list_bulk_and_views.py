@@ -68,7 +68,7 @@ def test_select_all_that_match_moves_every_match_and_sends_each_one_email(
     too_low = [_scored(candidate, "2.50") for _ in range(3)]
     unscored = _scored(candidate, None)
     not_in_sift = _scored(candidate, "4.00", Status.SUBMITTED)
-    elsewhere = ApplicationFactory(role=RoleFactory(), submitted=True, status=Status.SIFT)
+    elsewhere = ApplicationFactory(role=RoleFactory(), sift=True)
     elsewhere.score_average, elsewhere.score_count = "4.00", 1
     sign_in(UserFactory(roles=[StaffRole.ADMIN]))  # HR, who see averages without scoring
     path = f"/staff/roles/{role.id}/candidates?status=sift&score_min=3&sort=score"
@@ -230,7 +230,7 @@ def test_saved_views_on_the_home_page_count_through_the_list_query(
     candidate(Status.SIFT)
     candidate(Status.SUBMITTED, needs_hr_check=True)
     unseen = RoleFactory()
-    ApplicationFactory(role=unseen, submitted=True, status=Status.SIFT)
+    ApplicationFactory(role=unseen, sift=True)
 
     def save(name: str, query: str, on=role) -> None:
         filters, errors = parse(

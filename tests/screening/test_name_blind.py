@@ -47,7 +47,7 @@ def candidate(app, role, monkeypatch, tmp_path):
         application = ApplicationFactory(
             role=role,
             submitted=True,
-            status=status,
+            stage=status,
             applicant=ApplicantFactory(email="zebedee.q@example.com"),
             full_name="Zebedee Quillfeather",
             phone="07700 900461",

@@ -17,7 +17,6 @@ from tests.factories import ApplicationFactory, RoleFactory, UserFactory
 from tests.helpers import csrf_token, sign_in_as
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
 from tracker.screening import scorecards
 
 NAMES = ("Peregrine Oakenshaw", "Wilhelmina Thistlewood", "Barnaby Quenby")
@@ -32,14 +31,13 @@ def three(role):
     made = [
         ApplicationFactory(
             role=role,
-            submitted=True,
-            status=Status.SIFT,
+            sift=True,
             full_name=name,
             submitted_at=start + timedelta(days=n),
         )
         for n, name in enumerate(NAMES)
     ]
-    ApplicationFactory(role=role, submitted=True, status=Status.ASSESSMENT, full_name=NAMES[0])
+    ApplicationFactory(role=role, assessment=True, full_name=NAMES[0])
     return made
 
 
@@ -159,7 +157,7 @@ def test_candidates_already_scored_by_someone_else_still_wait_for_you(client, ma
 
 def test_a_role_out_of_scope_is_not_found(client, manager):
     other = RoleFactory()
-    ApplicationFactory(role=other, submitted=True, status=Status.SIFT)
+    ApplicationFactory(role=other, sift=True)
     sign_in_as(client, manager)
     assert client.get(_review(other)).status_code == 404
 

@@ -4,45 +4,21 @@ that read a line's count off the home page and the references off its list."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
-from tests.factories import ApplicationFactory, RoleFactory, UserFactory
-from tracker import clock
-from tracker.accounts.models import StaffRole
-from tracker.applications.states import Status
+from tests.factories import RoleFactory
 
 
 @pytest.fixture
 def role():
+    """One criterion, so one score completes a reviewer's scorecard."""
     return RoleFactory(criteria=["You enjoy solving problems"])
 
 
 @pytest.fixture
 def other_role():
     return RoleFactory(criteria=["You are reliable"])
-
-
-@pytest.fixture
-def manager(role):
-    return UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
-
-
-@pytest.fixture
-def hr():
-    return UserFactory(roles=[StaffRole.ADMIN])
-
-
-@pytest.fixture
-def candidate(role):
-    def make(status: Status = Status.SUBMITTED, *, days_in_stage: float = 0, **values):
-        values.setdefault("role", role)
-        if days_in_stage:
-            values["status_changed_at"] = clock.utcnow() - timedelta(days=days_in_stage)
-        return ApplicationFactory(submitted=True, status=status, **values)
-
-    return make
 
 
 def home_count(client, key: str) -> int:

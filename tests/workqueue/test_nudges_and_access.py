@@ -165,7 +165,7 @@ def test_the_home_costs_the_same_at_10_and_200_applications(client, sign_in, rol
 
     def seed(n):
         for i in range(n):
-            ApplicationFactory(role=role, submitted=True, status=stages[i % len(stages)])
+            ApplicationFactory(role=role, submitted=True, stage=stages[i % len(stages)])
 
     seed(10)
     _home_queries(client)  # the first request after sign-in does one-off session work
