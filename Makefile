@@ -51,6 +51,8 @@ test: install assets
 test-fast: install assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 	bash scripts/with-test-services.sh $(BIN)/python -m pytest -m "not browser and not worker and not slow" $(FAST_ARGS)
 
 lint:
