@@ -34,27 +34,35 @@ run: install assets
 	$(FLASK) catalogue load
 	@bash scripts/run-local.sh "$(HOST)" "$(PORT)"
 
-## make test: ruff, then the whole pytest suite against PostgreSQL and Redis: the ones
+## make test: ruff, the architecture contracts (lint-imports) and the type check (mypy), then
+## the whole pytest suite against PostgreSQL and Redis: the ones
 ## TEST_POSTGRES_URL/DATABASE_URL and TEST_REDIS_URL/REDIS_URL name, else those on localhost,
 ## else private servers started for the run and removed after it (scripts/with-test-services.sh).
 test: install assets
 	@bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 	bash scripts/with-test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make test-fast: the inner loop, ruff then the tests that need no browser, no Celery worker
-## and no minute of their own, on both cores (pytest-xdist; FAST_WORKERS=0 runs them in one
-## process). `make test` still runs everything. FAST_ARGS adds to pytest's.
+## make test-fast: the inner loop, ruff, the contracts and types, then the tests that need no
+## browser, no Celery worker and no minute of their own, on both cores (pytest-xdist;
+## FAST_WORKERS=0 runs them in one process). `make test` still runs everything. FAST_ARGS adds
+## to pytest's.
 FAST_WORKERS ?= 2
 test-fast: install assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 	bash scripts/with-test-services.sh $(BIN)/python -m pytest -m "not browser and not worker and not slow" -n $(FAST_WORKERS) --dist loadfile $(FAST_ARGS)
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format .

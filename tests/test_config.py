@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker import celery_tasks
 from tracker.colours import contrast_ratio, text_colour_for
 from tracker.config import DEFAULT_SECRET_KEY, ConfigError, celery_settings, load_settings
 
@@ -184,7 +185,8 @@ def test_the_redis_broker_fails_fast_and_outlasts_every_retry_delay():
     options = celery["broker_transport_options"]
     assert options["max_retries"] == 0
     assert options["visibility_timeout"] > settings["EMAIL_RETRY_MAX_SECONDS"]
-    assert celery["beat_schedule"]["sweep-outbox"]["task"].endswith("sweep_outbox")
+    beat = celery_tasks(settings)["beat_schedule"]
+    assert beat["sweep-outbox"]["task"].endswith("sweep_outbox")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.factories import PASSWORD
 from tests.helpers import sign_in_as
 from tracker import create_app
-from tracker.accounts import services as accounts
+from tracker.accounts import users as accounts
 from tracker.extensions import db
 from tracker.notifications import services as emails
 from tracker.notifications.models import Email

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from celery.schedules import crontab
+from flask import Blueprint, Flask
+from flask.cli import AppGroup
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import PROJECT_ROOT, celery_settings, load_settings
+from tracker.domains import DOMAINS, Beat, Domain
 from tracker.routing import init_routing
 
 
@@ -26,14 +30,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_settings(instance_path=Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
-    if "CELERY" not in app.config:
-        # Derived after the overrides, so that a test's REDIS_URL picks the broker too.
-        app.config["CELERY"] = celery_settings(
-            app.config["REDIS_URL"],
-            Path(app.instance_path),
-            sweep_interval=app.config["EMAIL_SWEEP_INTERVAL_SECONDS"],
-            local_broker_socket=app.config["LOCAL_BROKER_SOCKET"],
-        )
+    # Derived after the overrides, so that a test's REDIS_URL picks the broker too.
+    celery = app.config.get("CELERY") or celery_settings(
+        app.config["REDIS_URL"],
+        Path(app.instance_path),
+        local_broker_socket=app.config["LOCAL_BROKER_SOCKET"],
+    )
+    app.config["CELERY"] = celery_tasks(app.config) | celery
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_FIX_HOPS"]:
         # Behind a TLS-terminating proxy: believe its X-Forwarded-* headers, and only its.
@@ -57,25 +60,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_routing(app)
     _init_extensions(app)
     _register_blueprints(app)
+    _add_commands(app)
     return app
-
-
-# Modules that register email templates (tracker.notifications.rendering.email_template).
-EMAIL_MODULES = (
-    "tracker.notifications.emails",
-    "tracker.accounts.emails",
-    "tracker.applications.emails",
-    "tracker.screening.emails",
-    "tracker.scheduling.emails",
-    "tracker.partners.emails",
-    "tracker.mentoring.emails",
-    "tracker.workqueue.emails",
-)
-
-
-def register_email_templates() -> None:
-    for module in EMAIL_MODULES:
-        importlib.import_module(module)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -108,60 +94,93 @@ def _init_extensions(app: Flask) -> None:
     init_outbox()
     init_storage()
     init_mailbox_forgetting()
-    # Import models so that Alembic and the app see every table, and the email templates.
-    import tracker.models  # noqa: F401
-
+    # Every table, so that Alembic and the app see them all, and the email templates.
+    _import_each("models")
     register_email_templates()
+    app.extensions["personal_data"] = tuple(_import_each("personal_data", exact=True))
     from tracker.security import init_security
 
     init_security(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from tracker.accounts.cli import users_cli
-    from tracker.accounts.views import bp as accounts_bp
-    from tracker.admin.views import bp as admin_bp
-    from tracker.applicants.views import bp as applicants_bp
-    from tracker.applications.views import bp as applications_bp
-    from tracker.audit.views import bp as audit_bp
-    from tracker.catalogue.cli import catalogue_cli
-    from tracker.catalogue.views import bp as catalogue_bp
-    from tracker.exports.views import bp as exports_bp
-    from tracker.mentoring.views import bp as mentoring_bp
-    from tracker.notifications.cli import emails_cli
-    from tracker.notifications.views import bp as dev_mailbox_bp
-    from tracker.partners.views import bp as partners_bp
-    from tracker.privacy.cli import retention_cli
-    from tracker.privacy.views import bp as privacy_bp
-    from tracker.public.views import bp as public_bp
-    from tracker.reports.views import bp as reports_bp
-    from tracker.scheduling.views import bp as scheduling_bp
-    from tracker.screening.views import bp as screening_bp
-    from tracker.sessions.views import bp as sessions_bp
-    from tracker.staff.views import bp as staff_bp
-    from tracker.workqueue.views import bp as workqueue_bp
+# Reading the manifest (tracker/domains.py): each package's modules, found by their names.
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(catalogue_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(applicants_bp)
-    app.register_blueprint(applications_bp)
-    app.register_blueprint(sessions_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(screening_bp)
-    app.register_blueprint(workqueue_bp)
-    app.register_blueprint(scheduling_bp)
-    app.register_blueprint(partners_bp)
-    app.register_blueprint(mentoring_bp)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(privacy_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(admin_bp)
-    app.cli.add_command(catalogue_cli)
-    app.cli.add_command(emails_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(retention_cli)
-    if app.config["TRACKER_ENV"] == "development" and app.config["EMAIL_BACKEND"] == "local":
-        # Only where nothing is really sent: read the local 'sent' emails in the browser.
-        app.register_blueprint(dev_mailbox_bp)
+
+def _module_names(package: str, kind: str, *, exact: bool = False) -> list[str]:
+    """The package's modules named ``kind`` (and, unless ``exact``, ``*_<kind>``), by name."""
+    found = pkgutil.iter_modules(importlib.import_module(package).__path__)
+    return [
+        f"{package}.{info.name}"
+        for info in found
+        if info.name == kind or (not exact and info.name.endswith(f"_{kind}"))
+    ]
+
+
+def _import_each(kind: str, *, exact: bool = False) -> list:
+    """Every package's modules of this kind, imported, in the manifest's order."""
+    return [
+        importlib.import_module(name)
+        for domain in DOMAINS
+        for name in _module_names(domain.package, kind, exact=exact)
+    ]
+
+
+def register_email_templates() -> None:
+    """Import every ``emails`` module: each registers its templates as it is imported
+    (tracker.notifications.rendering.email_template)."""
+    _import_each("emails")
+
+
+def _schedule(beat: Beat, config: Mapping[str, Any]):
+    if beat.crontab is not None:
+        return crontab(**beat.crontab)
+    return config[beat.seconds] if isinstance(beat.seconds, str) else beat.seconds
+
+
+def celery_tasks(config: Mapping[str, Any]) -> dict:
+    """Celery's ``imports`` (every package's tasks.py) and beat's schedule (the manifest's
+    ``beat`` entries), with intervals that name a setting read from ``config``."""
+    return {
+        "imports": [
+            name
+            for domain in DOMAINS
+            for name in _module_names(domain.package, "tasks", exact=True)
+        ],
+        "beat_schedule": {
+            beat.name: {
+                "task": f"{domain.package}.tasks.{beat.task}",
+                "schedule": _schedule(beat, config),
+            }
+            for domain in DOMAINS
+            for beat in domain.beat
+        },
+    }
+
+
+def _blueprint(domain: Domain) -> Blueprint | None:
+    """The ``bp`` of the package's blueprint.py, or else of its views.py; None without either."""
+    for kind in ("blueprint", "views"):
+        for name in _module_names(domain.package, kind, exact=True):
+            return importlib.import_module(name).bp
+    return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Every views module first, wherever it lives: one may add routes to another package's
+    # blueprint, which must have them all before it is registered.
+    _import_each("views")
+    for domain in DOMAINS:
+        wanted = domain.pages_only_with or {}
+        if any(app.config.get(key) != value for key, value in wanted.items()):
+            continue
+        blueprint = _blueprint(domain)
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
+
+
+def _add_commands(app: Flask) -> None:
+    """Every command group (a flask.cli.AppGroup) that a package's cli.py defines."""
+    for module in _import_each("cli", exact=True):
+        for value in vars(module).values():
+            if isinstance(value, AppGroup):
+                app.cli.add_command(value)

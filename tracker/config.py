@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from celery.schedules import crontab
-
 from tracker import local_broker
 from tracker.colours import MINIMUM_CONTRAST, is_legible_background
 
@@ -88,10 +86,12 @@ def celery_settings(
     redis_url: str | None,
     instance_path: Path,
     *,
-    sweep_interval: float = 60,
     local_broker_socket: str | None = None,
 ) -> dict:
-    """Celery's settings: Redis at REDIS_URL when set, else the embedded Redis of `make run`."""
+    """Celery's settings: Redis at REDIS_URL when set, else the embedded Redis of `make run`.
+
+    Which tasks there are, and when beat runs them, come from the packages (tracker.domains).
+    """
     # The embedded broker (tracker/local_broker.py) is a Redis server on a Unix socket,
     # instance/broker/redis.sock by default, started by `make run`; the web app, the worker
     # and any `flask` command find it from their settings, so `make run` needs no Redis.
@@ -106,45 +106,6 @@ def celery_settings(
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/London",
         "enable_utc": True,
-        "imports": [
-            "tracker.notifications.tasks",
-            "tracker.applications.tasks",
-            "tracker.screening.tasks",
-            "tracker.scheduling.tasks",
-            "tracker.partners.tasks",
-            "tracker.privacy.tasks",
-        ],
-        "beat_schedule": {
-            "sweep-outbox": {
-                "task": "tracker.notifications.tasks.sweep_outbox",
-                "schedule": sweep_interval,
-            },
-            # Hourly, and safe to repeat: each draft is reminded once (an idempotency key).
-            "remind-drafts": {
-                "task": "tracker.applications.tasks.remind_about_drafts",
-                "schedule": 3600,
-            },
-            # Each evening, UK time: tomorrow's assessments and interviews, once per booking.
-            "remind-bookings": {
-                "task": "tracker.scheduling.tasks.remind_tomorrow",
-                "schedule": crontab(hour=18, minute=0),
-            },
-            # Each night, UK time: nothing is kept past its campaign's retention period.
-            "run-retention": {
-                "task": "tracker.privacy.tasks.run_retention",
-                "schedule": crontab(hour=2, minute=30),
-            },
-            # Each morning, UK time; each share is reminded once.
-            "remind-partners": {
-                "task": "tracker.partners.tasks.remind_partners",
-                "schedule": crontab(hour=9, minute=0),
-            },
-            # Each weekday morning, UK time; at most one digest per manager per day.
-            "waiting-digests": {
-                "task": "tracker.screening.tasks.send_waiting_digests",
-                "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
-            },
-        },
     }
 
 
@@ -335,6 +296,59 @@ def _name_blind_settings(env: Mapping[str, str]) -> dict:
     return {"SIFT_CV_ACCESS": access}
 
 
+def _secret_key(env: Mapping[str, str], production: bool) -> str:
+    secret_key = _get(env, "SECRET_KEY", DEFAULT_SECRET_KEY)
+    if production and (secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    return secret_key
+
+
+def _service_settings(env: Mapping[str, str], production: bool, instance_path: Path) -> dict:
+    """The database and Redis. Production refuses SQLite and the embedded broker."""
+    default_db = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
+    database_url = _normalise_database_url(_get(env, "DATABASE_URL", default_db))
+    if production and database_url.startswith("sqlite"):
+        raise ConfigError("DATABASE_URL must point at PostgreSQL in production.")
+    redis_url = _get(env, "REDIS_URL", "") or None
+    if production and not redis_url:
+        raise ConfigError(
+            "REDIS_URL must be set in production (the embedded broker is local-only)."
+        )
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        # Where `make run`'s embedded broker listens when REDIS_URL is unset.
+        "LOCAL_BROKER_SOCKET": _get(
+            env, "LOCAL_BROKER_SOCKET", str(local_broker.default_socket(instance_path))
+        ),
+    }
+
+
+def _branding(env: Mapping[str, str], contact_email: str) -> dict:
+    """The council's name, logo and colour in every page and email."""
+    brand_colour = _get(env, "BRAND_COLOUR", "#0b0c0c").lower()
+    if not _HEX_COLOUR.match(brand_colour):
+        raise ConfigError(f"BRAND_COLOUR must look like #1d70b8, not {brand_colour!r}.")
+    if not is_legible_background(brand_colour):
+        raise ConfigError(
+            f"BRAND_COLOUR {brand_colour} is too mid-toned for legible header text: neither white "
+            f"nor black text on it reaches a contrast of {MINIMUM_CONTRAST}:1. Pick a darker or "
+            "lighter shade."
+        )
+    return {
+        "council_name": _get(env, "COUNCIL_NAME", "Example Borough Council"),
+        "service_name": _get(env, "SERVICE_NAME", "ICT and digital apprenticeships"),
+        "logo": _get(env, "COUNCIL_LOGO", "images/council-logo.svg"),
+        "colour": brand_colour,
+        "contact_email": contact_email,
+        "website_url": _get(env, "COUNCIL_WEBSITE_URL", "https://www.example.gov.uk"),
+    }
+
+
 def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables.
 
@@ -347,64 +361,25 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
             f"TRACKER_ENV must be one of {', '.join(ENVIRONMENTS)}, not {tracker_env!r}."
         )
     production = tracker_env == "production"
-
-    secret_key = _get(env, "SECRET_KEY", DEFAULT_SECRET_KEY)
-    if production and (secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32):
-        raise ConfigError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production "
-            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-        )
-
-    default_db = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
-    database_url = _normalise_database_url(_get(env, "DATABASE_URL", default_db))
-    if production and database_url.startswith("sqlite"):
-        raise ConfigError("DATABASE_URL must point at PostgreSQL in production.")
-
-    redis_url = _get(env, "REDIS_URL", "") or None
-    if production and not redis_url:
-        raise ConfigError(
-            "REDIS_URL must be set in production (the embedded broker is local-only)."
-        )
-
-    brand_colour = _get(env, "BRAND_COLOUR", "#0b0c0c").lower()
-    if not _HEX_COLOUR.match(brand_colour):
-        raise ConfigError(f"BRAND_COLOUR must look like #1d70b8, not {brand_colour!r}.")
-    if not is_legible_background(brand_colour):
-        raise ConfigError(
-            f"BRAND_COLOUR {brand_colour} is too mid-toned for legible header text: neither white "
-            f"nor black text on it reaches a contrast of {MINIMUM_CONTRAST}:1. Pick a darker or "
-            "lighter shade."
-        )
-
+    secret_key = _secret_key(env, production)
+    services = _service_settings(env, production, instance_path)
     contact_email = _get(env, "CONTACT_EMAIL", "apprenticeships@example.gov.uk")
+    branding = _branding(env, contact_email)
     return {
-        **_account_settings(env, redis_url),
+        **_account_settings(env, services["REDIS_URL"]),
         **_application_settings(env, instance_path),
         **_email_settings(env, tracker_env, contact_email),
         **_address_settings(env, production),
         **_name_blind_settings(env),
+        **services,
         "TRACKER_ENV": tracker_env,
         "DEBUG": False,
         "TESTING": tracker_env == "test",
         "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": redis_url,
-        # Where `make run`'s embedded broker listens when REDIS_URL is unset.
-        "LOCAL_BROKER_SOCKET": _get(
-            env, "LOCAL_BROKER_SOCKET", str(local_broker.default_socket(instance_path))
-        ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CATALOGUE_FILE": _get(
             env, "CATALOGUE_FILE", str(PROJECT_ROOT / "tracker" / "catalogue" / "default.yaml")
         ),
-        "BRANDING": {
-            "council_name": _get(env, "COUNCIL_NAME", "Example Borough Council"),
-            "service_name": _get(env, "SERVICE_NAME", "ICT and digital apprenticeships"),
-            "logo": _get(env, "COUNCIL_LOGO", "images/council-logo.svg"),
-            "colour": brand_colour,
-            "contact_email": contact_email,
-            "website_url": _get(env, "COUNCIL_WEBSITE_URL", "https://www.example.gov.uk"),
-        },
+        "BRANDING": branding,
     }

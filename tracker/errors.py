@@ -7,6 +7,7 @@ from itertools import chain
 from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from tracker.audit.denials import record_denied
 from tracker.extensions import db
 
 _TEMPLATES = {
@@ -15,24 +16,6 @@ _TEMPLATES = {
     413: "errors/413.html",
     500: "errors/500.html",
 }
-
-
-def record_denied(reason: str) -> None:
-    """Refused access is audited, in its own transaction: the request's work is not kept."""
-    from flask_login import current_user
-
-    from tracker.audit.services import record_event
-
-    db.session.rollback()
-    user = current_user if current_user.is_authenticated else None
-    record_event(
-        actor=user,
-        action="access.denied",
-        object_type="path",
-        object_id=request.path[:100],
-        details={"method": request.method, "reason": reason},
-    )
-    db.session.commit()
 
 
 def _refuse_nul_bytes():

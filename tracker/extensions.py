@@ -1,6 +1,9 @@
 """Extension objects, created unbound so that the app factory can configure them."""
 
+from __future__ import annotations
+
 import ipaddress
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import request
 from flask_limiter import Limiter
@@ -11,6 +14,9 @@ from flask_wtf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult, UpdateBase
 
 # Named constraints keep migrations reproducible across PostgreSQL and SQLite.
 NAMING_CONVENTION = {
@@ -48,3 +54,12 @@ def client_network() -> str:
 
 
 limiter = Limiter(key_func=client_network)
+
+
+def rows_matched(statement: UpdateBase) -> int:
+    """Run an UPDATE or DELETE in the session and say how many rows it matched.
+
+    The session returns a CursorResult for these, with the count, but SQLAlchemy 2.0 types
+    Session.execute as returning a plain Result; its changelog (2.0.44) advises this cast.
+    """
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount

@@ -1,4 +1,5 @@
-"""The staff header's links, and each role's landing page, from one declarative list.
+"""The staff header's links, from one declarative list (each role's landing page is
+tracker/accounts/home.py).
 
 The header shows a user exactly the items of ``NAVIGATION`` they may open: an item needs one
 of its permissions AND whatever permission its view itself requires (``@require`` records it
@@ -14,6 +15,7 @@ from fnmatch import fnmatchcase
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from tracker.accounts.home import home_url
 from tracker.accounts.permissions import Permission, can
 
 P = Permission
@@ -140,15 +142,6 @@ ADMIN_PAGES: tuple[Item, ...] = (
     ),
 )
 
-# A user's landing page: the first of these whose permission they hold. HR and managers
-# start from the work queue; a partner or a mentor from their own list.
-HOMES: tuple[tuple[Permission, str], ...] = (
-    (P.VIEW_ROLES, "staff.dashboard"),
-    (P.MANAGE_USERS, "staff.dashboard"),
-    (P.GIVE_PARTNER_FEEDBACK, "partners.portal"),
-    (P.MENTOR_APPRENTICES, "mentoring.mentees"),
-)
-
 
 def endpoint_of(item: Item) -> str | None:
     """The first of the item's endpoints the app has, or None."""
@@ -186,18 +179,6 @@ def staff_navigation(user=None) -> list[dict]:
         }
         for item in items_for(user)
     ]
-
-
-def home_for(user) -> str:
-    """The endpoint of this user's landing page."""
-    for permission, endpoint in HOMES:
-        if can(user, permission) and endpoint in current_app.view_functions:
-            return endpoint
-    return "staff.dashboard"
-
-
-def home_url(user=None) -> str:
-    return url_for(home_for(user if user is not None else current_user))
 
 
 def init_navigation(app: Flask) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.factories import PASSWORD, PartnerOrganisationFactory, UserFactory
 from tests.forms.harness import parse
 from tests.helpers import csrf_token
-from tracker.accounts import services
+from tracker.accounts import links
 from tracker.accounts.models import StaffRole, StaffSession, TokenPurpose, User
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
@@ -103,7 +103,7 @@ def test_access_for_a_partner_shows_and_keeps_their_organisation(client, hr):
 
 def _accept(app, user: User) -> tuple:
     """The invitee's own browser: follow the link, choose a password."""
-    token = services.issue_token(user, TokenPurpose.INVITATION, timedelta(days=7))
+    token = links.issue_token(user, TokenPurpose.INVITATION, timedelta(days=7))
     browser = app.test_client()
     browser.get(f"/staff/invitation/{token}")
     with browser.session_transaction() as session:
@@ -174,7 +174,7 @@ def test_an_invited_administrator_sets_up_a_code_before_anything_else(app):
 
 def test_a_reset_password_still_asks_to_sign_in(app):
     user = UserFactory()
-    token = services.issue_token(user, TokenPurpose.PASSWORD_RESET, timedelta(hours=1))
+    token = links.issue_token(user, TokenPurpose.PASSWORD_RESET, timedelta(hours=1))
     browser = app.test_client()
     browser.get(f"/staff/password/reset/{token}")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from tests.factories import CampaignFactory, RoleFactory, UserFactory
 from tests.helpers import csrf_token, sign_in_as
-from tracker.accounts import access, services
+from tracker.accounts import access, links
 from tracker.accounts.models import AccountToken, StaffRole, TokenPurpose
 from tracker.audit.services import record_event
 from tracker.extensions import db
@@ -46,7 +48,7 @@ def test_an_administrators_session_without_a_code_reaches_only_the_code_pages(cl
 def test_deactivating_someone_cancels_their_unused_invitation(client, sign_in, app):
     hr = UserFactory(roles=[StaffRole.ADMIN])
     person = UserFactory(password_hash=None)
-    services.issue_token(person, TokenPurpose.INVITATION, services.timedelta(days=7))
+    links.issue_token(person, TokenPurpose.INVITATION, timedelta(days=7))
 
     access.deactivate_user(actor=hr, user=person)
     access.reactivate_user(actor=hr, user=person)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.factories import PASSWORD, UserFactory
 from tests.forms.harness import parse
 from tests.helpers import csrf_token
-from tracker.accounts import services
+from tracker.accounts import links
 from tracker.accounts.models import AccountToken, StaffRole, StaffSession, TokenPurpose, User
 from tracker.extensions import db
 
@@ -78,7 +78,7 @@ def test_a_wrong_code_when_setting_up_security_codes(client):
 
 def _invited(purpose: TokenPurpose, **values) -> tuple[User, str]:
     user = UserFactory(**values)
-    token = services.issue_token(user, purpose, timedelta(days=1))
+    token = links.issue_token(user, purpose, timedelta(days=1))
     return user, token
 
 

@@ -26,16 +26,16 @@ from tests.factories import ApplicationFactory
 from tests.helpers import csrf_token
 from tracker import clock
 from tracker.applicants.models import SignInLink
-from tracker.applications import services
+from tracker.applications import drafts
 from tracker.applications.models import (
     Application,
     ApplicationAnswer,
     CvDocument,
     EqualityAnswers,
 )
-from tracker.applications.validators import unusual_character
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db, limiter
+from tracker.forms.text import unusual_character
 from tracker.notifications.models import Email
 
 SCRIPT = "<script>alert(1)</script>"
@@ -149,7 +149,7 @@ def make_target(form: str, applicant, anonymous) -> Target:
         asked = form.removeprefix("questions/")
         for number, criterion in enumerate(application.role.essential_criteria, start=1):
             if str(number) != asked:
-                services.save_answer(
+                drafts.save_answer(
                     applicant=applicant,
                     application=application,
                     criterion_id=criterion.id,
@@ -212,7 +212,7 @@ def state(target: Target) -> dict:
         "answers": [tuple(a) for a in answers],
         "equality": None
         if equality is None
-        else {name: getattr(equality, name) for name in services.EQUALITY_FIELDS},
+        else {name: getattr(equality, name) for name in drafts.EQUALITY_FIELDS},
         "cvs": cvs,
     }
 
@@ -402,6 +402,9 @@ BAD_VALUES = [
     # Withdrawing
     case("withdraw", "reason", "", "Select why you are withdrawing", id="reason-empty"),
     case("withdraw", "reason", "bored", "Select one of the options", id="reason-unknown"),
+    # Found by the arbitrary-input test: a required choice of only spaces is no answer.
+    case("withdraw", "reason", "\r", "Select why you are withdrawing", id="reason-return"),
+    case("withdraw", "reason", "\x85 ", "Select why you are withdrawing", id="reason-spaces"),
     case("withdraw", "details", "", "Tell us your reason for withdrawing",
          also={"reason": "other"}, id="details-missing"),
     case("withdraw", "details", "d" * 1001, "Details must be 1000 characters or fewer",
@@ -503,7 +506,7 @@ def test_an_equality_answer_of_only_spaces_is_no_answer(target_for):
 # Every field each form reads, beyond those in its valid answers.
 EXTRA_FIELDS = {
     "qualifications": ["other_qualifications"],
-    "equality": [*services.EQUALITY_FIELDS, "skip"],
+    "equality": [*drafts.EQUALITY_FIELDS, "skip"],
     "withdraw": ["details"],
     "check": [],
 }
@@ -552,7 +555,7 @@ def assert_saved_exactly_the_section(target: Target, before: dict, after: dict) 
     if form in SECTIONS:
         section = SECTIONS[form]
         assert section in after["application"]["completed_sections"]
-        allowed = BOOKKEEPING | set(services.CARRIED.get(section, ()))
+        allowed = BOOKKEEPING | set(drafts.CARRIED.get(section, ()))
         assert changed <= allowed, changed - allowed
         assert after["cvs"] == before["cvs"]
         assert after["counts"]["Email"] == before["counts"]["Email"]

@@ -23,12 +23,13 @@ from tests.notifications.conftest import (  # noqa: F401
     smtp_server,
     worker,
 )
-from tracker.applications import services
+from tracker.applications import drafts, reminders
+from tracker.applications.errors import ApplicationError
 from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.extensions import db
+from tracker.formatting import long_date
 from tracker.notifications.models import Email
-from tracker.templating import long_date
 
 REMIND_TASK = "tracker.applications.tasks.remind_about_drafts"
 
@@ -143,8 +144,8 @@ def test_no_application_can_be_started_for_a_closed_role(client, signed_in, toda
 def test_the_service_refuses_to_start_an_application_for_a_closed_role(signed_in, today):
     role = _closed_role("role closed early", today)
 
-    with pytest.raises(services.ApplicationError, match="closed"):
-        services.start_application(applicant=signed_in, role=role, today=today)
+    with pytest.raises(ApplicationError, match="closed"):
+        drafts.start_application(applicant=signed_in, role=role, today=today)
 
     assert _count(Application) == 0
 
@@ -164,8 +165,8 @@ def _reminders() -> list[Email]:
 def test_a_draft_closing_in_two_days_gets_one_reminder_however_often_it_runs(today):
     draft = _draft_closing_in(2, today)
 
-    assert services.remind_about_drafts(today=today, days_before=3) == 1
-    assert services.remind_about_drafts(today=today, days_before=3) == 0
+    assert reminders.remind_about_drafts(today=today, days_before=3) == 1
+    assert reminders.remind_about_drafts(today=today, days_before=3) == 0
 
     [reminder] = _reminders()
     assert reminder.recipient == draft.applicant.email
@@ -178,7 +179,7 @@ def test_a_draft_closing_in_two_days_gets_one_reminder_however_often_it_runs(tod
 def test_only_drafts_closing_within_the_window_are_reminded(today, days, reminded):
     draft = _draft_closing_in(days, today)
 
-    services.remind_about_drafts(today=today, days_before=3)
+    reminders.remind_about_drafts(today=today, days_before=3)
 
     assert [e.recipient for e in _reminders()] == ([draft.applicant.email] if reminded else [])
 
@@ -189,7 +190,7 @@ def test_submitted_and_closed_applications_get_no_reminder(today):
     ApplicationFactory(role=_closed_role("campaign closed", today))
     soon = _draft_closing_in(2, today)
 
-    assert services.remind_about_drafts(today=today, days_before=3) == 1
+    assert reminders.remind_about_drafts(today=today, days_before=3) == 1
 
     assert [e.recipient for e in _reminders()] == [soon.applicant.email]
 

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from tests.factories import ApplicationFactory, CampaignFactory, RoleFactory, UserFactory
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications import services
+from tracker.applications import drafts, progress, reminders, submission
+from tracker.applications.errors import ApplicationError
 from tracker.applications.models import Application
 from tracker.catalogue.models import Criterion, CriterionKind
 from tracker.extensions import db
@@ -39,24 +40,24 @@ def test_a_criterion_added_after_answering_reopens_the_questions(signed_in, role
     db.session.flush()
     db.session.refresh(role)
 
-    assert [s.key for s in services.incomplete_sections(application)] == ["questions"]
-    with pytest.raises(services.ApplicationError, match="questions about this role"):
-        services.submit_application(applicant=signed_in, application=application, today=today)
+    assert [s.key for s in progress.incomplete_sections(application)] == ["questions"]
+    with pytest.raises(ApplicationError, match="questions about this role"):
+        submission.submit_application(applicant=signed_in, application=application, today=today)
 
 
 def test_a_role_taken_out_of_the_catalogue_cannot_be_submitted_to(signed_in, role, today):
     application = ApplicationFactory(applicant=signed_in, role=role, complete=True)
     role.is_published = False
     db.session.flush()
-    with pytest.raises(services.ApplicationError, match="no longer recruiting"):
-        services.submit_application(applicant=signed_in, application=application, today=today)
+    with pytest.raises(ApplicationError, match="no longer recruiting"):
+        submission.submit_application(applicant=signed_in, application=application, today=today)
 
 
 def test_deleting_a_draft_cancels_its_waiting_reminder(signed_in, today):
     role = RoleFactory(closes_on_override=today + timedelta(days=1))
     draft = ApplicationFactory(applicant=signed_in, role=role)
-    assert services.remind_about_drafts(today=today, days_before=3) == 1
-    services.delete_draft(applicant=signed_in, application=draft)
+    assert reminders.remind_about_drafts(today=today, days_before=3) == 1
+    drafts.delete_draft(applicant=signed_in, application=draft)
     assert db.session.scalar(select(func.count()).select_from(Email)) == 0
 
 
@@ -152,8 +153,8 @@ def test_starting_counts_only_applications_that_are_not_withdrawn(signed_in, rol
         for _ in range(3)
     ]
     for application in withdrawn:
-        services.withdraw_application(
+        submission.withdraw_application(
             applicant=signed_in, application=application, reason="personal", details=None
         )
-    started = services.start_application(applicant=signed_in, role=role, today=today)
+    started = drafts.start_application(applicant=signed_in, role=role, today=today)
     assert isinstance(started, Application)

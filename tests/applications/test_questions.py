@@ -8,7 +8,8 @@ import html
 import pytest
 
 from tests.factories import ApplicationFactory, RoleFactory
-from tracker.applications import services
+from tracker.applications import drafts, progress
+from tracker.applications.errors import ApplicationError
 from tracker.applications.questions import phrase
 from tracker.extensions import db
 
@@ -91,7 +92,7 @@ def test_each_answer_is_saved_on_its_own_then_the_next_question(
     assert [(a.criterion_id, a.answer) for a in draft.answers] == [
         (first.id, "I ran the coding club.")
     ]
-    assert services.section_status(draft, "questions") == "in_progress"
+    assert progress.section_status(draft, "questions") == "in_progress"
     task_list = _page(client, f"/applications/{draft.id}")
     assert "In progress" in task_list
     assert "1 of 2 questions answered" in task_list
@@ -104,7 +105,7 @@ def test_each_answer_is_saved_on_its_own_then_the_next_question(
 
     assert last.location == f"/applications/{draft.id}"
     db.session.expire_all()
-    assert services.section_status(draft, "questions") == "completed"
+    assert progress.section_status(draft, "questions") == "completed"
     assert "2 of 2 questions answered" in _page(client, f"/applications/{draft.id}")
 
 
@@ -142,8 +143,8 @@ def test_an_answer_to_a_question_no_longer_asked_is_refused(signed_in):
     other = RoleFactory(criteria=["You are punctual"])
     application = ApplicationFactory(applicant=signed_in, role=role)
 
-    with pytest.raises(services.ApplicationError, match="no longer asked"):
-        services.save_answer(
+    with pytest.raises(ApplicationError, match="no longer asked"):
+        drafts.save_answer(
             applicant=signed_in,
             application=application,
             criterion_id=other.essential_criteria[0].id,

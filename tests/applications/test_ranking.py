@@ -15,7 +15,7 @@ from tests.factories import ApplicantFactory, ApplicationFactory, RoleFactory, U
 from tests.helpers import csrf_token
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.applications import services
+from tracker.applications import drafts, submission
 from tracker.applications.models import Application
 from tracker.applications.states import Event, Status
 from tracker.extensions import db
@@ -112,12 +112,12 @@ def test_a_bulk_rejection_closes_up_each_applicants_ranking(ranked, manager):
 
 def test_a_new_application_ranks_above_those_out_of_the_running(client, ranked):
     first = ranked[0]
-    services.withdraw_application(
+    submission.withdraw_application(
         applicant=first.applicant, application=first, reason="other_job", details=None
     )
     fourth_role = RoleFactory(campaign=first.role.campaign, title="Digital content apprentice")
 
-    draft = services.start_application(
+    draft = drafts.start_application(
         applicant=first.applicant, role=fourth_role, today=clock.today()
     )
 
@@ -126,10 +126,10 @@ def test_a_new_application_ranks_above_those_out_of_the_running(client, ranked):
 
 def test_deleting_a_draft_leaves_no_gap(client, ranked):
     first = ranked[0]
-    services.withdraw_application(
+    submission.withdraw_application(
         applicant=first.applicant, application=first, reason="other_job", details=None
     )
-    draft = services.start_application(
+    draft = drafts.start_application(
         applicant=first.applicant,
         role=RoleFactory(campaign=first.role.campaign),
         today=clock.today(),
@@ -145,7 +145,7 @@ def test_deleting_a_draft_leaves_no_gap(client, ranked):
 
 def test_an_application_out_of_the_running_cannot_be_moved_up(client, ranked):
     first = ranked[0]
-    services.withdraw_application(
+    submission.withdraw_application(
         applicant=first.applicant, application=first, reason="other_job", details=None
     )
     sign_in_applicant(client, first.applicant)

@@ -23,20 +23,17 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from tracker.applications import validators
-from tracker.applications.validators import (
-    GovDateField,
-    PersonName,
-    PhoneNumber,
-    Postcode,
-    SafeText,
-    WordLimit,
+from tracker.forms import fields
+from tracker.forms.fields import GovDateField
+from tracker.forms.text import (
+    PHONE_EXAMPLES,
     clean_text,
     normalise_phone,
     normalise_postcode,
     unusual_character,
     word_count,
 )
+from tracker.forms.validators import PersonName, PhoneNumber, Postcode, SafeText, WordLimit
 
 PHONE_MESSAGE = "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 POSTCODE_MESSAGE = "Enter a real postcode, like AA1 1AA"
@@ -606,7 +603,7 @@ class DateForm(Form):
 
 @pytest.fixture
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
-    monkeypatch.setattr(validators, "today", lambda: TODAY)
+    monkeypatch.setattr(fields, "today", lambda: TODAY)
     return TODAY
 
 
@@ -832,7 +829,7 @@ def test_unsafe_characters_are_refused_wherever_they_are(
 
 def test_the_phone_examples_are_numbers_the_validator_accepts() -> None:
     assert PhoneNumber().message == PHONE_MESSAGE
-    for example in validators.PHONE_EXAMPLES:
+    for example in PHONE_EXAMPLES:
         assert example in PHONE_MESSAGE
         assert normalise_phone(example) is not None, example
         assert submit(phone=example).errors == {}

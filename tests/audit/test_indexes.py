@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.factories import UserFactory
-from tracker.audit import queries
+from tracker.audit_log import queries
 from tracker.extensions import db
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tracker.applications.states import Event
-from tracker.audit import sentences
+from tracker.audit_log import sentence_parts, sentences
 
 TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 # The functions that record an event, and where their action is: a keyword or a position.
@@ -83,7 +83,7 @@ def test_every_action_the_code_records_has_a_sentence():
     assert unresolved == [], "teach this test how to read these actions"
     assert len(actions) > 50  # the reading works: it found the actions
     missing = sorted(actions - set(sentences.ACTIONS))
-    assert missing == [], f"add a sentence to tracker/audit/sentences.py for {missing}"
+    assert missing == [], f"add a sentence to tracker/audit_log/sentences.py for {missing}"
 
 
 def test_the_table_names_no_action_the_code_never_records():
@@ -260,7 +260,7 @@ def test_an_applicants_sentence_names_only_the_reference():
 def test_free_text_in_the_details_stays_out_of_sentences():
     """A reveal's reason is typed by HR and may name the candidate."""
     for action, known in sentences.ACTIONS.items():
-        facts = sentences.Facts(
+        facts = sentence_parts.Facts(
             "application", "12", {"reason": "Alex Example", "organisation": "Acme"}, "95NY-7G9B"
         )
         assert "Alex Example" not in known.says(facts), action

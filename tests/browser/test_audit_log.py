@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import running_app, serious_axe_violations, serving, sign_in_staff
-from tracker.accounts import services
+from tracker.accounts import users
 from tracker.audit.services import record_event
 from tracker.extensions import db
 
@@ -26,7 +26,7 @@ PHONE = {"width": 375, "height": 800}
 def site():
     with running_app() as app:
         with app.app_context():
-            hr = services.create_admin(
+            hr = users.create_admin(
                 created_by="test",
                 email="hr.audit@example.gov.uk",
                 name="Priya Shah",

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_axe_violations
-from tracker.accounts import services
+from tracker.accounts import users
 from tracker.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(scope="module")
 def admin(live_app):
     with live_app.app_context():
-        user = services.create_admin(
+        user = users.create_admin(
             created_by="test",
             email="hr.browser@example.gov.uk",
             name="Sam Patel",

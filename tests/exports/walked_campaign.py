@@ -19,13 +19,13 @@ from tests.factories import (
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.applications.forms import HEARD_ABOUT, WITHDRAWAL_REASONS
-from tracker.applications.services import respond_to_offer, withdraw_application
 from tracker.applications.states import REJECTION_REASONS, Event, Status
+from tracker.applications.submission import withdraw_application
 from tracker.catalogue.models import Criterion, CriterionKind
 from tracker.exports.columns import COLUMNS
 from tracker.extensions import db
 from tracker.offers.models import ConditionKind
-from tracker.offers.services import meet_condition
+from tracker.offers.services import meet_condition, respond_to_offer
 from tracker.partners import fields as partner_fields
 from tracker.partners import services as partners
 from tracker.partners.models import Recommendation, SharedCandidate

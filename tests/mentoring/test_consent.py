@@ -12,11 +12,12 @@ from tests.applications.conftest import sign_in_applicant
 from tests.factories import ApplicationFactory
 from tests.helpers import csrf_token
 from tracker import clock
-from tracker.applications import services
+from tracker.applications.errors import ApplicationError
 from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.offers.models import Offer
+from tracker.offers.services import respond_to_offer
 
 
 @pytest.fixture
@@ -101,8 +102,6 @@ def test_declining_needs_no_answer_and_records_none(client, offered):
 def test_the_service_refuses_an_acceptance_without_an_answer(offered):
     application, _ = offered
 
-    with pytest.raises(services.ApplicationError, match="Select yes if we can give your mentor"):
-        services.respond_to_offer(
-            applicant=application.applicant, application=application, accept=True
-        )
+    with pytest.raises(ApplicationError, match="Select yes if we can give your mentor"):
+        respond_to_offer(applicant=application.applicant, application=application, accept=True)
     assert application.status is Status.OFFER

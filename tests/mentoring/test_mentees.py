@@ -15,8 +15,8 @@ from tests.mentoring.factories import MentorProfileFactory, assigned, hired
 from tracker import clock
 from tracker.accounts.models import StaffRole
 from tracker.extensions import db
+from tracker.formatting import long_date
 from tracker.mentoring.models import LogKind, MentoringLogEntry
-from tracker.templating import long_date
 
 
 def _day(value):

@@ -13,7 +13,7 @@ from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.notifications.models import Email
-from tracker.privacy.services import email_filter
+from tracker.notifications.personal_data import email_filter
 
 
 @pytest.fixture

@@ -55,11 +55,11 @@ def _report_snapshot():
 
 def _reports(campaign):
     """The HR reports for a campaign, as the pages and CSV files show them."""
-    from tracker.reports import equality_queries, funnel, queries, sources
+    from tracker.reports import equality_queries, funnel_tables, queries, sources
 
     return (
         [
-            repr(funnel.tables(queries.funnel_report(campaign, g)))
+            repr(funnel_tables.tables(queries.funnel_report(campaign, g)))
             for g in ("role", "track", "level")
         ],
         repr(sources.heard_about_table(queries.heard_about(campaign.id))),

@@ -13,7 +13,7 @@ from tests.factories import CampaignFactory
 from tracker import clock
 from tracker.catalogue.models import Track
 from tracker.extensions import db
-from tracker.templating import long_date
+from tracker.formatting import long_date
 
 PUBLIC_PAGES = ["/", "/roles", "/accessibility", "/privacy", "/cookies"]
 

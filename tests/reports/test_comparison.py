@@ -17,7 +17,7 @@ from tracker import clock
 from tracker.applications.states import Status
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
-from tracker.templating import long_date
+from tracker.formatting import long_date
 
 S = Status
 

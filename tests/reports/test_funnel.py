@@ -15,8 +15,7 @@ from sqlalchemy import select
 from tests.factories import ApplicantFactory, ApplicationFactory, CampaignFactory, RoleFactory
 from tests.reports import pages
 from tracker import clock
-from tracker.applications import pipeline
-from tracker.applications import services as applications
+from tracker.applications import pipeline, submission
 from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import ACTIVE, Actor, Event, Status, events_from
 from tracker.catalogue.models import Role
@@ -45,7 +44,7 @@ class FakeClock:
 def fake_clock(monkeypatch):
     fake = FakeClock()
     monkeypatch.setattr(pipeline, "utcnow", fake)
-    monkeypatch.setattr(applications, "utcnow", fake)
+    monkeypatch.setattr(submission, "utcnow", fake)
     return fake
 
 
@@ -65,14 +64,14 @@ def _step(rng, application, hr) -> bool:
         choices += [Event.CONFIRM_HIRED] * 3
     event = rng.choice(choices)
     if event is Event.WITHDRAW:
-        applications.withdraw_application(
+        submission.withdraw_application(
             applicant=application.applicant,
             application=application,
             reason="personal",
             details=None,
         )
     elif event in (Event.ACCEPT_OFFER, Event.DECLINE_OFFER):
-        applications.respond_to_offer(
+        offers.respond_to_offer(
             applicant=application.applicant,
             application=application,
             accept=event is Event.ACCEPT_OFFER,
@@ -101,7 +100,7 @@ def _generate(rng, campaign, roles, hr, fake_clock, count) -> list[Application]:
         for role in rng.sample(roles, rng.randint(1, min(3, len(roles)))):
             application = ApplicationFactory(applicant=applicant, role=role, complete=True)
             fake_clock.now += timedelta(hours=rng.randint(1, 12))
-            applications.submit_application(
+            submission.submit_application(
                 applicant=applicant, application=application, today=clock.today()
             )
             made.append(application)

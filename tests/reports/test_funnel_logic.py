@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.applications.states import TRANSITIONS, Event, Status
-from tracker.reports import funnel
+from tracker.reports import funnel, funnel_tables
 from tracker.reports.funnel import EXITS, REQUIRED, STAGES, Move, RoleInfo, journey, summarise
 
 S = Status
@@ -80,7 +80,7 @@ def test_a_group_with_no_applications_has_no_percentages():
     empty = summarise("x", "Nobody", [])
     assert empty.applications == 0
     assert all(f.moved_on_percent is None and f.median_days is None for f in empty.stages)
-    table = funnel.stages_table(empty)
+    table = funnel_tables.stages_table(empty)
     assert [row[2] for row in table.rows] == [None] * len(STAGES)
 
 

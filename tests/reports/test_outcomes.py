@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from tests.factories import ApplicantFactory, ApplicationFactory, CampaignFactory, RoleFactory
 from tracker import clock
-from tracker.applications import pipeline
-from tracker.applications import services as applications
+from tracker.applications import pipeline, submission
 from tracker.applications.forms import HEARD_ABOUT, WITHDRAWAL_REASONS
 from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import ACTIVE, REJECTION_REASONS, Actor, Event, Status, events_from
@@ -49,7 +48,7 @@ class FakeClock:
 def use_fake_clock(monkeypatch) -> FakeClock:
     fake = FakeClock()
     monkeypatch.setattr(pipeline, "utcnow", fake)
-    monkeypatch.setattr(applications, "utcnow", fake)
+    monkeypatch.setattr(submission, "utcnow", fake)
     return fake
 
 
@@ -102,14 +101,14 @@ def _make(event: Event, application: Application, plan: dict, hr) -> None:
     """Make the move through the service that makes it in real life."""
     if event is Event.WITHDRAW:
         code = plan["withdrawal"]
-        applications.withdraw_application(
+        submission.withdraw_application(
             applicant=application.applicant,
             application=application,
             reason=code,
             details=DETAILS if code == "other" else None,
         )
     elif event in (Event.ACCEPT_OFFER, Event.DECLINE_OFFER):
-        applications.respond_to_offer(
+        offers.respond_to_offer(
             applicant=application.applicant,
             application=application,
             accept=event is Event.ACCEPT_OFFER,
@@ -147,7 +146,7 @@ def _walk(plan: list[list[dict]], hr, fake_clock):
                 heard_about=one["heard_about"],
             )
             fake_clock.now += timedelta(hours=1)
-            applications.submit_application(
+            submission.submit_application(
                 applicant=applicant, application=application, today=clock.today()
             )
             made.append((application, one))

@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, ApplicationFactory, EqualityAnswersFactory
 from tests.helpers import sign_in_as
 from tests.reports import pages
 from tracker import create_app
-from tracker.accounts import services as accounts
+from tracker.accounts import users as accounts
 from tracker.applications.models import TimelineEntry
 from tracker.applications.states import Status
 from tracker.extensions import db

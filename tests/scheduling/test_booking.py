@@ -16,11 +16,11 @@ from tracker.accounts.models import StaffRole
 from tracker.applications import pipeline
 from tracker.applications.states import Event, Status
 from tracker.extensions import db
+from tracker.formatting import long_datetime
 from tracker.notifications.models import Email
 from tracker.notifications.rendering import render_email
-from tracker.scheduling import services
+from tracker.scheduling import queries, services
 from tracker.scheduling.models import Booking, Slot, SlotKind
-from tracker.templating import long_datetime
 
 
 def _emails(template: str) -> list[Email]:
@@ -135,7 +135,7 @@ def test_a_candidate_books_rebooks_and_cancels(client):
     client.post(f"{path}/cancel", data={"csrf_token": csrf_token(client, path)})
     db.session.refresh(second)
     assert second.booked == 0
-    assert services.live_booking(application) is None
+    assert queries.live_booking(application) is None
     assert len(_emails("booking_confirmed")) == 2
     assert len(_emails("booking_cancelled")) == 1
     rendered = render_email("booking_confirmed", _emails("booking_confirmed")[0].context)
@@ -158,7 +158,7 @@ def test_a_full_time_is_not_offered_and_cannot_be_taken(client):
     assert response.status_code == 200
     db.session.refresh(full)
     assert full.booked == 1
-    assert services.live_booking(application) is None
+    assert queries.live_booking(application) is None
 
 
 def test_only_candidates_at_that_stage_can_book():

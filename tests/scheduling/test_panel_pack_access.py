@@ -21,11 +21,11 @@ from tests.scheduling.panel_pack_day import (
 )
 from tracker import clock
 from tracker.accounts.models import StaffRole
-from tracker.audit import records
 from tracker.audit.models import AuditEvent
+from tracker.audit_log import records
 from tracker.extensions import db
+from tracker.formatting import long_date
 from tracker.scheduling.models import SlotKind
-from tracker.templating import long_date
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.notifications.models import Email
-from tracker.screening import queries, saved_views
+from tracker.screening import queries, saved_filters
 from tracker.screening.filters import parse
 from tracker.screening.models import SavedView
 
@@ -188,7 +188,7 @@ def test_staff_save_name_and_delete_views_of_the_list(client, sign_in, manager, 
 
 def test_a_saved_view_is_its_owners_alone(client, sign_in, manager, role):
     other = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
-    view = saved_views.save_view(
+    view = saved_filters.save_view(
         actor=other,
         role=role,
         name="Theirs",
@@ -204,7 +204,7 @@ def test_a_saved_view_is_its_owners_alone(client, sign_in, manager, role):
     assert response.status_code == 404
     assert db.session.get(SavedView, view.id) is not None
     # Without the form's token nothing is deleted either.
-    mine = saved_views.save_view(
+    mine = saved_filters.save_view(
         actor=manager,
         role=role,
         name="Mine",
@@ -254,7 +254,7 @@ def test_saved_views_on_the_home_page_count_through_the_list_query(
     db.session.flush()
 
     with app.test_request_context():
-        views = saved_views.for_home(manager)
+        views = saved_filters.for_home(manager)
         html = render_template("screening/_saved_views.html", saved_views=views)
 
     assert [(v.name, v.count) for v in views] == [
@@ -301,8 +301,8 @@ def test_a_reviewer_s_saved_view_counts_by_score_only_what_they_have_scored(
     db.session.flush()
 
     with app.test_request_context():
-        assert [v.count for v in saved_views.for_home(manager)] == [1]
-        assert [v.count for v in saved_views.for_home(hr)] == [2]
+        assert [v.count for v in saved_filters.for_home(manager)] == [1]
+        assert [v.count for v in saved_filters.for_home(hr)] == [2]
 
 
 def test_select_all_on_the_page_moves_only_the_candidates_that_page_showed(

@@ -145,6 +145,22 @@ def test_past_the_sift_the_cv_downloads_under_a_neutral_name(candidate, reviewer
 
 
 @pytest.mark.parametrize("kind", REVIEWERS)
+def test_an_application_without_a_cv_has_no_cv_to_download(candidate, reviewer, kind):
+    application = candidate(Status.INTERVIEW)
+    db.session.delete(application.cv)
+    db.session.flush()
+    db.session.expire(application)
+    client, _ = reviewer(kind)
+
+    response = client.get(f"/staff/applications/{application.id}/cv")
+
+    assert response.status_code == 404
+    assert "Content-Disposition" not in response.headers
+    page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
+    assert f'href="/staff/applications/{application.id}/cv"' not in page
+
+
+@pytest.mark.parametrize("kind", REVIEWERS)
 def test_a_council_can_let_reviewers_have_the_cv_in_the_sift_under_a_neutral_name(
     app, monkeypatch, candidate, reviewer, kind
 ):

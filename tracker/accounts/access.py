@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from tracker.accounts.links import issue_token
 from tracker.accounts.models import (
     ManagerScope,
     PartnerOrganisation,
@@ -20,18 +21,12 @@ from tracker.accounts.models import (
     User,
     UserRole,
 )
-from tracker.accounts.services import (
-    AccountError,
-    cancel_links,
-    issue_token,
-    normalise_email,
-    revoke_sessions,
-)
 from tracker.accounts.tokens import token_hash
+from tracker.accounts.users import AccountError, cancel_links, normalise_email, revoke_sessions
 from tracker.audit.services import record_event
 from tracker.extensions import db
+from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
-from tracker.templating import public_url
 
 
 @dataclass(frozen=True)

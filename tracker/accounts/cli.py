@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from tracker.accounts import services
+from tracker.accounts import second_factor, users
 from tracker.accounts.models import User
 from tracker.extensions import db
 
@@ -25,10 +25,10 @@ def create_admin(email: str, name: str, password: str) -> None:
     They set up security codes (an authenticator app) the first time they sign in.
     """
     try:
-        user = services.create_admin(
+        user = users.create_admin(
             created_by="command line", email=email, name=name, password=password
         )
-    except services.AccountError as error:
+    except users.AccountError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created administrator {user.email}. Sign in at /staff/sign-in.")
@@ -38,9 +38,9 @@ def create_admin(email: str, name: str, password: str) -> None:
 @click.argument("email")
 def reset_second_factor(email: str) -> None:
     """For an administrator who lost their phone: they set up a new app at next sign-in."""
-    user = db.session.scalar(select(User).where(User.email == services.normalise_email(email)))
+    user = db.session.scalar(select(User).where(User.email == users.normalise_email(email)))
     if user is None:
         raise click.ClickException(f"There is no user with the email {email}.")
-    services.reset_second_factor(actor_label="command line", user=user)
+    second_factor.reset_second_factor(actor_label="command line", user=user)
     db.session.commit()
     click.echo(f"{user.email} will set up security codes again at their next sign-in.")

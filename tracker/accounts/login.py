@@ -10,20 +10,16 @@ from __future__ import annotations
 from flask import Flask, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from tracker.accounts import services
+from tracker.accounts import sessions
 from tracker.accounts.models import User
-from tracker.extensions import db, login_manager
-
-# Asking how long the session has left must not lengthen it (tracker/sessions/views.py).
-STATUS = "sessions.status"
+from tracker.accounts.server_sessions import STATUS_ENDPOINT, init_server_sessions
+from tracker.extensions import login_manager
 
 
 def _load_user(token: str) -> User | None:
-    # Runs in the first before_request hook, before any view has changed anything, so the
-    # commit below saves only the session's own bookkeeping (its idle timer, or its expiry).
-    staff_session = services.find_live_session(token, touch=request.endpoint != STATUS)
-    if db.session.dirty:
-        db.session.commit()
+    # Commits nothing: the session's own bookkeeping (its idle timer, or its end) is stored
+    # after the view, or with its commit (tracker/accounts/server_sessions.py).
+    staff_session = sessions.find_live_session(token, touch=request.endpoint != STATUS_ENDPOINT)
     if staff_session is None:
         return None
     user = staff_session.user
@@ -39,7 +35,7 @@ def _unauthorised():
 def sign_in(user: User, *, ip: str | None) -> None:
     """Start a fresh session: nothing from the anonymous session survives (no fixation)."""
     session.clear()
-    staff_session, token = services.start_session(user=user, ip=ip)
+    staff_session, token = sessions.start_session(user=user, ip=ip)
     user.staff_session = staff_session
     user.session_token = token
     login_user(user, remember=False, fresh=True)
@@ -48,7 +44,7 @@ def sign_in(user: User, *, ip: str | None) -> None:
 
 def sign_out() -> None:
     if current_user.is_authenticated:
-        services.end_session(staff_session=current_user.staff_session)
+        sessions.end_session(staff_session=current_user.staff_session)
     logout_user()
     session.clear()
 
@@ -68,6 +64,7 @@ def fully_signed_in() -> bool:
 
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
+    init_server_sessions(app)
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorised)
     login_manager.session_protection = None  # the server-side session does this job

@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from tracker.accounts.server_sessions import ServerSession
 from tracker.extensions import db
 from tracker.types import UtcDateTime
 
@@ -174,22 +175,17 @@ class AccountToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class StaffSession(db.Model):
+class StaffSession(ServerSession, db.Model):
     """A signed-in session, held on the server so that signing out really ends it."""
 
     __tablename__ = "staff_session"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Set when this session passes the second factor. Whether one is needed is asked of the
     # user on every request, so someone made an administrator mid-session must give a code.
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     ip: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User] = relationship()

@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from tracker.accounts import login, services
+from tracker.accounts import links, login, sessions, users
 from tracker.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -30,16 +30,22 @@ from tracker.accounts.forms import (
     SecondFactorForm,
     SignInForm,
 )
+from tracker.accounts.home import home_url
 from tracker.accounts.models import TokenPurpose, User
+from tracker.accounts.second_factor import (
+    enrol_second_factor,
+    new_totp_secret,
+    provisioning_uri,
+    verify_second_factor,
+)
 from tracker.actions import add_error, attempt, save
 from tracker.extensions import limiter
-from tracker.navigation import home_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
 
 def _email_key() -> str:
-    return "sign-in:" + services.normalise_email(request.form.get("email", ""))[:320]
+    return "sign-in:" + users.normalise_email(request.form.get("email", ""))[:320]
 
 
 def _home(user: User) -> str:
@@ -87,7 +93,7 @@ def sign_in():
     if form.validate_on_submit():
         # Saved either way: a failure is audited, a success may have rehashed the password.
         user = save(
-            lambda: services.find_user_for_sign_in(
+            lambda: sessions.find_user_for_sign_in(
                 email=form.email.data, password=form.password.data
             )
         )
@@ -114,7 +120,7 @@ def second_factor():
         user = current_user._get_current_object()
         # Saved either way: a wrong code is audited too.
         if save(
-            lambda: services.verify_second_factor(
+            lambda: verify_second_factor(
                 user=user, staff_session=user.staff_session, code=form.code.data
             )
         ):
@@ -129,13 +135,13 @@ def set_up_second_factor():
     if current_user.totp_secret:
         return redirect(url_for("accounts.second_factor"))
     # The secret lives in the signed session until the user proves their app has it.
-    secret = session.setdefault("pending_totp_secret", services.new_totp_secret())
+    secret = session.setdefault("pending_totp_secret", new_totp_secret())
     form = SecondFactorForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if attempt(
             form,
-            lambda: services.enrol_second_factor(
+            lambda: enrol_second_factor(
                 user=user, staff_session=user.staff_session, secret=secret, code=form.code.data
             ),
             field="code",
@@ -143,7 +149,7 @@ def set_up_second_factor():
             session.pop("pending_totp_secret", None)
             flash("Security codes are set up. You will need a code each time you sign in.")
             return _after_second_factor()
-    uri = services.provisioning_uri(current_user, secret)
+    uri = provisioning_uri(current_user, secret)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your app")
     return render_template(
         "accounts/set_up_second_factor.html", form=form, secret=secret, qr_svg=qr_svg
@@ -162,12 +168,12 @@ def sign_out():
 @limiter.limit(
     lambda: current_app.config["PASSWORD_RESET_LIMIT"],
     methods=["POST"],
-    key_func=lambda: "reset:" + services.normalise_email(request.form.get("email", ""))[:320],
+    key_func=lambda: "reset:" + users.normalise_email(request.form.get("email", ""))[:320],
 )
 def forgotten_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        save(lambda: services.request_password_reset(email=form.email.data))
+        save(lambda: links.request_password_reset(email=form.email.data))
         # The same answer whether or not the address has an account.
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/forgotten_password.html", form=form)
@@ -185,14 +191,14 @@ def _stash_token(token: str, purpose: TokenPurpose, endpoint: str):
 
 def _set_password_page(purpose: TokenPurpose, template: str):
     token = session.get(_STASH[purpose], "")
-    user = services.user_for_token(token, purpose) if token else None
+    user = links.user_for_token(token, purpose) if token else None
     if user is None:
         return render_template("accounts/link_expired.html", purpose=purpose), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            lambda: services.set_password_with_token(
+            lambda: links.set_password_with_token(
                 token=token, purpose=purpose, password=form.password.data
             ),
         )
@@ -239,7 +245,7 @@ def change_password():
         user = current_user._get_current_object()
         if attempt(
             form,
-            lambda: services.change_password(
+            lambda: users.change_password(
                 user=user,
                 staff_session=user.staff_session,
                 current=form.current.data,

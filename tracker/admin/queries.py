@@ -31,7 +31,7 @@ class Deactivation:
 
 
 def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def deactivation(user: User) -> Deactivation:

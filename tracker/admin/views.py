@@ -1,5 +1,5 @@
 """HR's administration pages: users and their access, and the email outbox (the audit log
-is tracker/audit/views.py)."""
+is tracker/audit_log/views.py)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from tracker.accounts.tokens import new_token, token_hash
 from tracker.applicants.models import Applicant, KeptForm
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 
 COOKIE = "kept_form"
 KEPT_FOR = timedelta(days=1)
@@ -77,9 +77,9 @@ def keep(*, applicant_id: int, path: str, form) -> bool:
 def purge_expired(*, now) -> int:
     """Delete every kept form past its day (the nightly retention job): most are given back
     or replaced, but one never asked for again must not outlive its day. Flushes."""
-    result = db.session.execute(delete(KeptForm).where(KeptForm.expires_at <= now))
+    purged = rows_matched(delete(KeptForm).where(KeptForm.expires_at <= now))
     db.session.flush()
-    return result.rowcount
+    return purged
 
 
 def take(*, applicant: Applicant | None, path: str) -> list[list[str]] | None:

@@ -10,10 +10,11 @@ from functools import wraps
 
 from flask import Flask, flash, g, redirect, request, session, url_for
 
+from tracker.accounts import server_sessions
+from tracker.accounts.server_sessions import STATUS_ENDPOINT, init_server_sessions
 from tracker.actions import save
 from tracker.applicants import kept, services
-from tracker.applicants.models import Applicant
-from tracker.extensions import db
+from tracker.applicants.models import Applicant, ApplicantSession
 
 SESSION_KEY = "applicant_session"
 
@@ -26,9 +27,9 @@ def sign_in(applicant: Applicant) -> None:
     """Start a fresh session: nothing from the anonymous session survives (no fixation), and
     a session already open in this browser (perhaps another address's) is ended."""
     if g.get("applicant_session") is not None:
-        services.end_session(g.applicant_session)
+        server_sessions.end(g.applicant_session)
     session.clear()
-    session[SESSION_KEY] = services.start_session(applicant=applicant)
+    _, session[SESSION_KEY] = server_sessions.start(ApplicantSession, applicant_id=applicant.id)
     session.permanent = False
     g.applicant = applicant
     g.applicant_session = None
@@ -37,7 +38,7 @@ def sign_in(applicant: Applicant) -> None:
 def sign_out() -> None:
     applicant_session = g.get("applicant_session")
     if applicant_session is not None:
-        services.end_session(applicant_session)
+        server_sessions.end(applicant_session)
     session.clear()
     g.applicant = None
 
@@ -102,8 +103,6 @@ def take_return_path() -> str | None:
 # Addresses that need no applicant. The fresh form token is among them, so that asking for
 # it does not forget whose session just ended before the form it is for is sent.
 _NOT_SIGNED_IN_PAGES = ("static", "public.branding_css", "sessions.form_token")
-# Asking how long the session has left must not lengthen it (tracker/sessions/views.py).
-STATUS = "sessions.status"
 
 
 def _load_applicant() -> None:
@@ -113,14 +112,18 @@ def _load_applicant() -> None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or request.endpoint in _NOT_SIGNED_IN_PAGES:
         return
-    found = services.find_live_session(token, touch=request.endpoint != STATUS)
-    if db.session.dirty:
-        # Only the session's own bookkeeping has changed so far (its idle timer or expiry).
-        db.session.commit()
+    # Commits nothing: the session's own bookkeeping (its idle timer, or its end) is stored
+    # after the view, or with its commit (tracker/accounts/server_sessions.py).
+    found = server_sessions.find_live(
+        ApplicantSession,
+        token,
+        services.session_timeouts(),
+        touch=request.endpoint != STATUS_ENDPOINT,
+    )
     if found is None:
         # Whose session this was, so that a form they post now can be kept for them.
         g.ended_applicant_id = services.applicant_id_of_session(token)
-        if request.endpoint != STATUS:
+        if request.endpoint != STATUS_ENDPOINT:
             # Asking whether it has ended must not forget whose it was: the page may send
             # the form it was typing in next.
             session.pop(SESSION_KEY, None)
@@ -130,5 +133,6 @@ def _load_applicant() -> None:
 
 
 def init_applicant_login(app: Flask) -> None:
+    init_server_sessions(app)
     app.before_request(_load_applicant)
     app.add_template_global(current_applicant)

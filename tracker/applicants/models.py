@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.server_sessions import ServerSession
 from tracker.extensions import db
 from tracker.types import UtcDateTime
 
@@ -45,19 +46,14 @@ class SignInLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class ApplicantSession(db.Model):
+class ApplicantSession(ServerSession, db.Model):
     """A signed-in applicant, held on the server so that signing out really ends it."""
 
     __tablename__ = "applicant_session"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     applicant_id: Mapped[int] = mapped_column(
         ForeignKey("applicant.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     applicant: Mapped[Applicant] = relationship()
 

@@ -9,14 +9,15 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from tracker.accounts.services import normalise_email
+from tracker.accounts.server_sessions import Timeouts
 from tracker.accounts.tokens import new_token, token_hash
+from tracker.accounts.users import normalise_email
 from tracker.applicants.models import Applicant, ApplicantSession, SignInLink
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
+from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
-from tracker.templating import public_url
 
 
 def applicant_label(applicant: Applicant) -> str:
@@ -77,7 +78,7 @@ def use_sign_in_link(token: str) -> LinkUse | None:
     """Spend a link: the first use wins, a second or late use gets None."""
     now = utcnow()
     # One conditional UPDATE, so that two clicks racing each other cannot both succeed.
-    spent = db.session.execute(
+    spent = rows_matched(
         update(SignInLink)
         .where(
             SignInLink.token_hash == token_hash(token),
@@ -86,7 +87,7 @@ def use_sign_in_link(token: str) -> LinkUse | None:
         )
         .values(used_at=now)
     )
-    if spent.rowcount != 1:
+    if spent != 1:
         return None
     link = db.session.scalars(
         select(SignInLink)
@@ -119,42 +120,16 @@ def _applicant_for(email: str) -> Applicant:
     return applicant
 
 
-def start_session(*, applicant: Applicant) -> str:
-    """A new server-side session; the returned token goes in the signed cookie."""
-    token = new_token()
-    now = utcnow()
-    db.session.add(
-        ApplicantSession(
-            token_hash=token_hash(token),
-            applicant_id=applicant.id,
-            created_at=now,
-            last_seen_at=now,
-        )
-    )
-    db.session.flush()
-    return token
-
-
-def find_live_session(token: str, *, touch: bool = True) -> ApplicantSession | None:
-    """The session for a cookie's token if still valid; refreshes its idle timer unless
-    ``touch`` is false (a page only asking how long is left is not activity)."""
+def session_timeouts() -> Timeouts:
+    """An applicant session's time limits, as configured now. The idle timer is refreshed
+    once a minute, or each tenth of the idle time if that is shorter (as tests set it)."""
     config = current_app.config
-    now = utcnow()
-    found = db.session.scalar(
-        select(ApplicantSession).where(ApplicantSession.token_hash == token_hash(token))
-    )
-    if found is None or found.revoked_at is not None:
-        return None
     idle = timedelta(minutes=config["APPLICANT_IDLE_TIMEOUT_MINUTES"])
-    lifetime = timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"])
-    if now - found.last_seen_at > idle or now - found.created_at > lifetime:
-        found.revoked_at = now
-        return None
-    # Writing on every request is wasteful: a minute's precision is plenty for an idle timer
-    # of an hour (and a tenth of it for the short ones tests use).
-    if touch and now - found.last_seen_at > min(timedelta(minutes=1), idle / 10):
-        found.last_seen_at = now
-    return found
+    return Timeouts(
+        idle=idle,
+        lifetime=timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"]),
+        touch_every=min(timedelta(minutes=1), idle / 10),
+    )
 
 
 def applicant_id_of_session(token: str) -> int | None:
@@ -164,14 +139,3 @@ def applicant_id_of_session(token: str) -> int | None:
             ApplicantSession.token_hash == token_hash(token)
         )
     )
-
-
-def extend_session(applicant_session: ApplicantSession) -> None:
-    """Restart the idle timer now: the applicant chose to stay signed in."""
-    applicant_session.last_seen_at = utcnow()
-    db.session.flush()
-
-
-def end_session(applicant_session: ApplicantSession) -> None:
-    applicant_session.revoked_at = utcnow()
-    db.session.flush()

@@ -14,7 +14,7 @@ from flask import (
 )
 
 from tracker import clock
-from tracker.accounts.services import normalise_email
+from tracker.accounts.users import normalise_email
 from tracker.actions import save
 from tracker.applicants import login, services
 from tracker.applicants.forms import ContinueForm, EmailLinkForm

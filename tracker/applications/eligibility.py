@@ -100,7 +100,7 @@ class Finding:
 
 
 def long_date(value: date) -> str:
-    """GOV.UK style, as tracker.templating.long_date: 1 September 2027."""
+    """GOV.UK style, as tracker.formatting.long_date: 1 September 2027."""
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
@@ -127,29 +127,43 @@ def assess(
     start = long_date(starts_on)
     dob = answers.date_of_birth
     age = age_on(dob, starts_on) if dob is not None else None
-    findings: list[Finding] = []
+    findings = [
+        *_age(age, start=start),
+        *_right_to_work(answers.right_to_work),
+        *_residency(answers.lived_in_uk_or_eea_3_years),
+        *_funding(answers, start=start),
+        *_english_and_maths(answers, age=age),
+        *_area(answers.lives_in_area, area_name=area_name),
+    ]
+    # sorted() is stable, so findings keep the order above within each severity.
+    return sorted(findings, key=lambda finding: _SEVERITY_ORDER[finding.severity])
 
-    if age is not None and age < MINIMUM_AGE:
-        findings.append(
-            Finding(
-                "too_young",
-                Severity.BLOCK,
-                f"You must be 16 or over by {start}, when the apprenticeship starts. "
-                "You cannot apply for this campaign.",
-            )
+
+def _age(age: int | None, *, start: str) -> list[Finding]:
+    if age is None or age >= MINIMUM_AGE:
+        return []
+    return [
+        Finding(
+            "too_young",
+            Severity.BLOCK,
+            f"You must be 16 or over by {start}, when the apprenticeship starts. "
+            "You cannot apply for this campaign.",
         )
+    ]
 
-    if answers.right_to_work is Answer.NO:
-        findings.append(
+
+def _right_to_work(answer: Answer | None) -> list[Finding]:
+    if answer is Answer.NO:
+        return [
             Finding(
                 "no_right_to_work",
                 Severity.CHECK,
                 "You need the right to work in the UK to start an apprenticeship. "
                 "You can still apply. HR will contact you to talk about your situation.",
             )
-        )
-    elif answers.right_to_work is Answer.NOT_SURE:
-        findings.append(
+        ]
+    if answer is Answer.NOT_SURE:
+        return [
             Finding(
                 "right_to_work_unsure",
                 Severity.CHECK,
@@ -157,19 +171,27 @@ def assess(
                 "You can still apply. HR will help you check. You may need to give us a share "
                 "code or show documents, such as your passport, before you start.",
             )
-        )
+        ]
+    return []
 
-    if answers.lived_in_uk_or_eea_3_years in (Answer.NO, Answer.NOT_SURE):
-        findings.append(
-            Finding(
-                "residency",
-                Severity.CHECK,
-                "You usually need to have lived in the UK or the European Economic Area for "
-                "the last 3 years. There are exceptions, for example if you are a refugee. "
-                "You can still apply. HR will check this with you.",
-            )
-        )
 
+def _residency(answer: Answer | None) -> list[Finding]:
+    if answer not in (Answer.NO, Answer.NOT_SURE):
+        return []
+    return [
+        Finding(
+            "residency",
+            Severity.CHECK,
+            "You usually need to have lived in the UK or the European Economic Area for "
+            "the last 3 years. There are exceptions, for example if you are a refugee. "
+            "You can still apply. HR will check this with you.",
+        )
+    ]
+
+
+def _funding(answers: EligibilityAnswers, *, start: str) -> list[Finding]:
+    """The funding rules: not in full-time education, and learning something new."""
+    findings: list[Finding] = []
     if answers.full_time_education in (Answer.YES, Answer.NOT_SURE):
         findings.append(
             Finding(
@@ -180,7 +202,6 @@ def assess(
                 "HR will check this with you.",
             )
         )
-
     if answers.qualification_in_same_subject in (Answer.YES, Answer.NOT_SURE):
         findings.append(
             Finding(
@@ -192,21 +213,20 @@ def assess(
                 "you something new.",
             )
         )
+    return findings
 
-    findings.extend(_english_and_maths(answers, age=age))
 
-    if answers.lives_in_area in (Answer.NO, Answer.NOT_SURE):
-        findings.append(
-            Finding(
-                "lives_outside_area",
-                Severity.NOTE,
-                f"This campaign is for people who live in {area_name}. You can still apply. "
-                "We will take this into account along with the rest of your application.",
-            )
+def _area(answer: Answer | None, *, area_name: str) -> list[Finding]:
+    if answer not in (Answer.NO, Answer.NOT_SURE):
+        return []
+    return [
+        Finding(
+            "lives_outside_area",
+            Severity.NOTE,
+            f"This campaign is for people who live in {area_name}. You can still apply. "
+            "We will take this into account along with the rest of your application.",
         )
-
-    # sorted() is stable, so findings keep the order above within each severity.
-    return sorted(findings, key=lambda finding: _SEVERITY_ORDER[finding.severity])
+    ]
 
 
 _SEVERITY_ORDER = {Severity.BLOCK: 0, Severity.CHECK: 1, Severity.NOTE: 2}

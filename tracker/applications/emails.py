@@ -12,9 +12,8 @@ from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import REJECTION_REASONS
 from tracker.catalogue.queries import current_campaign, published_roles
 from tracker.extensions import db
+from tracker.formatting import long_date, public_url
 from tracker.notifications.rendering import email_template
-from tracker.offers.services import offer_for
-from tracker.templating import long_date, public_url
 
 _EXAMPLE = {
     "role_title": "Data analyst apprentice",
@@ -88,14 +87,6 @@ def draft_reminder(context: dict) -> dict:
     return _about(context["application_id"])
 
 
-def _starts_on(application: Application) -> str:
-    """The start date the offer gave, or (before there is one) the campaign's expected one."""
-    offer = offer_for(application)
-    if offer is not None:
-        return long_date(offer.starts_on)
-    return long_date(application.role.campaign.expected_start_on)
-
-
 def _other_roles_open(application: Application) -> bool:
     """Whether the applicant could apply for another role today."""
     today = clock.today()
@@ -105,9 +96,10 @@ def _other_roles_open(application: Application) -> bool:
     return any(r.is_open(today) and r.id != application.role_id for r in published_roles(campaign))
 
 
-def _with_move(context: dict) -> dict:
+def with_move(context: dict) -> dict:
     """The application's details, plus the reasons and feedback given for this move, and what
-    the stage's email says about the start date, adjustments and other roles."""
+    the stage's email says about adjustments and other roles. (The offer's emails add its
+    start date: tracker/offers/emails.py.)"""
     about = _about(context["application_id"])
     entry = (
         db.session.get(TimelineEntry, context["timeline_entry_id"])
@@ -124,7 +116,6 @@ def _with_move(context: dict) -> dict:
     if context["application_id"]:
         application = db.session.get(Application, context["application_id"])
         about["booking_link"] = public_url("scheduling.book", application_id=application.id)
-        about["starts_on"] = _starts_on(application)
         about["needs_adjustments"] = bool(application.needs_adjustments)
         about["other_roles_open"] = _other_roles_open(application)
     else:
@@ -134,16 +125,12 @@ def _with_move(context: dict) -> dict:
 
 def _stage_email(name: str, description: str):
     return email_template(name, description=description, example=lambda: {"application_id": 0})(
-        _with_move
+        with_move
     )
 
 
 _stage_email("invited_to_assessment", "Tells an applicant they are invited to an assessment.")
 _stage_email("invited_to_interview", "Tells an applicant they are invited to an interview.")
-_stage_email("offer_made", "Tells an applicant they have been offered the apprenticeship.")
-_stage_email("offer_accepted", "Confirms that the applicant accepted the offer; checks follow.")
-_stage_email("offer_declined", "Confirms that the applicant declined the offer.")
-_stage_email("hired", "Tells a new apprentice that their checks are done and they will start.")
 
 
 @email_template(
@@ -152,7 +139,7 @@ _stage_email("hired", "Tells a new apprentice that their checks are done and the
     example=lambda: {"application_id": 0},
 )
 def application_unsuccessful(context: dict) -> dict:
-    about = _with_move(context)
+    about = with_move(context)
     if context["application_id"] == 0:
         about["reasons"] = [REJECTION_REASONS["stronger_candidates"]]
         about["feedback"] = "Your answer about teamwork was strong; give more detail next time."

@@ -1,6 +1,6 @@
 """The application's forms: one per section, plus the declaration, withdrawal and buttons.
 
-Every text field is cleaned and checked by tracker.applications.validators, so bad input gets
+Every text field is cleaned and checked by tracker.forms.validators, so bad input gets
 a GOV.UK error message rather than reaching the database.
 """
 
@@ -12,24 +12,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
     GovFileInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from tracker.applications import equality
 from tracker.applications.eligibility import Answer, SubjectLevel
-from tracker.applications.validators import (
-    GovDateField,
-    PersonName,
-    PhoneNumber,
-    Postcode,
-    SafeText,
-    WordLimit,
-)
+from tracker.forms.fields import Choice, GovDateField
+from tracker.forms.validators import PersonName, PhoneNumber, Postcode, SafeText, WordLimit
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_NOT_SURE = [
@@ -38,25 +31,6 @@ YES_NO_NOT_SURE = [
     (Answer.NOT_SURE.value, "I'm not sure"),
 ]
 LEVELS = [(level.value, level.label) for level in SubjectLevel]
-
-
-class Choice(RadioField):
-    """Radios whose 'not one of the options' error is plain English."""
-
-    def __init__(self, label, *, required: str | None, **kwargs):
-        validators = [InputRequired(required)] if required else [Optional()]
-        super().__init__(label, validators=validators, widget=GovRadioInput(), **kwargs)
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        # A value of only spaces is no answer. Optional() stops on it and clears the "not one
-        # of the options" error, so left as it is it would be saved (U+0085 counts as a space).
-        if isinstance(self.data, str) and not self.data.strip():
-            self.data = None
-
-    def pre_validate(self, form):
-        if self.data is not None and self.data not in {value for value, _ in self.choices}:
-            raise ValidationError("Select one of the options")
 
 
 def _text(label: str, *, required: str | None, max_length: int, **kwargs) -> StringField:

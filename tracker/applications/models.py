@@ -85,7 +85,7 @@ class Application(db.Model):
     full_name: Mapped[str | None] = mapped_column(String(100))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     # The equality report's age band (a code of reports/age_bands.py), written only when the
-    # date of birth is blanked (privacy/services.py), so the report counts the same after
+    # date of birth is blanked (reports/personal_data.py), so the report counts the same after
     # retention; until then the report works the band out from the date itself.
     age_band: Mapped[str | None] = mapped_column(String(20))
     address_line_1: Mapped[str | None] = mapped_column(String(100))

@@ -8,14 +8,16 @@ A move out of the running closes up the applicant's ranking (ranking.py).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import update
 
 from tracker.applications import ranking
 from tracker.applications.models import Application, TimelineEntry
-from tracker.applications.states import TRANSITIONS, UNRANKED, Event, next_status
+from tracker.applications.states import TRANSITIONS, UNRANKED, Event, Status, next_status
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.notifications.services import queue_email
 from tracker.refusals import Refused
 
@@ -43,30 +45,8 @@ def move(
     """
     current = application.status
     target = next_status(current, event)
-    version = application.version if expected_version is None else expected_version
     now = utcnow()
-    moved = db.session.execute(
-        update(Application)
-        .where(
-            Application.id == application.id,
-            Application.status == current,
-            Application.version == version,
-        )
-        .values(
-            status=target,
-            version=Application.version + 1,
-            status_changed_at=now,
-            updated_at=now,
-            **(values or {}),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:
-        raise Conflict(
-            "Someone else changed this application while you were looking at it. "
-            "Check its status and try again"
-        )
-    db.session.refresh(application)
+    _update(application, target, expected_version=expected_version, now=now, values=values)
     entry = TimelineEntry(
         application_id=application.id,
         occurred_at=now,
@@ -86,16 +66,7 @@ def move(
         ranking.close_up(
             applicant_id=application.applicant_id, campaign_id=application.role.campaign_id
         )
-    template = TRANSITIONS[event].email
-    if template is not None:
-        queue_email(
-            actor=actor_label,
-            to=application.applicant.email,
-            template=template,
-            context={"application_id": application.id, "timeline_entry_id": entry.id},
-            # One email per move: the key names the move, so a retried request sends none.
-            idempotency_key=f"{event.value}:{application.id}:{application.version}",
-        )
+    _email(application, event, entry, actor_label=actor_label)
     record_event(
         actor=actor_user,
         actor_label=None if actor_user else actor_label,
@@ -110,3 +81,55 @@ def move(
         },
     )
     return entry
+
+
+def _update(
+    application: Application,
+    target: Status,
+    *,
+    expected_version: int | None,
+    now: datetime,
+    values: dict | None,
+) -> None:
+    """The one conditional UPDATE: to ``target``, only from the status and version the mover
+    saw; then the application as the database now holds it.
+
+    :raise Conflict: when someone else moved it first.
+    """
+    version = application.version if expected_version is None else expected_version
+    moved = rows_matched(
+        update(Application)
+        .where(
+            Application.id == application.id,
+            Application.status == application.status,
+            Application.version == version,
+        )
+        .values(
+            status=target,
+            version=Application.version + 1,
+            status_changed_at=now,
+            updated_at=now,
+            **(values or {}),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if moved != 1:
+        raise Conflict(
+            "Someone else changed this application while you were looking at it. "
+            "Check its status and try again"
+        )
+    db.session.refresh(application)
+
+
+def _email(application: Application, event: Event, entry: TimelineEntry, *, actor_label: str):
+    """The move's one email to the applicant, where the pipeline sends one."""
+    template = TRANSITIONS[event].email
+    if template is not None:
+        queue_email(
+            actor=actor_label,
+            to=application.applicant.email,
+            template=template,
+            context={"application_id": application.id, "timeline_entry_id": entry.id},
+            # One email per move: the key names the move, so a retried request sends none.
+            idempotency_key=f"{event.value}:{application.id}:{application.version}",
+        )

@@ -7,10 +7,10 @@ from flask import abort, current_app, redirect, url_for
 
 from tracker.actions import attempt
 from tracker.applicants.login import applicant_required, current_applicant, restores_typed_work
-from tracker.applications import forms, services
+from tracker.applications import drafts, forms
 from tracker.applications.blueprint import bp, form_for, own_draft
 from tracker.applications.questions import questions_for
-from tracker.applications.section_views import saved, section_page
+from tracker.applications.section_pages import saved, section_page
 
 
 @bp.get("/applications/<int:application_id>/questions")
@@ -53,7 +53,7 @@ def question(application_id: int, number: int):
     if form.validate_on_submit():
         answered = attempt(
             form,
-            lambda: services.save_answer(
+            lambda: drafts.save_answer(
                 applicant=current_applicant(),
                 application=application,
                 criterion_id=this.criterion_id,

@@ -4,7 +4,7 @@ Only applications still in the running are ranked. One that is withdrawn, unsucc
 whose offer was declined sinks below the live ones, and a deleted draft leaves no gap, so
 staff reading "Choice 1" know it is the applicant's first choice among the roles still open
 to them. Every change that takes an application out of the running closes the ranks up here:
-pipeline.move for moves into UNRANKED, and the applications services for deletion.
+pipeline.move for moves into UNRANKED, and drafts.py for deletion.
 """
 
 from __future__ import annotations

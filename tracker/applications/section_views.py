@@ -3,31 +3,23 @@ goes back to the task list. The role's questions have a module of their own."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 
 from tracker.actions import add_error, attempt
 from tracker.applicants.login import applicant_required, current_applicant, restores_typed_work
-from tracker.applications import forms, services, uploads
+from tracker.applications import drafts, forms, uploads
 from tracker.applications.blueprint import bp, form_for, own_draft
 from tracker.applications.models import Application
+from tracker.applications.queries import equality_answers
+from tracker.applications.section_pages import saved, section_page
 from tracker.extensions import limiter
-
-
-def saved(application: Application):
-    return redirect(url_for("applications.task_list", application_id=application.id))
-
-
-def section_page(application: Application, form, template: str, **context):
-    return render_template(
-        f"applications/sections/{template}.html", application=application, form=form, **context
-    )
 
 
 def _save_section(application: Application, form, section: str, values: dict) -> bool:
     return bool(
         attempt(
             form,
-            lambda: services.save_section(
+            lambda: drafts.save_section(
                 applicant=current_applicant(),
                 application=application,
                 section=section,
@@ -40,7 +32,7 @@ def _save_section(application: Application, form, section: str, values: dict) ->
 def _column_section(application: Application, form, section: str):
     """A section whose fields are the application's own columns: save them, or show errors."""
     if form.validate_on_submit():
-        values = {name: form[name].data or None for name in services.CARRIED[section]}
+        values = {name: form[name].data or None for name in drafts.CARRIED[section]}
         if _save_section(application, form, section, values):
             return saved(application)
     return section_page(application, form, section)
@@ -106,13 +98,11 @@ def cv(application_id: int):
     applicant = current_applicant()
     if form.validate_on_submit():
         if form.skip.data:
-            if attempt(
-                form, lambda: services.skip_cv(applicant=applicant, application=application)
-            ):
+            if attempt(form, lambda: drafts.skip_cv(applicant=applicant, application=application)):
                 return saved(application)
         elif form.remove.data:
             if attempt(
-                form, lambda: services.remove_cv(applicant=applicant, application=application)
+                form, lambda: drafts.remove_cv(applicant=applicant, application=application)
             ):
                 flash("Your CV has been removed.")
                 return redirect(url_for("applications.cv", application_id=application.id))
@@ -124,7 +114,7 @@ def cv(application_id: int):
             data = upload.stream.read(current_app.config["CV_MAX_BYTES"] + 1)
             uploaded = attempt(
                 form,
-                lambda: services.attach_cv(
+                lambda: drafts.attach_cv(
                     applicant=applicant,
                     application=application,
                     data=data,
@@ -203,22 +193,22 @@ def equality_section(application_id: int):
     application, elsewhere = own_draft(application_id)
     if elsewhere:
         return elsewhere
-    form = form_for(forms.EqualityForm, obj=services.equality_answers(application))
+    form = form_for(forms.EqualityForm, obj=equality_answers(application))
     applicant = current_applicant()
     if form.is_submitted() and form.skip.data and form.validate():
         declined = attempt(
             form,
-            lambda: services.save_equality(
+            lambda: drafts.save_equality(
                 applicant=applicant, application=application, answers=None
             ),
         )
         if declined:
             return saved(application)
     elif form.validate_on_submit():
-        answers = {name: form[name].data or None for name in services.EQUALITY_FIELDS}
+        answers = {name: form[name].data or None for name in drafts.EQUALITY_FIELDS}
         given = attempt(
             form,
-            lambda: services.save_equality(
+            lambda: drafts.save_equality(
                 applicant=applicant, application=application, answers=answers
             ),
         )

@@ -6,14 +6,14 @@ from celery import shared_task
 from flask import current_app
 
 from tracker import clock
-from tracker.applications import services
+from tracker.applications import reminders
 from tracker.extensions import db
 
 
 @shared_task(name="tracker.applications.tasks.remind_about_drafts")
 def remind_about_drafts() -> int:
     """Nudge applicants whose unsubmitted drafts close in the next few days."""
-    sent = services.remind_about_drafts(
+    sent = reminders.remind_about_drafts(
         today=clock.today(), days_before=current_app.config["DRAFT_REMINDER_DAYS"]
     )
     db.session.commit()

@@ -61,7 +61,7 @@ def _sync_criteria(role: Role, entry: RoleEntry) -> bool:
     wanted = [(CriterionKind.ESSENTIAL, i, t) for i, t in enumerate(entry.essential_criteria)]
     wanted += [(CriterionKind.DESIRABLE, i, t) for i, t in enumerate(entry.desirable_criteria)]
     unmatched = list(role.criteria)
-    placed: list[tuple[Criterion, CriterionKind, int, str]] = []
+    placed: list[tuple[Criterion | None, CriterionKind, int, str]] = []
     left = []
     for kind, position, text in wanted:
         same = next((c for c in unmatched if c.kind is kind and c.text == text), None)
@@ -101,9 +101,17 @@ def load_catalogue(*, document: CatalogueDocument) -> LoadReport:
     Idempotent: entries are matched by slug, so loading the same file again changes nothing.
     Roles of this campaign missing from the file are unpublished rather than deleted.
     """
-    entry = document.campaign
-    report = LoadReport(campaign=entry.name)
+    report = LoadReport(campaign=document.campaign.name)
+    campaign = _load_campaign(document, report)
+    tracks = _load_tracks(document, report)
+    db.session.flush()
+    _load_roles(document, campaign, tracks, report)
+    db.session.flush()
+    return report
 
+
+def _load_campaign(document: CatalogueDocument, report: LoadReport) -> Campaign:
+    entry = document.campaign
     campaign = db.session.scalar(select(Campaign).where(Campaign.slug == entry.slug))
     campaign_values = {
         "name": entry.name,
@@ -119,7 +127,11 @@ def load_catalogue(*, document: CatalogueDocument) -> LoadReport:
         report.created.append(f"campaign {entry.slug}")
     elif _assign(campaign, campaign_values):
         report.updated.append(f"campaign {entry.slug}")
+    return campaign
 
+
+def _load_tracks(document: CatalogueDocument, report: LoadReport) -> dict[str, Track]:
+    """The file's tracks by slug, created or updated."""
     tracks: dict[str, Track] = {
         t.slug: t
         for t in db.session.scalars(
@@ -135,25 +147,16 @@ def load_catalogue(*, document: CatalogueDocument) -> LoadReport:
             report.created.append(f"track {track_entry.slug}")
         elif _assign(track, values):
             report.updated.append(f"track {track_entry.slug}")
+    return tracks
 
-    db.session.flush()
+
+def _load_roles(
+    document: CatalogueDocument, campaign: Campaign, tracks: dict[str, Track], report: LoadReport
+) -> None:
+    """Create or update the file's roles; unpublish the campaign's roles it leaves out."""
     existing = {r.slug: r for r in campaign.roles} if campaign.id else {}
     for position, role_entry in enumerate(document.roles):
-        values = {
-            "track": tracks[role_entry.track],
-            "title": role_entry.title,
-            "level": role_entry.level,
-            "standard": role_entry.standard,
-            "openings": role_entry.openings,
-            "location": role_entry.location,
-            "hours": role_entry.hours,
-            "salary": role_entry.salary,
-            "summary": role_entry.summary,
-            "duties": list(role_entry.duties),
-            "closes_on_override": role_entry.closes,
-            "position": position,
-            "is_published": True,
-        }
+        values = _role_values(role_entry, tracks[role_entry.track], position)
         role = existing.pop(role_entry.slug, None)
         if role is None:
             role = Role(campaign=campaign, slug=role_entry.slug, **values)
@@ -170,5 +173,20 @@ def load_catalogue(*, document: CatalogueDocument) -> LoadReport:
             role.is_published = False
             report.unpublished.append(f"role {role.slug}")
 
-    db.session.flush()
-    return report
+
+def _role_values(role_entry: RoleEntry, track: Track, position: int) -> dict:
+    return {
+        "track": track,
+        "title": role_entry.title,
+        "level": role_entry.level,
+        "standard": role_entry.standard,
+        "openings": role_entry.openings,
+        "location": role_entry.location,
+        "hours": role_entry.hours,
+        "salary": role_entry.salary,
+        "summary": role_entry.summary,
+        "duties": list(role_entry.duties),
+        "closes_on_override": role_entry.closes,
+        "position": position,
+        "is_published": True,
+    }

@@ -10,7 +10,7 @@ read the application's own row and cost no query here at all.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -85,7 +85,7 @@ def _round(value) -> Decimal:
 
 
 def load(
-    applications: list[Application],
+    applications: Sequence[Application],
     roles: Iterable[Role],
     *,
     user: User,
@@ -165,12 +165,12 @@ def _scores(ids: list[int], keys: dict, extras: dict[int, Extra]) -> None:
     )
     for scorecard_id, criterion_id, position, essential, score in rows:
         application_id = cards[scorecard_id]
-        for total in (
+        for tally in (
             totals[application_id, criterion_id],
             scored[application_id, position, essential],
         ):
-            total[0] += score
-            total[1] += 1
+            tally[0] += score
+            tally[1] += 1
     for (application_id, criterion_id), (total, count) in totals.items():
         if criterion_id in keys:  # else a criterion of a role this export does not hold
             extras[application_id].criteria[keys[criterion_id]] = _round(Decimal(total) / count)

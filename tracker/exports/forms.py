@@ -14,10 +14,10 @@ from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from tracker.accounts.permissions import Permission
 from tracker.applications.states import PIPELINE_ORDER, STAFF_LABELS, Status
-from tracker.applications.validators import GovDateField
 from tracker.catalogue.models import Campaign, Role, Track
 from tracker.exports import columns as registry
 from tracker.exports import files
+from tracker.forms.fields import GovDateField
 from tracker.routing import is_id
 
 

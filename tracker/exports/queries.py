@@ -42,9 +42,17 @@ class Shortlist:
     submitted_to: date | None = None
 
     @property
+    def whole_campaign(self) -> Campaign:
+        """The campaign, for a shortlist of neither a role nor a track: one of the three is
+        always given (exports.views._shortlist)."""
+        if self.campaign is None:
+            raise ValueError("A shortlist is of a role, a track or a campaign: none was given")
+        return self.campaign
+
+    @property
     def slug(self) -> str:
         """For the file's name: shortlist-<role, track or campaign>-<stages>."""
-        what = (self.role or self.track or self.campaign).slug
+        what = (self.role or self.track or self.whole_campaign).slug
         if not self.statuses:
             stages = "all-stages"
         elif len(self.statuses) == 1:
@@ -60,7 +68,7 @@ class Shortlist:
         elif self.track is not None:
             what = f"Every role in {self.track.name}"
         else:
-            what = f"Every role in the campaign {self.campaign.name}"
+            what = f"Every role in the campaign {self.whole_campaign.name}"
         if not self.statuses:
             stages = "all stages"
         else:
@@ -78,7 +86,7 @@ class Shortlist:
             return "role", self.role.id
         if self.track is not None:
             return "track", self.track.id
-        return "campaign", self.campaign.id
+        return "campaign", self.whole_campaign.id
 
     def audit_details(self) -> dict:
         return {
@@ -163,7 +171,7 @@ def _in_shortlist(shortlist: Shortlist):
         return Role.id == shortlist.role.id
     if shortlist.track is not None:
         return Role.track_id == shortlist.track.id
-    return Role.campaign_id == shortlist.campaign.id
+    return Role.campaign_id == shortlist.whole_campaign.id
 
 
 def _candidates(user: User, shortlist: Shortlist) -> Select:

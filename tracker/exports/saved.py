@@ -140,8 +140,13 @@ def save_template(*, actor: User, name: str, columns: list[str]) -> ExportTempla
         db.session.flush()
         _audit(actor, "export.template_saved", template, replaced=True)
         return template
-    owned = db.session.scalar(
-        select(func.count()).select_from(ExportTemplate).where(ExportTemplate.user_id == actor.id)
+    owned = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ExportTemplate)
+            .where(ExportTemplate.user_id == actor.id)
+        )
+        or 0
     )
     if owned >= LIMIT:
         raise TemplateError(

@@ -15,10 +15,18 @@ from tracker.accounts.permissions import Permission, permissions_of, require
 from tracker.actions import attempt
 from tracker.exports import columns as registry
 from tracker.exports import queries, saved
+from tracker.exports.blueprint import bp
 from tracker.exports.extras import criterion_label
 from tracker.exports.forms import DeleteTemplateForm, RenameTemplateForm, SaveTemplateForm
 from tracker.exports.models import ExportTemplate
-from tracker.exports.views import bp, carried
+
+# What the export page's form sends besides its columns: carried through "Save as template"
+# and back, so that saving or using a template keeps the candidates, dates and format chosen.
+CARRIED = ("role_id", "track_id", "campaign_id", "status", "submitted_from", "submitted_to")
+
+
+def carried(args: MultiDict) -> list[tuple[str, str]]:
+    return [(name, value) for name in (*CARRIED, "format") for value in args.getlist(name)]
 
 
 def own_template_or_404(template_id: str | int) -> ExportTemplate:

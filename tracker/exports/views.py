@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     render_template,
@@ -25,10 +24,9 @@ from tracker.actions import attempt, check
 from tracker.clock import today
 from tracker.exports import columns as registry
 from tracker.exports import files, queries, saved, services
+from tracker.exports.blueprint import bp
 from tracker.exports.extras import CRITERIA, criterion_key, criterion_label
 from tracker.exports.forms import ShortlistForm
-
-bp = Blueprint("exports", __name__, url_prefix="/staff/exports")
 
 _FILTERS = ("role_id", "track_id", "campaign_id", "status")
 
@@ -92,15 +90,6 @@ def _chosen(form: ShortlistForm) -> list[tuple[str, str]]:
     """The ticked columns, in the file's order, for the page's "Order of columns" list."""
     headers = dict(form.columns.choices)
     return [(k, headers[k]) for k in dict.fromkeys(form.columns.data or []) if k in headers]
-
-
-# What the export page's form sends besides its columns: carried through "Save as template"
-# and back, so that saving or using a template keeps the candidates, dates and format chosen.
-CARRIED = ("role_id", "track_id", "campaign_id", "status", "submitted_from", "submitted_to")
-
-
-def carried(args: MultiDict) -> list[tuple[str, str]]:
-    return [(name, value) for name in (*CARRIED, "format") for value in args.getlist(name)]
 
 
 @bp.get("/shortlist")
@@ -213,7 +202,3 @@ def _send(shortlist: queries.Shortlist, keys: list[str], file_format: str) -> Re
     response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# The template pages share this blueprint (imported for their routes).
-from tracker.exports import template_views  # noqa: E402, F401

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from tracker import clock
 from tracker.extensions import db
+from tracker.formatting import long_date, public_url
 from tracker.mentoring.models import MentorAssignment
 from tracker.notifications.rendering import email_template
 from tracker.offers.services import offer_for
-from tracker.templating import long_date, public_url
 
 _EXAMPLE = {
     "mentor_name": "Sam Patel",

@@ -18,10 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from tracker.applications.forms import Choice
-from tracker.applications.validators import GovDateField, SafeText
 from tracker.clock import today
-from tracker.fields import IdChoices, WholeNumberField
+from tracker.forms.fields import Choice, GovDateField, IdChoices, WholeNumberField
+from tracker.forms.validators import SafeText
 from tracker.mentoring.models import LogKind
 from tracker.mentoring.services import LOG_STATUSES
 

@@ -143,11 +143,14 @@ def apprentices() -> list[Apprentice]:
 
 def unassigned_count() -> int:
     """Hired apprentices who have no mentor, for the staff home page."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Application)
-        .outerjoin(MentorAssignment, _live(Application.id))
-        .where(Application.status == Status.HIRED, MentorAssignment.id.is_(None))
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .outerjoin(MentorAssignment, _live(Application.id))
+            .where(Application.status == Status.HIRED, MentorAssignment.id.is_(None))
+        )
+        or 0
     )
 
 
@@ -207,7 +210,7 @@ def mentees_of(user: User) -> Select:
 
 def mentee_count(user: User) -> int:
     """How many apprentices ``user`` mentors now, for the staff home page."""
-    return db.session.scalar(select(func.count()).select_from(_mentees(user).subquery()))
+    return db.session.scalar(select(func.count()).select_from(_mentees(user).subquery())) or 0
 
 
 def _last_entries(application_ids: list[int]) -> dict[int, MentoringLogEntry]:

@@ -21,7 +21,7 @@ from tracker.applications.states import Status
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Track
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.mentoring.models import LogKind, MentorAssignment, MentoringLogEntry, MentorProfile
 from tracker.notifications.services import queue_email
 from tracker.refusals import Refused
@@ -72,50 +72,13 @@ def save_profile(
         raise MentoringError(f"{user.name} is not an active mentor")
     if capacity not in CAPACITY_RANGE:
         raise MentoringError("Capacity must be between 1 and 20", field="capacity")
-    wanted = set(track_ids)
-    tracks = list(
-        db.session.scalars(select(Track).where(Track.id.in_(wanted)).order_by(Track.position))
-    )
-    if not wanted:
-        raise MentoringError("Select at least one track", field="tracks")
-    if len(tracks) != len(wanted):
-        raise MentoringError("Select tracks from the list", field="tracks")
-    now = utcnow()
+    tracks = _chosen_tracks(track_ids)
     profile = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == user.id))
     if profile is None:
-        profile = MentorProfile(
-            user_id=user.id,
-            about=about,
-            capacity=capacity,
-            assigned=0,
-            created_at=now,
-            updated_at=now,
-            tracks=tracks,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(profile)
-        except IntegrityError as error:
-            # Two people setting up the same mentor at once: one profile stands.
-            raise MentoringError(
-                f"Someone else has just set up {user.name}'s profile. Check it and try again"
-            ) from error
+        profile = _new_profile(user=user, about=about, capacity=capacity, tracks=tracks)
         action = "mentor.profile_created"
     else:
-        changed = db.session.execute(
-            update(MentorProfile)
-            .where(MentorProfile.id == profile.id, MentorProfile.assigned <= capacity)
-            .values(about=about, capacity=capacity, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.refresh(profile)
-        if changed.rowcount != 1:
-            raise MentoringError(
-                f"Capacity must be {profile.assigned} or more, as {user.name} mentors "
-                f"{profile.assigned} apprentice{'s' if profile.assigned != 1 else ''} now",
-                field="capacity",
-            )
-        profile.tracks = tracks
+        _change_profile(profile, user=user, about=about, capacity=capacity, tracks=tracks)
         action = "mentor.profile_changed"
     db.session.flush()
     record_event(
@@ -128,18 +91,75 @@ def save_profile(
     return profile
 
 
+def _chosen_tracks(track_ids: list[int]) -> list[Track]:
+    """The tracks a profile names, in the catalogue's order.
+
+    :raise MentoringError: for none, or an id that is not a track.
+    """
+    wanted = set(track_ids)
+    tracks = list(
+        db.session.scalars(select(Track).where(Track.id.in_(wanted)).order_by(Track.position))
+    )
+    if not wanted:
+        raise MentoringError("Select at least one track", field="tracks")
+    if len(tracks) != len(wanted):
+        raise MentoringError("Select tracks from the list", field="tracks")
+    return tracks
+
+
+def _new_profile(*, user: User, about: str, capacity: int, tracks: list[Track]) -> MentorProfile:
+    now = utcnow()
+    profile = MentorProfile(
+        user_id=user.id,
+        about=about,
+        capacity=capacity,
+        assigned=0,
+        created_at=now,
+        updated_at=now,
+        tracks=tracks,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(profile)
+    except IntegrityError as error:
+        # Two people setting up the same mentor at once: one profile stands.
+        raise MentoringError(
+            f"Someone else has just set up {user.name}'s profile. Check it and try again"
+        ) from error
+    return profile
+
+
+def _change_profile(
+    profile: MentorProfile, *, user: User, about: str, capacity: int, tracks: list[Track]
+) -> None:
+    changed = rows_matched(
+        update(MentorProfile)
+        .where(MentorProfile.id == profile.id, MentorProfile.assigned <= capacity)
+        .values(about=about, capacity=capacity, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(profile)
+    if changed != 1:
+        raise MentoringError(
+            f"Capacity must be {profile.assigned} or more, as {user.name} mentors "
+            f"{profile.assigned} apprentice{'s' if profile.assigned != 1 else ''} now",
+            field="capacity",
+        )
+    profile.tracks = tracks
+
+
 def _end(assignment: MentorAssignment, *, actor: User, reason: str) -> None:
     """End a live assignment and free the mentor's place.
 
     :raise MentoringError: when someone else ended it first.
     """
-    ended = db.session.execute(
+    ended = rows_matched(
         update(MentorAssignment)
         .where(MentorAssignment.id == assignment.id, MentorAssignment.ended_at.is_(None))
         .values(ended_at=utcnow(), ended_by=actor.email, end_reason=reason)
         .execution_options(synchronize_session=False)
     )
-    if ended.rowcount != 1:
+    if ended != 1:
         raise MentoringError(
             "Someone else has just changed this apprentice's mentor. Check and try again"
         )
@@ -178,30 +198,62 @@ def assign_mentor(
     profile = db.session.get(MentorProfile, mentor_id)
     if profile is None or not is_mentor(profile.user):
         raise MentoringError("Choose one of the mentors listed")
-    name = application.full_name or application.reference
+    # A hired apprentice's application was submitted, so it has a reference.
+    name = application.full_name or application.reference or ""
     current = live_assignment(application)
+    _check_still_current(current, seen_assignment_id, name=name)
+    if current is not None and current.mentor_id == profile.id:
+        raise MentoringError(f"{profile.user.name} is already {name}'s mentor")
+    reason = (reason or "").strip()
+    if current is not None and not reason:
+        raise MentoringError("Enter why you are changing mentor", field="reason")
+    _take_place(profile)
+    if current is not None:
+        _end(current, actor=actor, reason=reason)
+    assignment = _add_assignment(actor=actor, application=application, profile=profile, name=name)
+    db.session.refresh(profile)
+    record_event(
+        actor=actor,
+        action="mentor.assigned",
+        object_type="application",
+        object_id=application.id,
+        details={
+            "assignment": assignment.id,
+            "mentor": profile.user_id,
+            "replaces": current.id if current else None,
+        },
+    )
+    _announce(actor=actor, application=application, profile=profile, assignment=assignment)
+    return assignment
+
+
+def _check_still_current(
+    current: MentorAssignment | None, seen_assignment_id: int | EllipsisType | None, *, name: str
+) -> None:
+    """:raise MentoringError: when the person saw another assignment than the live one."""
     if seen_assignment_id is not ... and seen_assignment_id != (current.id if current else None):
         raise MentoringError(
             f"Someone else has just given {name} a mentor. Check and try again"
             if seen_assignment_id is None
             else f"Someone else has just changed {name}'s mentor. Check and try again"
         )
-    if current is not None and current.mentor_id == profile.id:
-        raise MentoringError(f"{profile.user.name} is already {name}'s mentor")
-    reason = (reason or "").strip()
-    if current is not None and not reason:
-        raise MentoringError("Enter why you are changing mentor", field="reason")
-    # Take the place first: if the mentor is full, nothing else changes.
-    taken = db.session.execute(
+
+
+def _take_place(profile: MentorProfile) -> None:
+    """Take one of the mentor's places, first: if the mentor is full, nothing else changes."""
+    taken = rows_matched(
         update(MentorProfile)
         .where(MentorProfile.id == profile.id, MentorProfile.assigned < MentorProfile.capacity)
         .values(assigned=MentorProfile.assigned + 1)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         raise MentoringError(f"{profile.user.name} has no free places left. Choose another mentor.")
-    if current is not None:
-        _end(current, actor=actor, reason=reason)
+
+
+def _add_assignment(
+    *, actor: User, application: Application, profile: MentorProfile, name: str
+) -> MentorAssignment:
     assignment = MentorAssignment(
         application_id=application.id,
         mentor_id=profile.id,
@@ -216,18 +268,13 @@ def assign_mentor(
         raise MentoringError(
             f"Someone else has just given {name} a mentor. Check and try again"
         ) from error
-    db.session.refresh(profile)
-    record_event(
-        actor=actor,
-        action="mentor.assigned",
-        object_type="application",
-        object_id=application.id,
-        details={
-            "assignment": assignment.id,
-            "mentor": profile.user_id,
-            "replaces": current.id if current else None,
-        },
-    )
+    return assignment
+
+
+def _announce(
+    *, actor: User, application: Application, profile: MentorProfile, assignment: MentorAssignment
+) -> None:
+    """Email the mentor and the apprentice, once each."""
     queue_email(
         actor=actor.email,
         to=profile.user.email,
@@ -242,7 +289,6 @@ def assign_mentor(
         context={"assignment_id": assignment.id, "application_id": application.id},
         idempotency_key=f"mentor-assigned:{assignment.id}",
     )
-    return assignment
 
 
 def add_log_entry(

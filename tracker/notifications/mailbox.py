@@ -2,7 +2,7 @@
 
 The local backend keeps every email it 'sends' as a .eml file that the dev mailbox pages
 show. Those copies are personal data held on the server like any other, so erasure and
-retention remove them too: the privacy package names the addresses and outbox rows it is
+retention remove them too: personal_data.py names the addresses and outbox rows it is
 forgetting, and this module finds the files. The files go only after the commit that forgets
 the rows, as uploaded CVs do (applications/storage.py): a rolled-back erasure keeps them.
 """

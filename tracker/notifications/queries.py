@@ -35,7 +35,8 @@ def failed_emails(limit: int = 100) -> list[Email]:
 
 
 def count_by_status() -> dict[EmailStatus, int]:
-    rows = db.session.execute(select(Email.status, func.count()).group_by(Email.status)).all()
+    query = select(Email.status, func.count()).group_by(Email.status)
+    rows = db.session.execute(query).tuples().all()
     return dict.fromkeys(EmailStatus, 0) | dict(rows)
 
 
@@ -52,8 +53,11 @@ def uncertain_emails(limit: int = 100) -> list[Email]:
 
 
 def count_uncertain() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Email).where(Email.uncertain_since.is_not(None))
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Email).where(Email.uncertain_since.is_not(None))
+        )
+        or 0
     )
 
 

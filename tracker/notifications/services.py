@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.notifications import outbox
 from tracker.notifications.models import Email, EmailStatus
 from tracker.notifications.rendering import REGISTRY
@@ -107,7 +107,7 @@ def claim_email(*, email_id: int) -> Email | None:
     A single conditional UPDATE, so it is atomic on PostgreSQL and SQLite alike.
     """
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = rows_matched(
         update(Email)
         .where(
             Email.id == email_id,
@@ -117,7 +117,7 @@ def claim_email(*, email_id: int) -> Email | None:
         )
         .values(status=EmailStatus.SENDING, claimed_at=now, attempts=Email.attempts + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not claimed:
         return None
     return db.session.get(Email, email_id, populate_existing=True)
@@ -161,7 +161,7 @@ def stage_sent(
                 )
             )
         )
-    staged = db.session.execute(
+    staged = rows_matched(
         update(Email)
         .where(
             Email.id == email.id,
@@ -177,7 +177,7 @@ def stage_sent(
             **({"uncertain_since": None} if doubt_settled else {}),
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return bool(staged)
 
 

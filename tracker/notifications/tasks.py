@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from celery import shared_task
 from flask import current_app
@@ -36,59 +37,73 @@ def send_email(email_id: int) -> str:
     db.session.commit()  # the claim is visible to every other worker before we send
     if email is None:
         return "skipped"
-    config = current_app.config
     claimed_at = email.claimed_at
-    accepted = False
-
-    def record_acceptance(reference: str) -> None:
-        nonlocal accepted
-        accepted = True
-        if reference != outgoing.message_id:
-            services.set_provider_reference(email_id=email_id, reference=reference)
-        db.session.commit()  # first, before QUIT, logging, or anything else
-
+    acceptance = _Acceptance(email_id)
     try:
-        backend = get_backend()
-        rendered = render_email(email.template, email.context)
-        outgoing = Outgoing(
-            recipient=email.recipient,
-            rendered=rendered,
-            message_id=message_id_for(email.id),
-            reference=email.idempotency_key,
-            attachments=tuple(Attachment(**a) for a in email.attachments or ()),
-        )
-        doubt_settled = False
-        if email.uncertain_since is not None:
-            # A worker died sending this. If the provider can tell us whether it got the email,
-            # ask, rather than risk sending it twice.
-            asked, found = look_up_earlier_attempt(backend, outgoing)
-            if found:
-                services.record_found_sent(email=email, subject=rendered.subject, reference=found)
-                db.session.commit()
-                log.info("Email %s had reached the provider before its worker stopped", email_id)
-                return "found"
-            doubt_settled = asked  # the provider has no copy: this send will be the only one
-        staged = services.stage_sent(
-            email=email,
-            claimed_at=claimed_at,
-            subject=rendered.subject,
-            reference=outgoing.message_id,
-            hold_for=config["EMAIL_CLAIM_TIMEOUT_SECONDS"],
-            doubt_settled=doubt_settled,
-        )
-        if not staged:
-            # The sweeper freed this slow claim, and another job will send it: not us.
-            db.session.rollback()
-            return "abandoned"
-        backend.send(outgoing, on_accepted=record_acceptance)
+        return _send_claimed(email, claimed_at, acceptance)
     except Exception as exc:
         db.session.rollback()  # the staged `sent` did not come true
-        if accepted:
+        if acceptance.accepted:
             # The provider has the email but the commit failed (the database went away).
             # The row is `sending` again; the sweeper will send it again, marked uncertain.
             log.exception("Email %s was accepted but could not be recorded as sent", email_id)
             raise
         return _record_failure(email, claimed_at, exc)
+
+
+@dataclass
+class _Acceptance:
+    """Called by the backend the moment the provider accepts the email: records it first,
+    before QUIT, logging, or anything else."""
+
+    email_id: int
+    message_id: str | None = None
+    accepted: bool = False
+
+    def __call__(self, reference: str) -> None:
+        self.accepted = True
+        if reference != self.message_id:
+            services.set_provider_reference(email_id=self.email_id, reference=reference)
+        db.session.commit()
+
+
+def _send_claimed(email, claimed_at, acceptance: _Acceptance) -> str:
+    """Render and send a claimed email: "sent", "found" (an earlier worker's send reached
+    the provider) or "abandoned" (the claim lapsed); raises when sending fails."""
+    backend = get_backend()
+    rendered = render_email(email.template, email.context)
+    outgoing = Outgoing(
+        recipient=email.recipient,
+        rendered=rendered,
+        message_id=message_id_for(email.id),
+        reference=email.idempotency_key,
+        attachments=tuple(Attachment(**a) for a in email.attachments or ()),
+    )
+    acceptance.message_id = outgoing.message_id
+    doubt_settled = False
+    if email.uncertain_since is not None:
+        # A worker died sending this. If the provider can tell us whether it got the email,
+        # ask, rather than risk sending it twice.
+        asked, found = look_up_earlier_attempt(backend, outgoing)
+        if found:
+            services.record_found_sent(email=email, subject=rendered.subject, reference=found)
+            db.session.commit()
+            log.info("Email %s had reached the provider before its worker stopped", email.id)
+            return "found"
+        doubt_settled = asked  # the provider has no copy: this send will be the only one
+    staged = services.stage_sent(
+        email=email,
+        claimed_at=claimed_at,
+        subject=rendered.subject,
+        reference=outgoing.message_id,
+        hold_for=current_app.config["EMAIL_CLAIM_TIMEOUT_SECONDS"],
+        doubt_settled=doubt_settled,
+    )
+    if not staged:
+        # The sweeper freed this slow claim, and another job will send it: not us.
+        db.session.rollback()
+        return "abandoned"
+    backend.send(outgoing, on_accepted=acceptance)
     return "sent"
 
 

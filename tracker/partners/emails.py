@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from tracker.accounts.models import User
 from tracker.extensions import db
+from tracker.formatting import long_date, public_url
 from tracker.notifications.rendering import email_template
 from tracker.partners.models import Share
 from tracker.partners.queries import progress
-from tracker.templating import long_date, public_url
 
 _EXAMPLE = {
     "name": "Sam",

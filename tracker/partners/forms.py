@@ -13,8 +13,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from tracker.applications.forms import Choice
-from tracker.applications.validators import GovDateField, SafeText
+from tracker.forms.fields import Choice, GovDateField
+from tracker.forms.validators import SafeText
 from tracker.partners import fields as shareable
 from tracker.partners.models import Recommendation
 from tracker.partners.organisations import MAX_NAME

@@ -1,7 +1,7 @@
 """HR's list of partner organisations (/staff/partners/organisations): add one, see its
 people and its shares, invite someone into it, correct its name.
 
-Registered on the partners blueprint (``tracker.partners.views`` imports this module).
+Registered on the partners blueprint (blueprint.py), as views.py is.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from tracker.accounts.models import PartnerOrganisation
 from tracker.accounts.permissions import Permission, require
 from tracker.actions import attempt, scoped_or_404
 from tracker.partners import organisations
+from tracker.partners.blueprint import bp
 from tracker.partners.forms import OrganisationForm
-from tracker.partners.views import bp
 
 
 def _organisation(organisation_id: int) -> PartnerOrganisation:

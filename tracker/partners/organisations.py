@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, false, func, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.accounts.models import (
@@ -137,7 +137,7 @@ def rename_organisation(
 def managed_organisations(user: User) -> Select:
     """The organisations ``user`` may manage: every one for HR, none for anyone else."""
     query = select(PartnerOrganisation)
-    return query if can(user, Permission.SHARE_CANDIDATES) else query.where(False)
+    return query if can(user, Permission.SHARE_CANDIDATES) else query.where(false())
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import PartnerOrganisation, StaffRole, User, UserRole
@@ -28,7 +28,7 @@ def _organisation_id(user: User) -> int | None:
 def managed_shares(user: User) -> Select:
     """The shares ``user`` may follow up and change: every one for HR, none otherwise."""
     if not can(user, Permission.SHARE_CANDIDATES):
-        return select(Share).where(False)
+        return select(Share).where(false())
     return select(Share)
 
 
@@ -45,7 +45,7 @@ def partner_shares(user: User) -> Select:
     """The live shares with this partner user's organisation."""
     organisation_id = _organisation_id(user)
     if organisation_id is None:
-        return select(Share).where(False)
+        return select(Share).where(false())
     return select(Share).where(Share.organisation_id == organisation_id, Share.ended_at.is_(None))
 
 

@@ -64,32 +64,9 @@ def share_candidates(
     """Share the applications with the organisation and tell each of its partner users once."""
     if not can(actor, Permission.SHARE_CANDIDATES):
         raise SharingError("You do not have permission to share candidates")
-    if not applications:
-        raise SharingError("Select at least one candidate to share", field="application_ids")
-    not_active = [a.reference for a in applications if a.status not in ACTIVE]
-    if not_active:
-        raise SharingError(
-            "Only candidates still in the running can be shared: "
-            + ", ".join(sorted(r or "a draft" for r in not_active)),
-            field="application_ids",
-        )
-    criteria = [" ".join(c.split()) for c in criteria if c.strip()]
-    if not criteria:
-        raise SharingError(
-            "Enter at least one criterion for the partner to give feedback on", field="criteria"
-        )
-    if len(criteria) > MAX_CRITERIA:
-        raise SharingError(
-            f"Enter no more than {MAX_CRITERIA} criteria, one on each line", field="criteria"
-        )
-    if any(len(c) > 200 for c in criteria):
-        raise SharingError("Each criterion must be 200 characters or fewer", field="criteria")
-    if len({c.casefold() for c in criteria}) != len(criteria):
-        raise SharingError("Each criterion must be different", field="criteria")
-    if due_on < today():
-        raise SharingError("The due date must be today or in the future", field="due_on")
-    if due_on > today() + timedelta(days=MAX_DUE_DAYS):
-        raise SharingError("The due date must be within a year", field="due_on")
+    _check_shareable(applications)
+    criteria = _clean_criteria(criteria)
+    _check_due_on(due_on)
     recipients = partner_users(organisation.id)
     if not recipients:
         raise SharingError(
@@ -134,6 +111,48 @@ def share_candidates(
     return share
 
 
+def _check_shareable(applications: list[Application]) -> None:
+    """:raise SharingError: for no candidates, or any no longer in the running."""
+    if not applications:
+        raise SharingError("Select at least one candidate to share", field="application_ids")
+    not_active = [a.reference for a in applications if a.status not in ACTIVE]
+    if not_active:
+        raise SharingError(
+            "Only candidates still in the running can be shared: "
+            + ", ".join(sorted(r or "a draft" for r in not_active)),
+            field="application_ids",
+        )
+
+
+def _clean_criteria(criteria: list[str]) -> list[str]:
+    """The criteria as stored: blank lines dropped, spaces tidied.
+
+    :raise SharingError: for none, too many, one too long, or two the same.
+    """
+    criteria = [" ".join(c.split()) for c in criteria if c.strip()]
+    if not criteria:
+        raise SharingError(
+            "Enter at least one criterion for the partner to give feedback on", field="criteria"
+        )
+    if len(criteria) > MAX_CRITERIA:
+        raise SharingError(
+            f"Enter no more than {MAX_CRITERIA} criteria, one on each line", field="criteria"
+        )
+    if any(len(c) > 200 for c in criteria):
+        raise SharingError("Each criterion must be 200 characters or fewer", field="criteria")
+    if len({c.casefold() for c in criteria}) != len(criteria):
+        raise SharingError("Each criterion must be different", field="criteria")
+    return criteria
+
+
+def _check_due_on(due_on: date) -> None:
+    """:raise SharingError: for a date in the past, or more than a year ahead."""
+    if due_on < today():
+        raise SharingError("The due date must be today or in the future", field="due_on")
+    if due_on > today() + timedelta(days=MAX_DUE_DAYS):
+        raise SharingError("The due date must be within a year", field="due_on")
+
+
 def give_feedback(
     *,
     actor: User,
@@ -160,7 +179,7 @@ def give_feedback(
     now = utcnow()
     feedback = shared_candidate.feedback
     first_time = feedback is None
-    if first_time:
+    if feedback is None:
         feedback = PartnerFeedback(shared_candidate_id=shared_candidate.id, submitted_at=now)
     feedback.recommendation = recommendation
     feedback.comments = comments or None

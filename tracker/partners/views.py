@@ -8,7 +8,7 @@ and taking a candidate back cannot be undone for the partner, so each is confirm
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -23,13 +23,11 @@ from tracker.extensions import db
 from tracker.partners import fields as shareable
 from tracker.partners import organisations as organisation_list
 from tracker.partners import queries, services
+from tracker.partners.blueprint import bp
 from tracker.partners.forms import ConfirmForm, ShareForm, feedback_form
 from tracker.partners.models import Recommendation, Share, SharedCandidate
 from tracker.routing import is_id
 from tracker.screening.scorecards import SCALE
-
-bp = Blueprint("partners", __name__)
-
 
 # HR: sharing, following up and ending shares -------------------------------------------
 
@@ -317,8 +315,3 @@ def candidate(shared_id: int):
         level_labels={level.value: level.label for level in SubjectLevel},
         scale=SCALE,
     )
-
-
-# HR's partner organisations register their routes on this blueprint; imported last because
-# they import ``bp`` from here.
-from tracker.partners import organisation_views  # noqa: E402, F401

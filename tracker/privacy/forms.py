@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput,
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length
 
-from tracker.applications.validators import SafeText
+from tracker.forms.validators import SafeText
 
 
 class FindApplicantForm(FlaskForm):

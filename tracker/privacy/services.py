@@ -1,12 +1,13 @@
-"""Retention and erasure: where an applicant's personal data lives, and taking it out.
+"""Retention and erasure: whose personal data goes, and when; each package takes out its own
+(its personal_data.py, run through providers.each).
 
 Retention anonymises: personal details are blanked, free text about the candidate is
 cleared, their CV is deleted and their emails redacted (and the development mailbox's copies
-deleted), but each application's role, stages,
-timeline, scores, where they heard of us, eligibility flags and equality row stay, so reports
-still add up. Erasure removes the applicant and every record about them. Both are safe to run
-again: a second run finds nothing left to change. Verbs flush and never commit; files are
-deleted only after the commit (applications/storage.py).
+deleted), but each application's role, stages, timeline, scores, where they heard of us,
+eligibility flags and equality row stay, so reports still add up. Erasure removes the
+applicant and every record about them. Both are safe to run again: a second run finds
+nothing left to change. Verbs flush and never commit; files are deleted only after the
+commit (applications/storage.py).
 """
 
 from __future__ import annotations
@@ -15,27 +16,19 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import select, true
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can
-from tracker.applicants.models import Applicant, ApplicantSession, KeptForm, SignInLink
-from tracker.applications import storage
-from tracker.applications.models import Application, ApplicationAnswer, CvDocument, TimelineEntry
+from tracker.applicants.models import Applicant
+from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.audit.services import record_event
 from tracker.catalogue.models import Campaign, Role
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.mentoring.models import MentorAssignment, MentoringLogEntry, MentorProfile
-from tracker.notifications import mailbox
-from tracker.notifications.models import Email, EmailStatus
-from tracker.partners.models import PartnerFeedback, SharedCandidate
+from tracker.privacy.providers import each, subject_of
 from tracker.refusals import Refused
-from tracker.reports import age_bands
-from tracker.scheduling.models import Booking, Slot
-from tracker.screening import identity
-from tracker.screening.models import CandidateNote, Score, Scorecard
 
 # Whose data retention removes: everyone the campaign did not hire or is not still
 # considering. Hired apprentices become employees, kept under the council's HR policies.
@@ -45,22 +38,6 @@ RETAINED_UNTIL_EXPIRY = (
     Status.WITHDRAWN,
     Status.OFFER_DECLINED,
 )
-# The personal details on an application, blanked by retention.
-PERSONAL_COLUMNS = (
-    "full_name",
-    "date_of_birth",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "phone",
-    "preferred_contact",
-    "other_qualifications",
-    "adjustments",
-    "declares_disability",
-    "withdrawal_details",
-)
-REDACTED = "[redacted]"
 
 
 class PrivacyError(Refused):
@@ -107,104 +84,15 @@ def due_for_retention(today: date) -> list[Due]:
     ]
 
 
-def _application_ids(applicant: Applicant) -> list[int]:
-    return list(
-        db.session.scalars(select(Application.id).where(Application.applicant_id == applicant.id))
-    )
-
-
-def email_filter(address: str, application_ids: list[int]):
-    """Outbox rows to this address, or about any of these applications."""
-    about = Email.context["application_id"].as_integer().in_(application_ids)
-    return or_(Email.recipient == address, about) if application_ids else Email.recipient == address
-
-
-def _forget_emails(address: str, application_ids: list[int], *, redact: bool) -> None:
-    """Unsent emails are dropped; sent and failed ones are redacted (kept as a count for the
-    outbox's figures) or, for erasure, deleted. The development mailbox's copies of them, and
-    of anything else sent to the address, go after the commit."""
-    matching = email_filter(address, application_ids)
-    mailbox.forget_after_commit(
-        addresses=[address] if address else [],
-        email_ids=db.session.scalars(select(Email.id).where(matching)).all(),
-    )
-    db.session.execute(
-        delete(Email)
-        .where(matching, Email.status.in_((EmailStatus.PENDING, EmailStatus.SENDING)))
-        .execution_options(synchronize_session=False)
-    )
-    if not redact:
-        db.session.execute(
-            delete(Email).where(matching).execution_options(synchronize_session=False)
-        )
-        return
-    for email in db.session.scalars(select(Email).where(matching)):
-        email.recipient = REDACTED
-        email.subject = REDACTED if email.subject else None
-        email.context = {}
-        email.last_error = REDACTED if email.last_error else None
-        # The key names the event and ids only, never the address: it can stay unique.
-
-
-def _delete_cv(application: Application) -> None:
-    cv = db.session.scalar(select(CvDocument).where(CvDocument.application_id == application.id))
-    if cv is not None:
-        storage.delete_after_commit(cv.storage_name)
-        db.session.delete(cv)
-
-
-def keep_age_band(application: Application) -> None:
-    """Before the date of birth is blanked, keep the coarse band the equality report counts
-    it in (age on the campaign's closing date), so the report reads the same afterwards.
-    The band alone, of five, points at no one."""
-    if application.date_of_birth is not None:
-        application.age_band = age_bands.band(
-            application.date_of_birth, application.role.campaign.closes_on
-        )
-
-
 def anonymise_application(application: Application, *, now: datetime) -> None:
-    """Blank the personal details and free text of one application; keep what reports use."""
-    keep_age_band(application)
-    for column in PERSONAL_COLUMNS:
-        setattr(application, column, None)
-    application.eligibility_findings = [
-        {"code": f.get("code"), "severity": f.get("severity")}
-        for f in application.eligibility_findings or []
-    ]
-    application.anonymised_at = now
-    _delete_cv(application)
-    ids = [application.id]
-    db.session.execute(delete(ApplicationAnswer).where(ApplicationAnswer.application_id.in_(ids)))
-    db.session.execute(delete(CandidateNote).where(CandidateNote.application_id.in_(ids)))
-    identity.forget_reveals(ids)
-    db.session.execute(
-        update(TimelineEntry)
-        .where(TimelineEntry.application_id.in_(ids))
-        .values(feedback=None, override_reason=None)
-    )
-    scorecards = select(Scorecard.id).where(Scorecard.application_id.in_(ids))
-    db.session.execute(update(Score).where(Score.scorecard_id.in_(scorecards)).values(evidence=""))
-    shared = select(SharedCandidate.id).where(SharedCandidate.application_id.in_(ids))
-    db.session.execute(
-        update(PartnerFeedback)
-        .where(PartnerFeedback.shared_candidate_id.in_(shared))
-        .values(comments=None)
-    )
-    db.session.execute(delete(MentoringLogEntry).where(MentoringLogEntry.application_id.in_(ids)))
+    """Blank the personal details and free text of one application, everywhere they are;
+    keep what reports use."""
+    _anonymise_applications([application.id], now=now)
 
 
-def _anonymise_applicant(applicant: Applicant, *, now: datetime) -> None:
-    """Once nothing of theirs is kept, the email address goes too (after its emails)."""
-    address = applicant.email
-    _forget_emails(address, _application_ids(applicant), redact=True)
-    db.session.execute(delete(SignInLink).where(SignInLink.email == address))
-    db.session.execute(
-        delete(ApplicantSession).where(ApplicantSession.applicant_id == applicant.id)
-    )
-    db.session.execute(delete(KeptForm).where(KeptForm.applicant_id == applicant.id))
-    applicant.email = f"anonymised-{applicant.id}@anonymised.invalid"
-    applicant.anonymised_at = now
+def _anonymise_applications(application_ids: list[int], *, now: datetime) -> None:
+    for anonymise in each("anonymise_applications", top_down=True):
+        anonymise(application_ids, now=now)
 
 
 @dataclass(frozen=True)
@@ -214,53 +102,43 @@ class RetentionResult:
     dry_run: bool
 
 
+def _applicants_of(application_ids: list[int]) -> list[Applicant]:
+    if not application_ids:
+        return []
+    theirs = select(Application.applicant_id).where(Application.id.in_(application_ids))
+    return list(
+        db.session.scalars(select(Applicant).where(Applicant.id.in_(theirs)).order_by(Applicant.id))
+    )
+
+
 def run_retention(*, today: date, dry_run: bool, actor_label: str) -> RetentionResult:
     """Anonymise every application past its campaign's retention, and then every applicant
     with nothing left that is kept. A dry run changes nothing and says what it would do."""
     due = due_for_retention(today)
     ids = [d.application_id for d in due]
-    applicants = (
-        list(
-            db.session.scalars(
-                select(Applicant)
-                .where(
-                    Applicant.id.in_(
-                        select(Application.applicant_id).where(Application.id.in_(ids))
-                    )
-                )
-                .order_by(Applicant.id)
-            )
-        )
-        if ids
-        else []
-    )
+    applicants = _applicants_of(ids)
     if dry_run:
         done = [a for a in applicants if _nothing_else_kept(a, set(ids))]
         return RetentionResult(applications=due, applicants=len(done), dry_run=True)
     now = utcnow()
-    for application in db.session.scalars(
-        select(Application).where(Application.id.in_(ids)).with_for_update()
-    ):
-        anonymise_application(application, now=now)
+    db.session.execute(select(Application.id).where(Application.id.in_(ids)).with_for_update())
+    _anonymise_applications(ids, now=now)
     db.session.flush()
-    finished = 0
-    for applicant in applicants:
-        if _nothing_else_kept(applicant, set()):
-            _anonymise_applicant(applicant, now=now)
-            finished += 1
-        else:
-            _forget_emails(
-                "", [i for i in ids if i in set(_application_ids(applicant))], redact=True
-            )
+    # Once nothing of theirs is kept, their email address goes too (after its emails).
+    finished = [a for a in applicants if _nothing_else_kept(a, set())]
+    for applicant in finished:
+        subject = subject_of(applicant)
+        for anonymise in each("anonymise_subject", top_down=True):
+            anonymise(subject, now=now)
     if due:
         record_event(
             actor=None,
             actor_label=actor_label,
             action="privacy.retention_run",
-            details={"applications": len(due), "applicants": finished},
+            details={"applications": len(due), "applicants": len(finished)},
         )
     db.session.flush()
-    return RetentionResult(applications=due, applicants=finished, dry_run=False)
+    return RetentionResult(applications=due, applicants=len(finished), dry_run=False)
 
 
 def _nothing_else_kept(applicant: Applicant, about_to_go: set[int]) -> bool:
@@ -269,7 +147,7 @@ def _nothing_else_kept(applicant: Applicant, about_to_go: set[int]) -> bool:
         select(Application.id).where(
             Application.applicant_id == applicant.id,
             Application.anonymised_at.is_(None),
-            Application.id.not_in(about_to_go) if about_to_go else True,
+            Application.id.not_in(about_to_go) if about_to_go else true(),
         )
     )
     return kept is None and applicant.anonymised_at is None
@@ -282,9 +160,9 @@ def find_applicant(email: str) -> Applicant | None:
 
 
 def erase_applicant(*, actor: User, applicant: Applicant) -> int:
-    """Remove the applicant and every record about them: applications (with answers, CVs,
-    equality answers, timeline, notes, scores, bookings, offers, shares, mentoring), files,
-    emails, sign-in links and sessions. Returns how many applications went.
+    """Remove the applicant and every record about them, in every package: applications
+    (with answers, CVs, equality answers, timeline, notes, scores, bookings, offers, shares,
+    mentoring), files, emails, sign-in links and sessions. Returns how many applications went.
 
     :raise PrivacyError: for a hired apprentice, whose record is now an employee's.
     """
@@ -300,40 +178,15 @@ def erase_applicant(*, actor: User, applicant: Applicant) -> int:
             "This applicant was hired: their record is now an employee's, kept under the "
             "council's HR retention policy. Ask HR's data protection lead."
         )
-    ids = [a.id for a in applications]
-    _forget_emails(applicant.email, ids, redact=False)
-    identity.forget_reveals(ids)
-    # A live mentor assignment holds one of the mentor's places: give it back first.
-    for assignment in db.session.scalars(
-        select(MentorAssignment).where(
-            MentorAssignment.application_id.in_(ids), MentorAssignment.ended_at.is_(None)
-        )
-    ):
-        db.session.execute(
-            update(MentorProfile)
-            .where(MentorProfile.id == assignment.mentor_id, MentorProfile.assigned > 0)
-            .values(assigned=MentorProfile.assigned - 1)
-        )
-    # So does a live booking, of a slot's places.
-    for booking in db.session.scalars(
-        select(Booking).where(Booking.application_id.in_(ids), Booking.cancelled_at.is_(None))
-    ):
-        db.session.execute(
-            update(Slot)
-            .where(Slot.id == booking.slot_id, Slot.booked > 0)
-            .values(booked=Slot.booked - 1)
-        )
-    for application in applications:
-        _delete_cv(application)
-        db.session.delete(application)
-    db.session.execute(delete(SignInLink).where(SignInLink.email == applicant.email))
-    db.session.delete(applicant)
+    subject = subject_of(applicant, application_ids=sorted(a.id for a in applications))
+    for erase in each("erase", top_down=True):
+        erase(subject)
     db.session.flush()
     record_event(
         actor=actor,
         action="privacy.erased",
         object_type="applicant",
-        object_id=applicant.id,
-        details={"applications": len(ids)},
+        object_id=subject.applicant_id,
+        details={"applications": len(subject.application_ids)},
     )
-    return len(ids)
+    return len(subject.application_ids)

@@ -266,86 +266,15 @@ def _breakdowns(
 ) -> list[stage_suppression.Protection] | None:
     """What each breakdown hides, with the overall page's hiding as it is; None where the
     search ends in hiding them whole, or time runs out first."""
-    groups = [*campaign.roles, *campaign.groups]
-    shape = sources[0][0]
-    known = _known_zeros(*sources[0], overall)
-    # What the overall page hides, every breakdown hides too, zeros included: a breakdown's
-    # count shown beside it would narrow it (a role's 0 says the overall count is at most the
-    # other roles' counts).
-    forced = _Forced(
-        {(t, g, s) for t, cells in enumerate(overall.cells) for g, s in cells},
-        set(overall.totals),
-    )
-    alike = _Forced()
-    everything = _Forced(_everything(shape), set(_ALL_STAGES), True)
-    # A breakdown this small is hidden whole: its counts are nearly all 1 to 4 anyway, and
-    # hiding them one by one costs many searches to end in the same place.
-    alike.cells |= {
-        cell
-        for found, totals in sources[1:]
-        if totals[0] < SMALLEST_BREAKDOWN
-        for cell in everything.cells
-        if found[cell[0]][cell[1]][cell[2]]
-    }
-    alike.totals |= {
-        s
-        for _, totals in sources[1:]
-        if totals[0] < SMALLEST_BREAKDOWN
-        for s in everything.totals
-        if totals[s]
-    }
-    # A page hidden again with nothing new forced in is hidden as before.
-    done: dict[tuple, stage_suppression.Protection] = {}
-    # For each breakdown, counts found pinned that are too large to point at anyone: shown.
-    shown = [_Forced() for _ in groups]
+    hiding = _Hiding.start(sources, overall, len(campaign.roles) + len(campaign.groups))
     while True:
         if time.monotonic() >= deadline:
             return None
-        hidden = []
-        for n, (found, totals) in enumerate(sources[1:], start=1):
-            page = _Forced(
-                forced.cells | {(t, g, s) for t, g, s in alike.cells if found[t][g][s]},
-                forced.totals | {s for s in alike.totals if totals[s]},
-            )
-            key = (n, frozenset(page.cells), frozenset(page.totals))
-            if key not in done:
-                done[key] = _without(_hide(found, totals, page, everything), known)
-            hidden.append(_without(done[key], shown[n - 1]))
-        # A count hidden on one breakdown is hidden on every breakdown where it counts
-        # anyone (a zero shown beside it says nothing), until they agree: most links between
-        # the breakdowns then give nothing away.
-        more = _Forced(
-            {
-                (t, g, s)
-                for (found, totals), p in zip(sources[1:], hidden, strict=True)
-                for t, cells in enumerate(p.cells)
-                for g, s in cells
-                if found[t][g][s]
-            },
-            {
-                s
-                for (_, totals), p in zip(sources[1:], hidden, strict=True)
-                for s in p.totals
-                if totals[s]
-            },
-        )
-        if not (more.cells <= alike.cells and more.totals <= alike.totals):
-            alike.cells |= more.cells
-            alike.totals |= more.totals
+        hidden = hiding.hide()
+        if hiding.spread(hidden):
             continue
-        pages = [
-            linked.Page(
-                found,
-                totals,
-                protection,
-                roles=None if n == 0 else groups[n - 1].roles,
-                role=next(iter(groups[n - 1].roles)) if 0 < n <= len(campaign.roles) else None,
-            )
-            for n, ((found, totals), protection) in enumerate(
-                zip(sources, [overall, *hidden], strict=True)
-            )
-        ]
-        if forced == everything:
+        pages = _linked_pages(campaign, sources, [overall, *hidden])
+        if hiding.forced == hiding.everything:
             return None  # hidden whole, which _hide_breakdowns keeps safe without a search
         narrow = linked.too_narrow(
             linked.Linked(
@@ -357,7 +286,110 @@ def _breakdowns(
             return hidden
         if time.monotonic() >= deadline:
             return None
+        hiding.widen(narrow)
+
+
+@dataclass
+class _Hiding:
+    """What the breakdowns hide, as the search for it stands."""
+
+    sources: list
+    known: _Forced  # the overall page's zeros: 0 on every breakdown too
+    everything: _Forced
+    forced: _Forced  # hidden on every breakdown
+    alike: _Forced  # hidden on every breakdown where it counts anyone
+    # For each breakdown, counts found pinned that are too large to point at anyone: shown.
+    shown: list[_Forced]
+    # A page hidden again with nothing new forced in is hidden as before.
+    done: dict[tuple, stage_suppression.Protection] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, sources, overall: stage_suppression.Protection, groups: int) -> _Hiding:
+        shape = sources[0][0]
+        # What the overall page hides, every breakdown hides too, zeros included: a
+        # breakdown's count shown beside it would narrow it (a role's 0 says the overall
+        # count is at most the other roles' counts).
+        forced = _Forced(
+            {(t, g, s) for t, cells in enumerate(overall.cells) for g, s in cells},
+            set(overall.totals),
+        )
+        alike = _Forced()
+        everything = _Forced(_everything(shape), set(_ALL_STAGES), True)
+        # A breakdown this small is hidden whole: its counts are nearly all 1 to 4 anyway,
+        # and hiding them one by one costs many searches to end in the same place.
+        alike.cells |= {
+            cell
+            for found, totals in sources[1:]
+            if totals[0] < SMALLEST_BREAKDOWN
+            for cell in everything.cells
+            if found[cell[0]][cell[1]][cell[2]]
+        }
+        alike.totals |= {
+            s
+            for _, totals in sources[1:]
+            if totals[0] < SMALLEST_BREAKDOWN
+            for s in everything.totals
+            if totals[s]
+        }
+        known = _known_zeros(*sources[0], overall)
+        return cls(sources, known, everything, forced, alike, [_Forced() for _ in range(groups)])
+
+    def hide(self) -> list[stage_suppression.Protection]:
+        """Each breakdown hidden on its own, with what every breakdown must hide forced in."""
+        hidden = []
+        for n, (found, totals) in enumerate(self.sources[1:], start=1):
+            page = _Forced(
+                self.forced.cells | {(t, g, s) for t, g, s in self.alike.cells if found[t][g][s]},
+                self.forced.totals | {s for s in self.alike.totals if totals[s]},
+            )
+            key = (n, frozenset(page.cells), frozenset(page.totals))
+            if key not in self.done:
+                self.done[key] = _without(_hide(found, totals, page, self.everything), self.known)
+            hidden.append(_without(self.done[key], self.shown[n - 1]))
+        return hidden
+
+    def spread(self, hidden: list[stage_suppression.Protection]) -> bool:
+        """A count hidden on one breakdown is hidden on every breakdown where it counts
+        anyone (a zero shown beside it says nothing), until they agree: most links between
+        the breakdowns then give nothing away. Whether that hides more than before."""
+        pages = list(zip(self.sources[1:], hidden, strict=True))
+        more = _Forced(
+            {
+                (t, g, s)
+                for (found, _), p in pages
+                for t, cells in enumerate(p.cells)
+                for g, s in cells
+                if found[t][g][s]
+            },
+            {s for (_, totals), p in pages for s in p.totals if totals[s]},
+        )
+        if more.cells <= self.alike.cells and more.totals <= self.alike.totals:
+            return False
+        self.alike.cells |= more.cells
+        self.alike.totals |= more.totals
+        return True
+
+    def widen(self, narrow: dict[linked.Key, tuple[int, int]]) -> None:
+        """Show, or hide more of, each value the pages together pin down too narrowly."""
+        forced = self.forced
         before = _Forced(set(forced.cells), set(forced.totals), forced.guaranteed)
         for key in narrow:
-            if not _show(key, sources, shown):
-                _widen(key, before, forced, shape)
+            if not _show(key, self.sources, self.shown):
+                _widen(key, before, forced, self.sources[0][0])
+
+
+def _linked_pages(
+    campaign: Campaign, sources, protections: list[stage_suppression.Protection]
+) -> list[linked.Page]:
+    """Every page as the check across them reads it: the overall page, then each breakdown."""
+    groups = [*campaign.roles, *campaign.groups]
+    return [
+        linked.Page(
+            found,
+            totals,
+            protection,
+            roles=None if n == 0 else groups[n - 1].roles,
+            role=next(iter(groups[n - 1].roles)) if 0 < n <= len(campaign.roles) else None,
+        )
+        for n, ((found, totals), protection) in enumerate(zip(sources, protections, strict=True))
+    ]

@@ -119,14 +119,41 @@ def figure(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+def check_id(chart_id: str) -> None:
+    """:raise ValueError: for an id that is not safe in markup."""
+    if not SAFE_ID.match(chart_id):
+        raise ValueError(f"Chart ids are lower-case letters, digits and hyphens: {chart_id!r}")
+
+
+def svg_open(*, chart_id: str, title: str, summary: str, described: str, height: float) -> str:
+    """A chart's opening tag, sized to ``height``, with the title that names it and the
+    description (``summary``, then every figure ``described``) that reads it out."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
+        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
+        f'viewBox="0 0 {WIDTH} {figure(height)}" width="100%" focusable="false" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}">'
+        f'<title id="{chart_id}-title">{svg_text(title)}</title>'
+        f'<desc id="{chart_id}-desc">{svg_text(summary)} {svg_text(described)}.</desc>'
+    )
+
+
+def text_lines(lines: Sequence[str], top: float, *, x: float = 0, lift: int = 5) -> str:
+    """A wrapped label's lines as the spans of one <text>, a LABEL_HEIGHT each below ``top``
+    (each baseline ``lift`` above the bottom of its line)."""
+    return "".join(
+        f'<tspan x="{x}" y="{top + (k + 1) * LABEL_HEIGHT - lift}">{svg_text(line)}</tspan>'
+        for k, line in enumerate(lines)
+    )
+
+
 def bar_chart(*, chart_id: str, title: str, summary: str, bars: Sequence[Bar]) -> Markup:
     """A horizontal bar chart: each bar's label above it and its value beside it.
 
     ``summary`` says what the chart shows; the description adds every bar's value.
     :raise ValueError: for an id that is not safe in markup, or a negative value.
     """
-    if not SAFE_ID.match(chart_id):
-        raise ValueError(f"Chart ids are lower-case letters, digits and hyphens: {chart_id!r}")
+    check_id(chart_id)
     if any(bar.value < 0 for bar in bars):
         raise ValueError("A bar chart cannot draw negative values")
     largest = max((bar.value for bar in bars), default=0)
@@ -137,20 +164,13 @@ def bar_chart(*, chart_id: str, title: str, summary: str, bars: Sequence[Bar]) -
     height = max(height, LABEL_HEIGHT + BAR_HEIGHT + GAP)
     described = "; ".join(f"{bar.label}: {bar.text}" for bar in bars) or "No data"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
-        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" focusable="false" '
-        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
-        f'<title id="{chart_id}-title">{svg_text(title)}</title>',
-        f'<desc id="{chart_id}-desc">{svg_text(summary)} {svg_text(described)}.</desc>',
+        svg_open(
+            chart_id=chart_id, title=title, summary=summary, described=described, height=height
+        )
     ]
     top = 0
     for bar, lines in zip(bars, labels, strict=True):
-        spans = "".join(
-            f'<tspan x="0" y="{top + (n + 1) * LABEL_HEIGHT - 5}">{svg_text(line)}</tspan>'
-            for n, line in enumerate(lines)
-        )
-        parts.append(f'<text fill="{TEXT_COLOUR}">{spans}</text>')
+        parts.append(f'<text fill="{TEXT_COLOUR}">{text_lines(lines, top)}</text>')
         top += len(lines) * LABEL_HEIGHT
         length = bar.value * scale
         # Even a zero has a hairline, so every row visibly starts at the same axis.
@@ -225,8 +245,7 @@ def paired_bar_chart(
 
     :raise ValueError: as ``bar_chart`` does.
     """
-    if not SAFE_ID.match(chart_id):
-        raise ValueError(f"Chart ids are lower-case letters, digits and hyphens: {chart_id!r}")
+    check_id(chart_id)
     bars = [bar for pair in pairs for bar in (pair.first, pair.second) if bar is not None]
     if any(bar.value < 0 for bar in bars):
         raise ValueError("A bar chart cannot draw negative values")
@@ -235,49 +254,51 @@ def paired_bar_chart(
     written = [bar.text if bar else NO_APPLICATIONS for p in pairs for bar in (p.first, p.second)]
     scale = (WIDTH - value_room(written, least=VALUE_ROOM + 40)) / largest if largest > 0 else 0
     parts: list[str] = []
+    top = _legend(series, parts)
+    described = []
+    for pair in pairs:
+        top, said = _pair(pair, series, scale, top, parts)
+        described.append(f"{pair.label}: {said}")
+    head = svg_open(
+        chart_id=chart_id,
+        title=title,
+        summary=summary,
+        described="; ".join(described) or "No data",
+        height=max(top, LABEL_HEIGHT + BAR_HEIGHT + GAP),
+    )
+    return Markup("".join([head, *parts, "</svg>"]))  # noqa: S704 (all text escaped above)
+
+
+def _legend(series: tuple[str, str], parts: list[str]) -> int:
+    """Draw the legend, a swatch and the name of each series, into ``parts``; return where
+    the pairs start."""
     top = 0
     for n, name in enumerate(series):
         lines = wrapped(name, room=WIDTH - SWATCH - 8)
         parts.append(_paired_rect(SWATCH, top + 2, outlined=bool(n), height=SWATCH))
-        spans = "".join(
-            f'<tspan x="{SWATCH + 8}" y="{top + (k + 1) * LABEL_HEIGHT - 5}">'
-            f"{svg_text(line)}</tspan>"
-            for k, line in enumerate(lines)
-        )
-        parts.append(f'<text fill="{TEXT_COLOUR}">{spans}</text>')
+        parts.append(f'<text fill="{TEXT_COLOUR}">{text_lines(lines, top, x=SWATCH + 8)}</text>')
         top += len(lines) * LABEL_HEIGHT + 4
-    top += GAP
-    described = []
-    for pair in pairs:
-        lines = wrapped(pair.label, bold=True)
-        spans = "".join(
-            f'<tspan x="0" y="{top + (k + 1) * LABEL_HEIGHT - 5}">{svg_text(line)}</tspan>'
-            for k, line in enumerate(lines)
+    return top + GAP
+
+
+def _pair(
+    pair: Pair, series: tuple[str, str], scale: float, top: int, parts: list[str]
+) -> tuple[int, str]:
+    """Draw one group, its label and its two bars, into ``parts`` from ``top``; return where
+    the next starts and the group's figures in words."""
+    lines = wrapped(pair.label, bold=True)
+    parts.append(f'<text fill="{TEXT_COLOUR}" font-weight="bold">{text_lines(lines, top)}</text>')
+    top += len(lines) * LABEL_HEIGHT
+    said = []
+    for n, (name, bar) in enumerate(zip(series, (pair.first, pair.second), strict=True)):
+        length = bar.value * scale if bar is not None else 0
+        if bar is not None:
+            parts.append(_paired_rect(length, top, outlined=bool(n)))
+        text = bar.text if bar is not None else NO_APPLICATIONS
+        parts.append(
+            f'<text x="{figure(max(length, 1) + 6)}" y="{top + PAIR_BAR_HEIGHT - 2}" '
+            f'fill="{TEXT_COLOUR}">{svg_text(text)}</text>'
         )
-        parts.append(f'<text fill="{TEXT_COLOUR}" font-weight="bold">{spans}</text>')
-        top += len(lines) * LABEL_HEIGHT
-        said = []
-        for n, (name, bar) in enumerate(zip(series, (pair.first, pair.second), strict=True)):
-            length = bar.value * scale if bar is not None else 0
-            if bar is not None:
-                parts.append(_paired_rect(length, top, outlined=bool(n)))
-            text = bar.text if bar is not None else NO_APPLICATIONS
-            parts.append(
-                f'<text x="{figure(max(length, 1) + 6)}" y="{top + PAIR_BAR_HEIGHT - 2}" '
-                f'fill="{TEXT_COLOUR}">{svg_text(text)}</text>'
-            )
-            said.append(f"{name} {text}")
-            top += PAIR_BAR_HEIGHT + 4
-        described.append(f"{pair.label}: {', '.join(said)}")
-        top += GAP
-    height = max(top, LABEL_HEIGHT + BAR_HEIGHT + GAP)
-    head = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
-        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
-        f'viewBox="0 0 {WIDTH} {figure(height)}" width="100%" focusable="false" '
-        f'font-family="{FONT}" font-size="{FONT_SIZE}">',
-        f'<title id="{chart_id}-title">{svg_text(title)}</title>',
-        f'<desc id="{chart_id}-desc">{svg_text(summary)} '
-        f"{svg_text('; '.join(described) or 'No data')}.</desc>",
-    ]
-    return Markup("".join([*head, *parts, "</svg>"]))  # noqa: S704 (all text escaped above)
+        said.append(f"{name} {text}")
+        top += PAIR_BAR_HEIGHT + 4
+    return top + GAP, ", ".join(said)

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from tracker.clock import UK
+from tracker.formatting import long_date
 from tracker.reports import funnel
 from tracker.reports.charts import NO_APPLICATIONS, Bar, Pair, bar_chart, paired_bar_chart
 from tracker.reports.tables import Column, Kind, Table, display
-from tracker.templating import long_date
 
 
 @dataclass(frozen=True)

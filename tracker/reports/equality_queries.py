@@ -39,7 +39,7 @@ def _submitted(campaign_id: int):
 
 
 def _age_band(campaign: Campaign):
-    """The band kept when the date of birth was blanked (privacy/services.py keep_age_band),
+    """The band kept when the date of birth was blanked (reports/personal_data.py),
     else the band worked out from the date of birth, in the database."""
     born = _application.date_of_birth
     bands = age_bands.latest_births(campaign.closes_on)

@@ -8,7 +8,7 @@ from datetime import date
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from tracker.applications.validators import GovDateField
+from tracker.forms.fields import GovDateField
 from tracker.reports.comparison import Period
 
 

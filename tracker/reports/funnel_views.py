@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask import abort, render_template, url_for
 
 from tracker.accounts.permissions import Permission, require
-from tracker.reports import funnel, queries, tables
+from tracker.reports import funnel, funnel_tables, queries, tables
 from tracker.reports.blueprint import bp, chosen_campaign, csv_response, grouping, table_or_404
 
 
 def _funnel_tables(report: funnel.FunnelReport) -> dict[str, tables.Table]:
-    found = funnel.tables(report)
+    found = funnel_tables.tables(report)
     for n, group in enumerate(report.groups, 1):
-        table = funnel.progress_table(group, key=f"progress-{n}")
+        table = funnel_tables.progress_table(group, key=f"progress-{n}")
         found[table.key] = table
     return found
 
@@ -37,7 +37,7 @@ def funnel_page():
         headline=funnel.headline(report.overall),
         tables=found,
         group_tables=[found[f"progress-{n}"] for n in range(1, len(report.groups) + 1)],
-        charts=funnel.charts(report, found, campaign_name=campaign.name),
+        charts=funnel_tables.charts(report, found, campaign_name=campaign.name),
         csv_href=lambda key: url_for(
             "reports.funnel_csv", campaign=campaign.slug, group=chosen_grouping, table=key
         ),

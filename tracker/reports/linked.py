@@ -187,16 +187,30 @@ class _Program:
         return found
 
 
-def _narrow(
-    constraints: LinearConstraint, truth: np.ndarray, width: int, deadline: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """The lowest and highest value each variable takes in the tables found that fit, searched
-    until each is ``width`` apart or the ``deadline`` (time.monotonic) passes."""
-    count = len(truth)
-    low, high = truth.copy(), truth.copy()
+class _Search:
+    """Tables that fit the constraints, searched for until the ``deadline``
+    (time.monotonic): the lowest and highest value each variable takes in those found."""
 
-    def fits(solution: np.ndarray | None) -> bool:
-        """Whether a solution is a table: whole numbers meeting every constraint."""
+    def __init__(self, constraints: LinearConstraint, truth: np.ndarray, deadline: float):
+        self.constraints = constraints
+        self.deadline = deadline
+        self.count = len(truth)
+        self.low, self.high = truth.copy(), truth.copy()
+        # Every constraint is an equation or has no lower limit (how _Program makes them).
+        self.matrix = csr_array(constraints.A)
+        self.equal = np.asarray(constraints.lb == constraints.ub)
+
+    def searching(self) -> bool:
+        return time.monotonic() < self.deadline
+
+    def narrow(self, width: int) -> np.ndarray:
+        """Which values the tables found so far spread less than ``width`` apart."""
+        return self.high - self.low < width
+
+    def fits(self, solution: np.ndarray | None) -> bool:
+        """Whether a solution is a table: whole numbers meeting every constraint (its
+        values then widen the ranges found)."""
+        constraints = self.constraints
         if solution is None or (np.abs(solution - np.round(solution)) > 1e-6).any():
             return False
         table = np.round(solution).astype(int)
@@ -205,22 +219,20 @@ def _narrow(
             if (fitted < constraints.lb - 1e-6).any() or (fitted > constraints.ub + 1e-6).any():
                 return False
         if (table >= 0).all():
-            np.minimum(low, table, out=low)
-            np.maximum(high, table, out=high)
+            np.minimum(self.low, table, out=self.low)
+            np.maximum(self.high, table, out=self.high)
             return True
         return False
 
-    # Every constraint is an equation or has no lower limit (how _Program makes them).
-    matrix = csr_array(constraints.A)
-    equal = np.asarray(constraints.lb == constraints.ub)
-
-    def search(objective: np.ndarray) -> None:
-        left = min(_SECONDS, deadline - time.monotonic())
+    def search(self, objective: np.ndarray) -> None:
+        """Look for the table that goes furthest towards ``objective``."""
+        left = min(_SECONDS, self.deadline - time.monotonic())
         if left <= 0:
             return
         # The linear program first, far quicker: its answers are mostly whole numbers
         # already (the constraints are sums and differences); the integer program only
         # where they are not.
+        equal, matrix, constraints = self.equal, self.matrix, self.constraints
         relaxed = linprog(
             objective,
             A_ub=matrix[~equal] if (~equal).any() else None,
@@ -231,46 +243,49 @@ def _narrow(
             method="highs",
             options={"time_limit": left},
         )
-        left = min(_SECONDS, deadline - time.monotonic())
-        if fits(relaxed.x) or left <= 0:
+        left = min(_SECONDS, self.deadline - time.monotonic())
+        if self.fits(relaxed.x) or left <= 0:
             return
         result = milp(
             objective,
             constraints=constraints if constraints.A.shape[0] else None,
             bounds=Bounds(0, _FAR),
-            integrality=np.ones(count),
+            integrality=np.ones(self.count),
             # A table need not be the best there is to count, only to fit (checked): a
             # search cut short just finds a range narrower than the real one.
             options={"time_limit": left},
         )
-        fits(result.x)
+        self.fits(result.x)
 
+
+def _narrow(
+    constraints: LinearConstraint, truth: np.ndarray, width: int, deadline: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest value each variable takes in the tables found that fit, searched
+    until each is ``width`` apart or the ``deadline`` (time.monotonic) passes."""
+    found = _Search(constraints, truth, deadline)
     # The real campaign fits: a start. Then push every value still too narrow up at once, and
     # down; then in random directions, some up and some down (two values that can only trade
     # with each other move apart that way), while that helps; then each one left, on its own.
     directions = np.random.default_rng(0)
     tries = 0
-
-    def searching() -> bool:
-        return time.monotonic() < deadline
-
-    while (narrow := high - low < width).any() and tries < _RANDOM_TRIES and searching():
+    while (narrow := found.narrow(width)).any() and tries < _RANDOM_TRIES and found.searching():
         before = narrow.sum()
         if tries == 0:
-            search(-narrow.astype(float))
-            search(narrow.astype(float))
+            found.search(-narrow.astype(float))
+            found.search(narrow.astype(float))
         else:
-            search(narrow * directions.choice([-1.0, 1.0], size=count))
-        tries = 0 if (high - low < width).sum() < before else tries + 1
-    if (high - low < width).sum() > _ONE_BY_ONE:
-        return low, high
-    for n in range(count):
+            found.search(narrow * directions.choice([-1.0, 1.0], size=found.count))
+        tries = 0 if found.narrow(width).sum() < before else tries + 1
+    if found.narrow(width).sum() > _ONE_BY_ONE:
+        return found.low, found.high
+    for n in range(found.count):
         for sign in (1, -1):
-            if high[n] - low[n] < width and searching():
-                objective = np.zeros(count)
+            if found.high[n] - found.low[n] < width and found.searching():
+                objective = np.zeros(found.count)
                 objective[n] = sign
-                search(objective)
-    return low, high
+                found.search(objective)
+    return found.low, found.high
 
 
 def too_narrow(

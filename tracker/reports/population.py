@@ -25,7 +25,7 @@ import csv
 import io
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tracker.refusals import Refused
 from tracker.reports.equality import MEASURES, EqualityTable, Measure
@@ -124,62 +124,82 @@ def read(data: bytes) -> Population:
         raise BadPopulationFile(
             ["Line 1: the first line must be the column names “measure,answer,percent”"]
         )
-    names = _names()
-    problems: list[str] = []
-    texts: dict[str, str] = {}
-    found: dict[str, dict[str, float]] = {}
-    first_line: dict[str, int] = {}
-    seen: dict[tuple[str, str], int] = {}
-    faulty: set[str] = set()  # measures with a bad line: their sum would only repeat it
+    reading = _Reading()
     for number, row in enumerate(rows[1:], start=2):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue  # a blank line
-        if len(cells) != 3:
-            problems.append(f"Line {number}: expected 3 values (measure, answer, percent)")
-            continue
-        name, answer, value = cells
-        if name.lower() in _TEXT_LIMITS:
-            key = name.lower()
-            if key in texts:
-                problems.append(f"Line {number}: the {key} is given twice")
-            elif len(answer) > _TEXT_LIMITS[key]:
-                problems.append(
-                    f"Line {number}: the {key} must be {_TEXT_LIMITS[key]} characters or fewer"
-                )
-            else:
-                texts[key] = answer
-            continue
-        measure = names.get(name.lower())
-        if measure is None:
-            problems.append(f"Line {number}: unknown measure “{name}”")
-            continue
-        code = _answers(measure).get(answer.lower())
-        share = _percent(value)
-        problem = _problem(measure, code, answer, share, value, seen.get((measure.key, code)))
-        if problem:
-            problems.append(f"Line {number}: {problem}")
-            faulty.add(measure.key)
-            continue
-        seen[measure.key, code] = number
-        first_line.setdefault(measure.key, number)
-        found.setdefault(measure.key, {})[code] = share
-    for key, answered in found.items():
-        if key in faulty:
-            continue
-        total = sum(answered.values())
-        if abs(total - 100) > TOLERANCE:
-            title = next(m.title for m in MEASURES if m.key == key)
-            problems.append(
-                f"Line {first_line[key]}: the {title} shares add up to {round(total, 2):g}, "
-                f"not 100 (give or take {TOLERANCE:g})"
-            )
-    if not problems and not found:
+        reading.line(number, [cell.strip() for cell in row])
+    problems = [*reading.problems, *reading.sum_problems()]
+    if not problems and not reading.found:
         problems.append("The file has no shares: add a line for each answer of a measure")
     if problems:
         problems.sort(key=_line_of)
         raise BadPopulationFile(problems[:SHOWN_PROBLEMS])
-    return Population(found, texts.get(AREA) or None, texts.get(SOURCE) or None)
+    texts = reading.texts
+    return Population(reading.found, texts.get(AREA) or None, texts.get(SOURCE) or None)
+
+
+@dataclass
+class _Reading:
+    """What the file's lines have given so far, and what is wrong with them."""
+
+    problems: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    found: dict[str, dict[str, float]] = field(default_factory=dict)
+    first_line: dict[str, int] = field(default_factory=dict)
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Measures with a bad line: their sum would only repeat it.
+    faulty: set[str] = field(default_factory=set)
+    names: dict[str, Measure] = field(default_factory=_names)
+
+    def line(self, number: int, cells: list[str]) -> None:
+        if not any(cells):
+            return  # a blank line
+        if len(cells) != 3:
+            self.problems.append(f"Line {number}: expected 3 values (measure, answer, percent)")
+            return
+        name, answer, value = cells
+        if name.lower() in _TEXT_LIMITS:
+            self._text(number, name.lower(), answer)
+            return
+        measure = self.names.get(name.lower())
+        if measure is None:
+            self.problems.append(f"Line {number}: unknown measure “{name}”")
+            return
+        code = _answers(measure).get(answer.lower())
+        share = _percent(value)
+        problem = _problem(measure, code, answer, share, value, self.seen.get((measure.key, code)))
+        if problem:
+            self.problems.append(f"Line {number}: {problem}")
+            self.faulty.add(measure.key)
+            return
+        self.seen[measure.key, code] = number
+        self.first_line.setdefault(measure.key, number)
+        self.found.setdefault(measure.key, {})[code] = share
+
+    def _text(self, number: int, key: str, answer: str) -> None:
+        """An ``area`` or ``source`` line."""
+        if key in self.texts:
+            self.problems.append(f"Line {number}: the {key} is given twice")
+        elif len(answer) > _TEXT_LIMITS[key]:
+            self.problems.append(
+                f"Line {number}: the {key} must be {_TEXT_LIMITS[key]} characters or fewer"
+            )
+        else:
+            self.texts[key] = answer
+
+    def sum_problems(self) -> list[str]:
+        """Each measure whose shares do not add up to 100, naming its first line."""
+        problems = []
+        for key, answered in self.found.items():
+            if key in self.faulty:
+                continue
+            total = sum(answered.values())
+            if abs(total - 100) > TOLERANCE:
+                title = next(m.title for m in MEASURES if m.key == key)
+                problems.append(
+                    f"Line {self.first_line[key]}: the {title} shares add up to "
+                    f"{round(total, 2):g}, not 100 (give or take {TOLERANCE:g})"
+                )
+        return problems
 
 
 def _problem(

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from tracker.audit.services import record_event
 from tracker.clock import utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.reports.population import Population
 from tracker.reports.population_models import PopulationFigures
 
@@ -47,7 +47,7 @@ def replace_population(*, actor, population: Population, filename: str) -> Popul
 
 def remove_population(*, actor) -> None:
     """Stop comparing with the area's population."""
-    removed = db.session.execute(delete(PopulationFigures)).rowcount
+    removed = rows_matched(delete(PopulationFigures))
     if removed:
         record_event(actor=actor, action="reports.population_removed")
     db.session.flush()

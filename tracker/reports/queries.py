@@ -105,4 +105,4 @@ def eligibility_flags(campaign_id: int) -> sources.Flags:
             *_submitted(campaign_id)
         )
     )
-    return sources.eligibility_flags(rows)
+    return sources.eligibility_flags(rows.tuples())

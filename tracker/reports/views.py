@@ -5,8 +5,8 @@ each chart beside its table, each table with its CSV file. Every report is for H
 (VIEW_REPORTS); the equality report, the one page that shows equality data and only in
 suppressed aggregate, needs VIEW_EQUALITY_REPORT. Each CSV download is audited.
 
-The blueprint lives in blueprint.py; each report's views are in their own module, imported
-here so that registering ``bp`` registers every report.
+The blueprint lives in blueprint.py; each report's views are in their own module, which the
+app factory imports with every other view module (tracker/domains.py).
 """
 
 from __future__ import annotations
@@ -14,18 +14,7 @@ from __future__ import annotations
 from flask import render_template
 
 from tracker.accounts.permissions import Permission, require
-from tracker.reports import (  # noqa: F401 (routes)
-    comparison_views,
-    equality_views,
-    funnel_views,
-    population_views,
-    reasons_views,
-    sources_views,
-    timing_views,
-)
 from tracker.reports.blueprint import bp
-
-__all__ = ["bp"]
 
 
 @bp.get("")

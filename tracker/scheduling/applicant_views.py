@@ -9,10 +9,10 @@ from tracker.actions import attempt, scoped_or_404
 from tracker.applicants.login import applicant_required, current_applicant
 from tracker.applications.models import Application
 from tracker.clock import utcnow
-from tracker.scheduling import ics, services
+from tracker.formatting import long_datetime
+from tracker.scheduling import ics, queries, services
+from tracker.scheduling.blueprint import bp
 from tracker.scheduling.forms import CancelBookingForm, ChooseSlotForm
-from tracker.scheduling.views import bp
-from tracker.templating import long_datetime
 
 
 def _own(application_id: int) -> Application:
@@ -28,11 +28,11 @@ def _own(application_id: int) -> Application:
 @applicant_required
 def book(application_id: int):
     application = _own(application_id)
-    if application.status not in services.KIND_FOR_STATUS:
+    if application.status not in queries.KIND_FOR_STATUS:
         flash("There is nothing to book for this application now.", "error")
         return redirect(url_for("applications.dashboard"))
-    current = services.live_booking(application)
-    choices = services.open_slots(application, utcnow())
+    current = queries.live_booking(application)
+    choices = queries.open_slots(application, utcnow())
     form = ChooseSlotForm()
     form.slot.choices = [
         (str(s.id), f"{long_datetime(s.starts_at)} ({s.minutes} minutes), {s.place}")
@@ -80,7 +80,7 @@ def cancel_booking(application_id: int):
 @applicant_required
 def calendar(application_id: int):
     application = _own(application_id)
-    booking = services.live_booking(application)
+    booking = queries.live_booking(application)
     if booking is None:
         abort(404)
     body = ics.calendar_file(

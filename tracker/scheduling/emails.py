@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import current_app
 
 from tracker.extensions import db
+from tracker.formatting import long_datetime, public_url
 from tracker.notifications.backends import attachments_supported
 from tracker.notifications.rendering import email_template
 from tracker.scheduling.models import Booking, Slot
-from tracker.templating import long_datetime, public_url
 
 _EXAMPLE = {
     "name": "Alex",

@@ -16,10 +16,9 @@ from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField, 
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from tracker import clock
-from tracker.applications.forms import Choice
-from tracker.applications.validators import GovDateField, SafeText
 from tracker.clock import UK
-from tracker.fields import WholeNumberField
+from tracker.forms.fields import Choice, GovDateField, WholeNumberField
+from tracker.forms.validators import SafeText
 
 
 def _clock_time(label: str, *, required: str, description: str) -> StringField:

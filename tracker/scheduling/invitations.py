@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
 from tracker.scheduling import ics
 from tracker.scheduling.models import Slot
-from tracker.templating import public_url
 
 CONTENT_TYPE = "text/calendar; method=REQUEST"
 FILENAME = "invitation.ics"

@@ -14,9 +14,9 @@ from tracker.actions import save
 from tracker.audit.services import record_event
 from tracker.extensions import limiter
 from tracker.scheduling import packs, pdf
+from tracker.scheduling.blueprint import bp
 from tracker.scheduling.models import SlotKind
 from tracker.scheduling.slots import clock
-from tracker.scheduling.views import bp
 
 VIEWED = "panel_pack.viewed"
 DOWNLOADED = "panel_pack.downloaded"

@@ -90,8 +90,9 @@ class PackCandidate:
     @property
     def adjustments(self) -> str | None:
         """What to arrange, for a candidate who asked; None for one who did not."""
-        if self.application.needs_adjustments and (self.application.adjustments or "").strip():
-            return self.application.adjustments.strip()
+        adjustments = (self.application.adjustments or "").strip()
+        if self.application.needs_adjustments and adjustments:
+            return adjustments
         return None
 
 

@@ -1,4 +1,6 @@
-"""Who runs a slot: HR (who arrange every assessment and interview), and the people on its
+"""Questions about slots and bookings.
+
+Who runs a slot: HR (who arrange every assessment and interview), and the people on its
 panel while the slot's role is still in their scope. One rule, as a query filter and as a
 check on slots already loaded, for the slot page, the panel packs and the calendar invitation.
 
@@ -10,14 +12,18 @@ candidates (``visible_roles``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can, visible_roles
+from tracker.applications.models import Application
+from tracker.applications.states import Status
 from tracker.catalogue.models import Role
 from tracker.extensions import db
-from tracker.scheduling.models import Slot, slot_panel
+from tracker.scheduling.models import Booking, Slot, SlotKind, slot_panel
 
 
 def _runs_every_slot(user: User) -> bool:
@@ -56,3 +62,56 @@ def runs(user: User, slot: Slot) -> bool:
     """Whether this user runs the slot (its panel loaded): sees its candidates' adjustments,
     its panel pack and its calendar invitation."""
     return slot.id in runs_which(user, [slot])
+
+
+KIND_FOR_STATUS = {Status.ASSESSMENT: SlotKind.ASSESSMENT, Status.INTERVIEW: SlotKind.INTERVIEW}
+
+
+def open_slots(application: Application, now: datetime) -> list[Slot]:
+    """Slots the candidate may choose: their role, their stage, in the future, not full."""
+    kind = KIND_FOR_STATUS.get(application.status)
+    if kind is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Slot)
+            .where(
+                Slot.role_id == application.role_id,
+                Slot.kind == kind,
+                Slot.cancelled_at.is_(None),
+                Slot.starts_at > now,
+                Slot.booked < Slot.capacity,
+            )
+            .order_by(Slot.starts_at, Slot.id)
+        )
+    )
+
+
+def live_booking(application: Application, kind: SlotKind | None = None) -> Booking | None:
+    kind = kind or KIND_FOR_STATUS.get(application.status)
+    if kind is None:
+        return None
+    return db.session.scalar(
+        select(Booking).where(
+            Booking.application_id == application.id,
+            Booking.kind == kind,
+            Booking.cancelled_at.is_(None),
+        )
+    )
+
+
+def current_bookings(applications: list[Application]) -> dict[int, Booking]:
+    """Each application's live booking for the stage it is at now, by application id.
+
+    A candidate who booked an assessment and is then invited to interview has a live booking,
+    but not an interview time: that one is not returned.
+    """
+    wanted = {a.id: KIND_FOR_STATUS[a.status] for a in applications if a.status in KIND_FOR_STATUS}
+    if not wanted:
+        return {}
+    bookings = db.session.scalars(
+        select(Booking)
+        .where(Booking.application_id.in_(wanted), Booking.cancelled_at.is_(None))
+        .options(joinedload(Booking.slot))
+    )
+    return {b.application_id: b for b in bookings if b.kind is wanted[b.application_id]}

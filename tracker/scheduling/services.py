@@ -9,76 +9,22 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from tracker.applicants.models import Applicant
 from tracker.applicants.services import applicant_label
 from tracker.applications.models import Application
-from tracker.applications.states import Status
 from tracker.audit.services import record_event
 from tracker.clock import UK, utcnow
-from tracker.extensions import db
+from tracker.extensions import db, rows_matched
 from tracker.notifications.services import queue_email
 from tracker.refusals import Refused
-from tracker.scheduling.models import Booking, Slot, SlotKind
+from tracker.scheduling.models import Booking, Slot
+from tracker.scheduling.queries import KIND_FOR_STATUS, live_booking
 
 
 class SchedulingError(Refused):
     """Something that cannot be booked or created, with a message for the person asking and,
     where one form field is at fault, that field's name."""
-
-
-KIND_FOR_STATUS = {Status.ASSESSMENT: SlotKind.ASSESSMENT, Status.INTERVIEW: SlotKind.INTERVIEW}
-
-
-def open_slots(application: Application, now: datetime) -> list[Slot]:
-    """Slots the candidate may choose: their role, their stage, in the future, not full."""
-    kind = KIND_FOR_STATUS.get(application.status)
-    if kind is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Slot)
-            .where(
-                Slot.role_id == application.role_id,
-                Slot.kind == kind,
-                Slot.cancelled_at.is_(None),
-                Slot.starts_at > now,
-                Slot.booked < Slot.capacity,
-            )
-            .order_by(Slot.starts_at, Slot.id)
-        )
-    )
-
-
-def live_booking(application: Application, kind: SlotKind | None = None) -> Booking | None:
-    kind = kind or KIND_FOR_STATUS.get(application.status)
-    if kind is None:
-        return None
-    return db.session.scalar(
-        select(Booking).where(
-            Booking.application_id == application.id,
-            Booking.kind == kind,
-            Booking.cancelled_at.is_(None),
-        )
-    )
-
-
-def current_bookings(applications: list[Application]) -> dict[int, Booking]:
-    """Each application's live booking for the stage it is at now, by application id.
-
-    A candidate who booked an assessment and is then invited to interview has a live booking,
-    but not an interview time: that one is not returned.
-    """
-    wanted = {a.id: KIND_FOR_STATUS[a.status] for a in applications if a.status in KIND_FOR_STATUS}
-    if not wanted:
-        return {}
-    bookings = db.session.scalars(
-        select(Booking)
-        .where(Booking.application_id.in_(wanted), Booking.cancelled_at.is_(None))
-        .options(joinedload(Booking.slot))
-    )
-    return {b.application_id: b for b in bookings if b.kind is wanted[b.application_id]}
 
 
 def _release(booking: Booking, now: datetime) -> None:
@@ -112,13 +58,13 @@ def book(*, applicant: Applicant, application: Application, slot_id: int) -> Boo
     if current is not None and current.slot_id == slot.id:
         return current
     # Take the place first: if the slot is full, nothing else changes.
-    taken = db.session.execute(
+    taken = rows_matched(
         update(Slot)
         .where(Slot.id == slot.id, Slot.booked < Slot.capacity, Slot.cancelled_at.is_(None))
         .values(booked=Slot.booked + 1)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         raise SchedulingError("Sorry, that time has just been taken. Choose another")
     if current is not None:
         _release(current, now)

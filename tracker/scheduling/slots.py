@@ -20,10 +20,10 @@ from tracker.audit.services import record_event
 from tracker.catalogue.models import Role
 from tracker.clock import UK, utcnow
 from tracker.extensions import db
+from tracker.formatting import long_date, long_datetime
 from tracker.scheduling.invitations import invite_panel
 from tracker.scheduling.models import Slot, SlotKind, slot_panel
 from tracker.scheduling.services import SchedulingError
-from tracker.templating import long_date, long_datetime
 
 # A day's run of slots longer than this is almost certainly a typing mistake (a gap of 0
 # where 10 was meant), and would send each panel member that many emails.

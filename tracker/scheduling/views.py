@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from itertools import groupby
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,15 +18,14 @@ from tracker.actions import attempt, check, scoped_or_404
 from tracker.catalogue.models import Role
 from tracker.clock import UK, today
 from tracker.extensions import db
+from tracker.formatting import long_datetime
 from tracker.notifications.rendering import render_email
 from tracker.scheduling import invitations, packs, queries
+from tracker.scheduling.blueprint import bp
 from tracker.scheduling.forms import DayForm, SlotForm
 from tracker.scheduling.models import Slot, SlotKind
 from tracker.scheduling.slots import Day, create_day, create_slot, preview_day
 from tracker.scheduling.slots import clock as uk_clock
-from tracker.templating import long_datetime
-
-bp = Blueprint("scheduling", __name__)
 
 
 def _role(role_id: int) -> Role:
@@ -250,6 +249,3 @@ def interviews():
 
 # Enough for a busy month of assessment days; the roles' own pages list the rest.
 SHOWN = 300
-
-
-from tracker.scheduling import applicant_views, pack_views  # noqa: E402, F401  (routes join bp)

@@ -7,143 +7,33 @@ each will be sent. That page posts here, carrying the move and each candidate it
 the version it showed: this finds them again in the user's scope and moves those, skipping
 (and reporting) any that changed or left the list meanwhile. Nobody it did not list is moved.
 
-Imported at the bottom of tracker/screening/views.py, so the routes exist wherever the
-blueprint does.
+The confirmation page itself is built in bulk_confirmation.py.
 """
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from tracker.accounts.permissions import Permission, require
 from tracker.actions import add_error, attempt
 from tracker.applications.models import Application
 from tracker.applications.queries import visible_applications
-from tracker.applications.states import BULK_EVENTS, REJECTION_REASONS, Event
+from tracker.applications.states import BULK_EVENTS, Event
 from tracker.catalogue.models import Role
 from tracker.extensions import db
-from tracker.screening import identity, previews, queries, services
+from tracker.screening import services
+from tracker.screening.blueprint import bp
+from tracker.screening.bulk_confirmation import list_args
 from tracker.screening.forms import BulkConfirmForm, BulkMoveForm, SaveViewForm
-from tracker.screening.views import _filters, _role, bp, render_list
-
-# What the confirmation asks, for "12 candidates": "Invite 12 candidates to assessment".
-PHRASES = {
-    Event.START_SIFT: "Move {} to the sift",
-    Event.INVITE_TO_ASSESSMENT: "Invite {} to assessment",
-    Event.INVITE_TO_INTERVIEW: "Invite {} to interview",
-    Event.REJECT: "Make {} unsuccessful",
-}
-
-
-def chosen(role: Role, filters, filter_errors, form: BulkMoveForm) -> list[Application] | None:
-    """The candidates to move, through the user's scope, or None with an error on the form."""
-    scope = form.chosen_scope
-    if scope == "matching":
-        if filter_errors:
-            add_error(form, "Correct the filters before moving every candidate they match", "scope")
-            return None
-        total = queries.count_matching(current_user, role.id, filters)
-        if total > queries.MATCH_LIMIT:
-            add_error(
-                form,
-                f"{total:,} candidates match: you can move up to {queries.MATCH_LIMIT:,} at "
-                "once. Narrow the filters, for example to one stage",
-                "scope",
-            )
-            return None
-        query = queries.ordered(
-            queries.matching(current_user, role.id, filters), current_user, filters
-        )
-        return list(db.session.scalars(query))
-    if scope == "page":
-        # Only the candidates this page showed (posted back with it) that still match: a
-        # stale tab never acts on a candidate the user did not see.
-        shown = form.shown_ids.data[: queries.PAGE_SIZE]
-        found = list(
-            db.session.scalars(
-                queries.ordered(
-                    queries.matching(current_user, role.id, filters).where(
-                        Application.id.in_(shown)
-                    ),
-                    current_user,
-                    filters,
-                )
-            )
-        )
-        if not found:
-            add_error(form, "None of the candidates shown still match: reload the list", "scope")
-        return found or None
-    found = list(
-        db.session.scalars(
-            visible_applications(current_user)
-            .where(Application.role_id == role.id, Application.id.in_(form.application_ids.data))
-            .order_by(Application.id)
-        )
-    )
-    if not found:
-        add_error(form, "Select candidates from the list", "application_ids")
-    return found or None
-
-
-def _list_args() -> dict:
-    """The list's filters, sort and page, as the list was posted with them."""
-    return request.args.to_dict(flat=False)
-
-
-def render_confirmation(role: Role, form: BulkMoveForm, found: list[Application]):
-    """What the move will do, to whom, and the email it sends: or, when it would move
-    nobody, the list again with why."""
-    event = Event(form.event.data)
-    plan = services.plan_bulk_move(
-        applications=found, event=event, reasons=form.reasons.data, feedback=form.feedback.data
-    )
-    if not plan.moved:
-        first, why = plan.skipped[0]
-        add_error(
-            form,
-            f"None of the {len(found)} selected can be moved. For example, {first.reference}: "
-            f"{why}",
-            "event",
-        )
-        return render_list(role, *_filters(), form, SaveViewForm(formdata=None))
-    shown = identity.shown_among(current_user, plan.moved)  # names only where they may be seen
-    confirm = BulkConfirmForm(
-        formdata=None,
-        data={
-            "event": event.value,
-            "reasons": form.reasons.data,
-            "feedback": form.feedback.data,
-            "chosen": [f"{a.id}:{a.version}" for a in plan.moved],
-        },
-    )
-    return render_template(
-        "screening/confirm_bulk.html",
-        role=role,
-        form=confirm,
-        event=event,
-        phrase=PHRASES[event].format(_candidates(len(plan.moved))),
-        plan=plan,
-        names={a.id: a.full_name for a in plan.moved if a.id in shown},
-        reasons=[REJECTION_REASONS[code] for code in form.reasons.data],
-        email=previews.move_email(
-            event,
-            plan.moved[0],
-            viewer=current_user,
-            reasons=form.reasons.data,
-            feedback=form.feedback.data,
-            one_of_many=True,
-        ),
-        action=url_for("screening.bulk_move", role_id=role.id, **_list_args()),
-        back=url_for("screening.candidates", role_id=role.id, **_list_args()),
-    )
+from tracker.screening.listing import render_list, request_filters, role_in_scope
 
 
 @bp.post("/roles/<int:role_id>/candidates/move")
 @require(Permission.MOVE_CANDIDATES)
 def bulk_move(role_id: int):
     """The confirmation's "Yes"."""
-    role = _role(role_id)
+    role = role_in_scope(role_id)
     form = BulkConfirmForm()
     form.set_events(list(BULK_EVENTS))
     if form.validate_on_submit():
@@ -171,7 +61,7 @@ def bulk_move(role_id: int):
         gone = len(versions) - len(found)
         if moved and moved.value.moved:
             flash(_message(moved.value, gone))
-            return redirect(url_for("screening.candidates", role_id=role.id, **_list_args()))
+            return redirect(url_for("screening.candidates", role_id=role.id, **list_args()))
         if moved:
             add_error(form, "Nobody was moved. " + _message(moved.value, gone), "chosen")
     return _back_to_list(role, form)
@@ -189,11 +79,7 @@ def _back_to_list(role: Role, confirm: BulkConfirmForm):
     for name in ("event", "reasons", "feedback"):
         form[name].errors = list(confirm[name].errors)
     form.scope.errors = [*confirm.chosen.errors, *confirm.form_errors]
-    return render_list(role, *_filters(), form, SaveViewForm(formdata=None))
-
-
-def _candidates(count: int) -> str:
-    return f"{count} candidate{'s' if count != 1 else ''}"
+    return render_list(role, *request_filters(), form, SaveViewForm(formdata=None))
 
 
 def _message(result: services.BulkResult, gone: int = 0) -> str:

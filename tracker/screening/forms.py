@@ -20,10 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from tracker.applications.forms import Choice
 from tracker.applications.states import REJECTION_REASONS, TRANSITIONS, Event
-from tracker.applications.validators import GovDateField, SafeText
-from tracker.fields import IdChoices
+from tracker.forms.fields import Choice, GovDateField, IdChoices
+from tracker.forms.validators import SafeText
 from tracker.routing import is_id
 
 REASON_CHOICES = list(REJECTION_REASONS.items())
@@ -138,7 +137,7 @@ def _is_pick(value: str) -> bool:
 
 
 class SaveViewForm(FlaskForm):
-    # Length and duplicates are checked by saved_views.save_view, which words the errors.
+    # Length and duplicates are checked by saved_filters.save_view, which words the errors.
     name = StringField(
         "Name this view",
         description='For example, "In sift, flagged". A search is not saved.',

@@ -109,7 +109,12 @@ def page_context(user: User, application: Application) -> dict:
 
 
 def cv_download_name(application: Application) -> str:
-    """``cv-<reference>.<ext>``: the stored file's type, never the applicant's file name."""
+    """``cv-<reference>.<ext>``: the stored file's type, never the applicant's file name.
+
+    :raise ValueError: when the application has no CV.
+    """
+    if application.cv is None:
+        raise ValueError(f"Application {application.id} has no CV")
     extension = application.cv.storage_name.rsplit(".", 1)[-1].lower()
     return f"cv-{application.reference}.{extension}"
 

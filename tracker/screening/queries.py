@@ -128,7 +128,7 @@ def matching(user: User, role_id: int, filters: Filters) -> Select:
 
 def count_matching(user: User, role_id: int, filters: Filters) -> int:
     query = matching(user, role_id, filters)
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def count_each_matching(user: User, wanted: list[tuple[int, Filters]]) -> list[int]:
@@ -150,7 +150,7 @@ def count_name_blind_found(user: User, role_id: int, filters: Filters) -> int:
     query = matching(user, role_id, filters).where(
         Application.status.in_(NAME_BLIND), Application.reference != filters.search.upper()
     )
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def ordered(query: Select, user: User, filters: Filters) -> Select:
@@ -168,7 +168,7 @@ def ordered(query: Select, user: User, filters: Filters) -> Select:
 def pipeline_page(user: User, role_id: int, filters: Filters, page_size: int = PAGE_SIZE) -> Page:
     """One page of the list and its rows: a count, the page, and the viewer's own scores."""
     query = matching(user, role_id, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / page_size))
     page = min(max(filters.page, 1), pages)
     items = list(
@@ -205,7 +205,7 @@ def my_scores(user: User, application_ids: list[int]) -> dict[int, Decimal]:
         .where(Scorecard.application_id.in_(application_ids), _submitted_by(user))
         .group_by(Scorecard.application_id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def stage_counts(user: User, role_id: int | None = None) -> dict[tuple[int, Status], int]:
@@ -257,7 +257,7 @@ def waiting_counts(user: User, days: int) -> dict[int, int]:
         .with_only_columns(Application.role_id, func.count())
         .group_by(Application.role_id)
     )
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(query).tuples().all())
 
 
 def timeline(application: Application) -> list[TimelineEntry]:

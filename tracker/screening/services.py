@@ -29,12 +29,12 @@ from tracker.applications.states import (
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.formatting import public_url
 from tracker.notifications.services import queue_email
 from tracker.offers import services as offers
 from tracker.refusals import Refused
 from tracker.screening import scorecards
 from tracker.screening.models import CandidateNote
-from tracker.templating import public_url
 
 
 class MoveError(Refused):

@@ -14,11 +14,13 @@ from flask import Blueprint, current_app, g, jsonify, redirect, render_template,
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from tracker.accounts import server_sessions
+from tracker.accounts import sessions as staff_sessions
+from tracker.accounts.home import home_url
 from tracker.actions import save
-from tracker.applicants import services as applicant_sessions
+from tracker.applicants import services as applicant_services
 from tracker.applicants.login import current_applicant
 from tracker.clock import utcnow
-from tracker.navigation import home_url
 
 bp = Blueprint("sessions", __name__, url_prefix="/session")
 
@@ -32,42 +34,29 @@ def session_timeout() -> dict | None:
     """What the time-out warning needs for this page's session, or None when nobody is
     signed in. The time left is counted from the server's own record of the session's last
     use, so the warning and the server agree on when it ends."""
-    config = current_app.config
     if current_user.is_authenticated:
-        kind, live = "staff", current_user.staff_session
-        idle = config["STAFF_IDLE_TIMEOUT_MINUTES"]
-        lifetime = config["STAFF_SESSION_MAX_HOURS"]
+        kind, live, timeouts = "staff", current_user.staff_session, staff_sessions.timeouts()
         sign_out = url_for("accounts.sign_out")
     elif current_applicant() is not None:
         kind, live = "applicant", g.applicant_session
-        idle = config["APPLICANT_IDLE_TIMEOUT_MINUTES"]
-        lifetime = config["APPLICANT_SESSION_MAX_HOURS"]
+        timeouts = applicant_services.session_timeouts()
         sign_out = url_for("applicants.sign_out")
     else:
         return None
-    if live is None:  # signed in during this very request: the whole time is left
-        left = timedelta(minutes=idle)
-    else:
-        # Whichever comes first: the idle time-out, or the end of the session's whole
-        # lifetime, which no activity moves (find_live_session ends it at either).
-        ends = min(
-            live.last_seen_at + timedelta(minutes=idle),
-            live.created_at + timedelta(hours=lifetime),
-        )
-        left = ends - utcnow()
+    # Whichever comes first: the idle time-out, or the end of the session's whole lifetime,
+    # which no activity moves (server_sessions.find_live ends it at either). Signed in
+    # during this very request (no session loaded yet): the whole time is left.
+    left = timeouts.idle if live is None else timeouts.ends_at(live) - utcnow()
     seconds = max(0, int(left.total_seconds()))
+    idle_minutes = timeouts.idle / timedelta(minutes=1)
+    warning_minutes = min(current_app.config["SESSION_TIMEOUT_WARNING_MINUTES"], idle_minutes / 2)
     return {
         "kind": kind,
         "seconds_left": seconds,
         # At most half the time, so a short time-out still warns before it ends.
-        "warning_seconds": int(min(config["SESSION_TIMEOUT_WARNING_MINUTES"], idle / 2) * 60),
+        "warning_seconds": int(warning_minutes * 60),
         "sign_out": sign_out,
     }
-
-
-def _extend_staff_session() -> None:
-    # Only the idle timer moves: the session's whole lifetime still ends it on time.
-    current_user.staff_session.last_seen_at = utcnow()
 
 
 @bp.post("/stay-signed-in")
@@ -76,9 +65,9 @@ def stay_signed_in():
     request's header proves the page asking is ours), and say how long it now has; 401 when
     it had already ended, so the page can say so."""
     if current_user.is_authenticated:
-        save(_extend_staff_session)
+        save(lambda: server_sessions.extend(current_user.staff_session))
     elif current_applicant() is not None:
-        save(lambda: applicant_sessions.extend_session(g.applicant_session))
+        save(lambda: server_sessions.extend(g.applicant_session))
     else:
         return jsonify(signed_in=False), 401
     return jsonify(signed_in=True, seconds_left=session_timeout()["seconds_left"])

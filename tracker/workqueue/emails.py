@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tracker.applications.models import Application
 from tracker.extensions import db
+from tracker.formatting import public_url
 from tracker.notifications.rendering import email_template
-from tracker.templating import public_url
 
 _EXAMPLE = {
     "name": "Alex",

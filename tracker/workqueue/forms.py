@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from tracker.fields import IdChoices
+from tracker.forms.fields import IdChoices
 
 
 class RemindForm(FlaskForm):

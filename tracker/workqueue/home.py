@@ -7,7 +7,7 @@ from flask import current_app
 
 from tracker.accounts.models import StaffRole, User
 from tracker.mentoring import queries as mentoring_queries
-from tracker.workqueue import lines, queries
+from tracker.workqueue import lines, manager_queries, partner_mentor_queries
 from tracker.workqueue.queries import Settings
 
 
@@ -20,13 +20,13 @@ def home_context(user: User) -> dict:
     return {
         "queue": counts,
         "upcoming": (
-            lines.first_rows(queries.interviews_this_week(user, settings))
+            lines.first_rows(manager_queries.interviews_this_week(user, settings))
             if shown.get("interviews_this_week")
             else []
         ),
         "upcoming_more": max(0, shown.get("interviews_this_week", 0) - lines.PREVIEW_ROWS),
         "shares_due": (
-            lines.first_rows(queries.partner_feedback_due(user, settings))
+            lines.first_rows(partner_mentor_queries.partner_feedback_due(user, settings))
             if shown.get("partner_feedback_due")
             else []
         ),

@@ -21,7 +21,7 @@ from tracker.extensions import db
 from tracker.notifications.rendering import REGISTRY, render_email
 from tracker.routing import page_arg
 from tracker.screening.queries import MATCH_LIMIT
-from tracker.workqueue import lines, queries, services
+from tracker.workqueue import hr_queries, lines, manager_queries, queries, services
 from tracker.workqueue.forms import RemindForm
 from tracker.workqueue.models import BookingReminder
 from tracker.workqueue.queries import Settings
@@ -100,7 +100,7 @@ def _render_queue(line: lines.Line, form: RemindForm | None = None):
         opened = since is None
         if since is None:
             since = current_user.partner_feedback_seen_at or EPOCH
-        query = queries.partner_feedback_new(current_user, settings, since=since)
+        query = manager_queries.partner_feedback_new(current_user, settings, since=since)
     else:
         query = line.select(current_user, settings)
     page = _paged(query, line, page_arg())
@@ -188,7 +188,7 @@ def remind():
 def _chosen(form: RemindForm) -> tuple[list[Application], int] | None:
     """The candidates to remind and how many more wait beyond REMIND_LIMIT, or None with the
     reason on ``form``."""
-    query = queries.invited_not_booked(
+    query = hr_queries.invited_not_booked(
         current_user, Settings.from_config(current_app.config)
     ).options(selectinload(Application.applicant))  # each email goes to the applicant
     if form.everyone:
@@ -255,7 +255,7 @@ def _send(form: RemindForm, chosen: list[Application], left: int) -> tuple[str, 
         return None
     if form.all.data == "1":  # "remind everyone", confirmed: say how many still wait
         left = queries.count(
-            queries.invited_not_booked(
+            hr_queries.invited_not_booked(
                 current_user, Settings.from_config(current_app.config)
             ).where(BookingReminder.id.is_(None))
         )

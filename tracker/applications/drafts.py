@@ -1,12 +1,13 @@
-"""Application verbs. Each takes the acting applicant, flushes, and never commits.
+"""The applicant's draft: starting it (carrying over what does not depend on the role),
+saving its sections, answers, CV and equality answers, ordering it among their others, and
+deleting it. Each verb takes the acting applicant, flushes, and never commits.
 
 A request that cannot be done raises ApplicationError with a message for the applicant.
 """
 
 from __future__ import annotations
 
-import secrets
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -14,36 +15,22 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.applicants.models import Applicant
 from tracker.applicants.services import applicant_label
-from tracker.applications import eligibility, pipeline, ranking, storage, uploads
+from tracker.applications import ranking, storage, uploads
+from tracker.applications.errors import ApplicationError
 from tracker.applications.models import (
     Application,
     ApplicationAnswer,
     CvDocument,
     EqualityAnswers,
-    TimelineEntry,
 )
-from tracker.applications.sections import BY_KEY, SECTIONS, Section
-from tracker.applications.states import (
-    COUNTS_TOWARDS_LIMIT,
-    REJECTION_REASONS,
-    UNRANKED,
-    Event,
-    Status,
-    can,
-)
+from tracker.applications.progress import can_rank, questions_answered
+from tracker.applications.queries import campaign_applications
+from tracker.applications.reminders import cancel_draft_reminder
+from tracker.applications.states import COUNTS_TOWARDS_LIMIT, UNRANKED, Status
 from tracker.audit.services import record_event
-from tracker.catalogue.models import Campaign, Role
+from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
-from tracker.notifications.models import Email, EmailStatus
-from tracker.notifications.services import queue_email
-from tracker.offers.services import offer_for
-from tracker.refusals import Refused
-from tracker.templating import long_date
-
-
-class ApplicationError(Refused):
-    """A request that cannot be done, with a message to show the applicant."""
 
 
 def _audit(applicant: Applicant, action: str, application: Application, **details) -> None:
@@ -64,61 +51,6 @@ def _require_draft(application: Application) -> None:
 
 def _touch(application: Application) -> None:
     application.updated_at = utcnow()
-
-
-def campaign_applications(applicant: Applicant, campaign_id: int) -> list[Application]:
-    return list(
-        db.session.scalars(
-            select(Application)
-            .join(Role)
-            .where(Application.applicant_id == applicant.id, Role.campaign_id == campaign_id)
-            .order_by(Application.preference, Application.id)
-        )
-    )
-
-
-def applications_by_campaign(applicant: Applicant) -> list[tuple[Campaign, list[Application]]]:
-    """The applicant's applications, newest campaign first, each in their order of preference."""
-    applications = db.session.scalars(
-        select(Application)
-        .join(Role)
-        .join(Campaign)
-        .where(Application.applicant_id == applicant.id)
-        .order_by(Campaign.opens_on.desc(), Application.preference, Application.id)
-    ).all()
-    groups: dict[int, tuple[Campaign, list[Application]]] = {}
-    for application in applications:
-        campaign = application.role.campaign
-        groups.setdefault(campaign.id, (campaign, []))[1].append(application)
-    return list(groups.values())
-
-
-def rejection_reasons(applications: list[Application]) -> dict[int, tuple[list[str], str]]:
-    """For each unsuccessful application: the reasons (as the applicant reads them) and the
-    feedback given when it was made unsuccessful."""
-    if not applications:
-        return {}
-    entries = db.session.scalars(
-        select(TimelineEntry)
-        .where(
-            TimelineEntry.application_id.in_([a.id for a in applications]),
-            TimelineEntry.to_status == Status.UNSUCCESSFUL,
-        )
-        .order_by(TimelineEntry.id)
-    ).all()
-    return {
-        entry.application_id: (
-            [REJECTION_REASONS.get(code, code) for code in entry.reasons],
-            entry.feedback or "",
-        )
-        for entry in entries
-    }
-
-
-def can_rank(campaign: Campaign, today: date) -> bool:
-    """Preferences are the applicant's to change until applications close; then staff rely
-    on them."""
-    return today <= campaign.closes_on
 
 
 def start_application(*, applicant: Applicant, role: Role, today: date) -> Application:
@@ -295,7 +227,7 @@ def save_answer(
         existing.position = position
         existing.question = criterion.text
         existing.answer = answer
-    if _questions_answered(application):
+    if questions_answered(application):
         _complete(application, "questions")
     else:
         _touch(application)
@@ -370,208 +302,10 @@ def save_equality(
     db.session.flush()
 
 
-def equality_answers(application: Application) -> EqualityAnswers | None:
-    """For the applicant's own pages only: no staff page calls this."""
-    return db.session.scalar(
-        select(EqualityAnswers).where(EqualityAnswers.application_id == application.id)
-    )
-
-
-def eligibility_answers(application: Application) -> eligibility.EligibilityAnswers:
-    def answer(value):
-        return eligibility.Answer(value) if value else None
-
-    def level(value):
-        return eligibility.SubjectLevel(value) if value else None
-
-    return eligibility.EligibilityAnswers(
-        date_of_birth=application.date_of_birth,
-        right_to_work=answer(application.right_to_work),
-        lived_in_uk_or_eea_3_years=answer(application.lived_in_uk_or_eea_3_years),
-        full_time_education=answer(application.full_time_education),
-        qualification_in_same_subject=answer(application.qualification_in_same_subject),
-        lives_in_area=answer(application.lives_in_area),
-        english_level=level(application.english_level),
-        maths_level=level(application.maths_level),
-    )
-
-
-def findings_for(application: Application) -> list[eligibility.Finding]:
-    return eligibility.assess(
-        eligibility_answers(application),
-        starts_on=application.role.campaign.expected_start_on,
-        role_level=application.role.level,
-        area_name=current_app.config["LOCAL_AREA_NAME"],
-    )
-
-
-def _questions_answered(application: Application) -> bool:
-    """Every current essential criterion has an answer. The catalogue may add a criterion
-    after the section was saved: then the section needs finishing again."""
-    asked = {c.id for c in application.role.essential_criteria}
-    answered = {a.criterion_id for a in application.answers}
-    return asked <= answered
-
-
-def questions_progress(application: Application) -> tuple[int, int]:
-    """(how many of the role's current questions are answered, how many it asks)."""
-    asked = {c.id for c in application.role.essential_criteria}
-    return len(asked & {a.criterion_id for a in application.answers}), len(asked)
-
-
-def _is_complete(application: Application, key: str) -> bool:
-    if key == "questions":
-        return _questions_answered(application)
-    return key in application.completed_sections
-
-
-def incomplete_sections(application: Application) -> list[Section]:
-    return [s for s in SECTIONS if s.required and not _is_complete(application, s.key)]
-
-
-def section_status(application: Application, key: str) -> str:
-    if _is_complete(application, key):
-        return "completed"
-    if key == "questions" and application.answers:
-        return "in_progress"
-    return "not_started" if BY_KEY[key].required else "optional"
-
-
-_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-
-
-def new_reference() -> str:
-    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-    return f"{code[:4]}-{code[4:]}"
-
-
-def submit_application(*, applicant: Applicant, application: Application, today: date) -> None:
-    """Submit a complete draft while its role is open, and send the confirmation email.
-
-    :raise ApplicationError: when a section is incomplete, the role has closed, the
-        eligibility pre-check rules the applicant out, or it was submitted already.
-    """
-    if not application.is_draft:
-        raise ApplicationError("You have already submitted this application")
-    role = application.role
-    if not role.is_published:
-        raise ApplicationError(
-            f"{role.title} is no longer recruiting. You can no longer submit this application"
-        )
-    if not role.is_open(today):
-        raise ApplicationError(
-            f"Applications for {role.title} closed on {long_date(role.closes_on)}. "
-            "You can no longer submit this application"
-        )
-    missing = incomplete_sections(application)
-    if missing:
-        raise ApplicationError(f"Complete the {missing[0].title.lower()} section")
-    findings = findings_for(application)
-    blocking = eligibility.blocks(findings)
-    if blocking:
-        raise ApplicationError(blocking[0].message)
-    now = utcnow()
-    reference = new_reference()
-    try:
-        pipeline.move(
-            application,
-            Event.SUBMIT,
-            actor_label=applicant_label(applicant),
-            values={
-                "reference": reference,
-                "submitted_at": now,
-                "declaration_confirmed_at": now,
-                "eligibility_findings": [
-                    {"code": f.code, "severity": f.severity.value, "message": f.message}
-                    for f in findings
-                ],
-                "needs_hr_check": eligibility.needs_hr_check(findings),
-            },
-        )
-    except pipeline.Conflict as error:
-        # Of many requests submitting one draft at once, one moved it: this is another.
-        raise ApplicationError("You have already submitted this application") from error
-    _cancel_draft_reminder(application)
-
-
-def withdraw_application(
-    *, applicant: Applicant, application: Application, reason: str, details: str | None
-) -> None:
-    if application.is_draft:
-        raise ApplicationError("You have not submitted this application. Delete it instead")
-    if not can(application.status, Event.WITHDRAW):
-        raise ApplicationError("You cannot withdraw this application now")
-    now = utcnow()
-    try:
-        pipeline.move(
-            application,
-            Event.WITHDRAW,
-            actor_label=applicant_label(applicant),
-            reasons=[reason],
-            feedback=details,
-            values={
-                "withdrawn_at": now,
-                "withdrawal_reason": reason,
-                "withdrawal_details": details or None,
-            },
-        )
-    except pipeline.Conflict as error:
-        raise ApplicationError(
-            "This application changed while you were withdrawing. Try again"
-        ) from error
-
-
-def respond_to_offer(
-    *,
-    applicant: Applicant,
-    application: Application,
-    accept: bool,
-    mentor_contact_consent: bool | None = None,
-) -> None:
-    """The applicant accepts or declines the offer made to them. Accepting also answers
-    whether their mentor may have their email address and phone number.
-
-    :raise ApplicationError: when there is no open offer (or it changed meanwhile), or when
-        accepting without answering the question about their mentor.
-    """
-    event = Event.ACCEPT_OFFER if accept else Event.DECLINE_OFFER
-    if not can(application.status, event):
-        raise ApplicationError("There is no offer to answer on this application")
-    if accept and mentor_contact_consent is None:
-        raise ApplicationError(
-            "Select yes if we can give your mentor your email address and phone number"
-        )
-    try:
-        pipeline.move(application, event, actor_label=applicant_label(applicant))
-    except pipeline.Conflict as error:
-        raise ApplicationError("This application changed meanwhile. Try again") from error
-    offer = offer_for(application)
-    if accept and offer is not None:
-        offer.mentor_contact_consent = mentor_contact_consent
-        offer.consent_recorded_at = utcnow()
-        _audit(
-            applicant,
-            "offer.mentor_contact_consent",
-            application,
-            consent=mentor_contact_consent,
-        )
-        db.session.flush()
-
-
-def _cancel_draft_reminder(application: Application) -> None:
-    """A reminder still waiting to be sent is about a draft that is gone or submitted."""
-    db.session.execute(
-        delete(Email).where(
-            Email.idempotency_key == f"draft-reminder:{application.id}",
-            Email.status == EmailStatus.PENDING,
-        )
-    )
-
-
 def delete_draft(*, applicant: Applicant, application: Application) -> None:
     """Delete an unsubmitted draft, its answers, its CV file and any reminder about it."""
     _require_draft(application)
-    _cancel_draft_reminder(application)
+    cancel_draft_reminder(application)
     if application.cv is not None:
         storage.delete_after_commit(application.cv.storage_name)
     campaign_id = application.role.campaign_id
@@ -614,28 +348,3 @@ def move_preference(
         item.preference = position
     db.session.flush()
     ranking.close_up(applicant_id=applicant.id, campaign_id=application.role.campaign_id)
-
-
-def remind_about_drafts(*, today: date, days_before: int) -> int:
-    """Email applicants whose drafts close within ``days_before`` days; once per draft."""
-    drafts = db.session.scalars(
-        select(Application)
-        .where(Application.status == Status.DRAFT, Application.reminder_sent_at.is_(None))
-        .join(Role)
-    ).all()
-    sent = 0
-    for application in drafts:
-        role = application.role
-        if not role.is_open(today) or role.closes_on > today + timedelta(days=days_before):
-            continue
-        queue_email(
-            actor="draft reminder",
-            to=application.applicant.email,
-            template="draft_reminder",
-            context={"application_id": application.id},
-            idempotency_key=f"draft-reminder:{application.id}",
-        )
-        application.reminder_sent_at = utcnow()
-        sent += 1
-    db.session.flush()
-    return sent

@@ -89,8 +89,11 @@ def save_view(*, actor: User, role: Role, name: str, filters: list_filters.Filte
         raise SavedViewError("Enter a name for this view")
     if len(name) > NAME_LENGTH:
         raise SavedViewError(f"The name must be {NAME_LENGTH} characters or fewer")
-    owned = db.session.scalar(
-        select(func.count()).select_from(SavedView).where(SavedView.user_id == actor.id)
+    owned = (
+        db.session.scalar(
+            select(func.count()).select_from(SavedView).where(SavedView.user_id == actor.id)
+        )
+        or 0
     )
     if owned >= LIMIT:
         raise SavedViewError(

@@ -1,5 +1,8 @@
 """The applicant's answer to an offer. Accepting is one step; declining cannot be undone, so
-it asks first, showing what happens and the email that will follow."""
+it asks first, showing what happens and the email that will follow.
+
+Pages of the applicant's journey: they register on the applications blueprint (endpoints
+applications.offer and applications.decline_offer)."""
 
 from __future__ import annotations
 
@@ -7,11 +10,11 @@ from flask import flash, redirect, render_template, url_for
 
 from tracker.actions import attempt
 from tracker.applicants.login import applicant_required, current_applicant
-from tracker.applications import forms, services
+from tracker.applications import forms
 from tracker.applications.blueprint import bp, own
 from tracker.applications.states import Event, can
 from tracker.notifications.rendering import render_email
-from tracker.offers.services import offer_for
+from tracker.offers.services import offer_for, respond_to_offer
 
 
 def _open_offer(application_id: int):
@@ -36,7 +39,7 @@ def offer(application_id: int):
             return redirect(url_for("applications.decline_offer", application_id=application.id))
         accepted = attempt(
             form,
-            lambda: services.respond_to_offer(
+            lambda: respond_to_offer(
                 applicant=current_applicant(),
                 application=application,
                 accept=True,
@@ -65,7 +68,7 @@ def decline_offer(application_id: int):
     if form.validate_on_submit():
         declined = attempt(
             form,
-            lambda: services.respond_to_offer(
+            lambda: respond_to_offer(
                 applicant=current_applicant(), application=application, accept=False
             ),
         )

@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, and_, exists, func, or_, select
 
 from tracker.accounts.models import User
-from tracker.audit import sentences
 from tracker.audit.models import AuditEvent
+from tracker.audit_log import sentences
 from tracker.clock import UK
 from tracker.extensions import db
 
@@ -165,11 +165,15 @@ def people_with_events() -> list[tuple[int, str]]:
     """The users who have done something in the log: one index probe each."""
     has_events = exists().where(AuditEvent.actor_id == User.id)
     return list(
-        db.session.execute(select(User.id, User.name).where(has_events).order_by(User.name))
+        db.session.execute(
+            select(User.id, User.name).where(has_events).order_by(User.name)
+        ).tuples()
     )
 
 
 def user_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    return dict(
+        db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all()
+    )

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from tracker.accounts.models import PartnerOrganisation, User
 from tracker.applicants.models import Applicant
 from tracker.applications.models import Application
-from tracker.audit import sentences
 from tracker.audit.models import AuditEvent
+from tracker.audit_log import sentences
 from tracker.catalogue.models import Campaign, Role, Track
 from tracker.extensions import db
+from tracker.formatting import long_datetime
 from tracker.partners.models import Share
 from tracker.scheduling.models import Slot
-from tracker.templating import long_datetime
 
 Key = tuple[str, str]
 
@@ -36,11 +36,15 @@ def _applications(ids: list[int]) -> dict[int, str]:
 
 
 def _users(ids: list[int]) -> dict[int, str]:
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    return dict(
+        db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all()
+    )
 
 
 def _roles(ids: list[int]) -> dict[int, str]:
-    return dict(db.session.execute(select(Role.id, Role.title).where(Role.id.in_(ids))).all())
+    return dict(
+        db.session.execute(select(Role.id, Role.title).where(Role.id.in_(ids))).tuples().all()
+    )
 
 
 def _tracks(ids: list[int]) -> dict[int, str]:
@@ -50,7 +54,9 @@ def _tracks(ids: list[int]) -> dict[int, str]:
 
 def _campaigns(ids: list[int]) -> dict[int, str]:
     return dict(
-        db.session.execute(select(Campaign.id, Campaign.name).where(Campaign.id.in_(ids))).all()
+        db.session.execute(select(Campaign.id, Campaign.name).where(Campaign.id.in_(ids)))
+        .tuples()
+        .all()
     )
 
 
@@ -103,8 +109,9 @@ def names(events: Iterable[AuditEvent]) -> dict[Key, str]:
     """{(object_type, object_id): the record's name} for the records these events are about."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for event in events:
-        if event.object_type in _LOOKUPS and (event.object_id or "").isdigit():
-            wanted[event.object_type].add(int(event.object_id))
+        object_id = event.object_id or ""
+        if event.object_type in _LOOKUPS and object_id.isdigit():
+            wanted[event.object_type].add(int(object_id))
     found: dict[Key, str] = {}
     for kind, ids in wanted.items():
         for i, name in _LOOKUPS[kind](sorted(ids)).items():
@@ -130,10 +137,13 @@ def rows(events: list[AuditEvent]) -> list[Row]:
     people = _users(sorted({e.actor_id for e in events if e.actor_id}))
     result = []
     for event in events:
-        person = sentences.person(
-            event.action, event.actor_id, event.actor_label, people.get(event.actor_id)
+        known = people.get(event.actor_id) if event.actor_id is not None else None
+        person = sentences.person(event.action, event.actor_id, event.actor_label, known)
+        name = (
+            found.get((event.object_type, event.object_id))
+            if event.object_type and event.object_id is not None
+            else None
         )
-        name = found.get((event.object_type, event.object_id)) if event.object_type else None
         sentence = sentences.describe(
             action=event.action,
             object_type=event.object_type,

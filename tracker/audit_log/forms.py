@@ -7,8 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 from wtforms.validators import ValidationError
 
-from tracker.applications.validators import GovDateField
-from tracker.audit import queries, sentences
+from tracker.audit_log import queries, sentences
+from tracker.forms.fields import GovDateField
 
 
 class AuditFilterForm(FlaskForm):

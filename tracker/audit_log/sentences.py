@@ -9,13 +9,25 @@ read it on the event's own page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.applications.states import STAFF_LABELS, Status
-from tracker.audit.sentence_parts import pack_sentence as _pack
-from tracker.audit.sentence_parts import plural as _plural
+from tracker.audit_log.sentence_parts import (
+    Action,
+    Facts,
+    booking_made,
+    candidates_searched,
+    candidates_shared,
+    condition_met,
+    export_template,
+    mentor_consent,
+    pack_sentence,
+    plural,
+    report_downloaded,
+    shortlist_exported,
+    user_deactivated,
+)
 
 APPLICANT_PREFIX = "applicant:"
 # An application not yet submitted has no reference, and no staff page.
@@ -23,113 +35,9 @@ DRAFT = "a draft application"
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What a sentence may use: the record's name (None when it is gone) and the details."""
-
-    object_type: str | None
-    object_id: str | None
-    details: Mapping[str, Any]
-    record: str | None
-
-    @property
-    def ref(self) -> str:
-        """The record as the sentence names it, or what kind of record it was."""
-        if self.record:
-            return self.record
-        return {
-            "application": "an application",
-            "user": "a user",
-            "staff_user": "a user",
-            "applicant": "an applicant",
-            "role": "a role",
-            "partner_share": "a share",
-            "track": "a track",
-            "campaign": "a campaign",
-            "slot": "a time slot",
-            "partner_organisation": "a partner organisation",
-        }.get(self.object_type or "", "a record")
-
-    def number(self, key: str) -> int:
-        value = self.details.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-@dataclass(frozen=True)
-class Action:
-    group: str
-    label: str  # what the action filter offers: "Made an offer"
-    says: Callable[[Facts], str]  # the sentence after the person: "made an offer to 95NY-7G9B"
-    # Done by someone not signed in (the typed address is the actor's label).
-    anonymous: bool = False
-
-
-@dataclass(frozen=True)
 class Sentence:
     text: str
     link: tuple[str, dict] | None  # endpoint and its arguments, for url_for
-
-
-def _stage(value: object) -> str | None:
-    try:
-        return STAFF_LABELS[Status(value)].lower()
-    except ValueError:
-        return None
-
-
-def _shortlist(f: Facts) -> str:
-    filters = f.details.get("filters") or {}
-    # Older events name one stage ("status"); newer ones a list of them ("statuses").
-    chosen = filters.get("statuses") or [filters.get("status")]
-    stages = [s for s in (_stage(value) for value in chosen if value) if s]
-    stage = ", ".join(stages) or "all stages"
-    return f"exported a shortlist of {_plural(f.number('rows'), 'candidate')} ({f.ref}, {stage})"
-
-
-def _export_template(verb: str) -> Callable[[Facts], str]:
-    # The template's name is the user's free text: it stays on the event's own page.
-    def says(f: Facts) -> str:
-        return f"{verb} a shortlist template of {_plural(f.number('columns'), 'column')}"
-
-    return says
-
-
-def _booking(f: Facts) -> str:
-    verb = "changed the booked time for" if f.details.get("replaces") else "booked a time for"
-    return f"{verb} {f.ref}"
-
-
-def _consent(f: Facts) -> str:
-    agreed = "agreed" if f.details.get("consent") else "did not agree"
-    return f"{agreed} that a mentor may contact them ({f.ref})"
-
-
-def _condition(f: Facts) -> str:
-    condition = str(f.details.get("condition") or "a condition").replace("_", " ")
-    return f"recorded the {condition} check as met for {f.ref}"
-
-
-def _search(f: Facts) -> str:
-    blind = f.details.get("name_blind")
-    found = _plural(f.number("results"), "candidate")
-    extra = f", {_plural(blind, 'name-blind one')}" if isinstance(blind, int) and blind else ""
-    return f"searched the candidates for {f.ref} by name or email and found {found}{extra}"
-
-
-def _report(f: Facts) -> str:
-    report = str(f.details.get("report") or "a").replace("_", " ")
-    return f"downloaded the {report} report for {f.ref}"
-
-
-def _shared(f: Facts) -> str:
-    candidates = _plural(f.number("candidates"), "candidate")
-    if f.record:
-        return f"made {f.record} ({candidates})"
-    return f"shared {candidates} with {f.details.get('organisation') or 'a partner'}"
-
-
-def _deactivated(f: Facts) -> str:
-    ended = f.number("sessions_ended")
-    return f"deactivated {f.ref}" + (f" and ended {_plural(ended, 'session')}" if ended else "")
 
 
 _APPLICATIONS = "Applications"
@@ -183,7 +91,7 @@ ACTIONS: dict[str, Action] = {
     "application.identity_revealed": Action(
         _SCREENING, "Revealed who applied", lambda f: f"revealed who applied for {f.ref}"
     ),
-    "candidates.searched": Action(_SCREENING, "Searched by name or email", _search),
+    "candidates.searched": Action(_SCREENING, "Searched by name or email", candidates_searched),
     "application.cv_downloaded": Action(
         _SCREENING, "Downloaded a CV", lambda f: f"downloaded the CV for {f.ref}"
     ),
@@ -192,17 +100,17 @@ ACTIONS: dict[str, Action] = {
     ),
     # Assessments and interviews.
     "slot.created": Action(_SCHEDULING, "Added a time slot", lambda f: f"added {f.ref}"),
-    "booking.made": Action(_SCHEDULING, "Booked a time", _booking),
+    "booking.made": Action(_SCHEDULING, "Booked a time", booking_made),
     "booking.cancelled": Action(
         _SCHEDULING, "Cancelled a booking", lambda f: f"cancelled the booked time for {f.ref}"
     ),
-    "panel_pack.viewed": Action(_SCHEDULING, "Viewed a panel pack", _pack("viewed")),
+    "panel_pack.viewed": Action(_SCHEDULING, "Viewed a panel pack", pack_sentence("viewed")),
     "panel_pack.downloaded": Action(
-        _SCHEDULING, "Downloaded a panel pack", _pack("downloaded the PDF of")
+        _SCHEDULING, "Downloaded a panel pack", pack_sentence("downloaded the PDF of")
     ),
     # Offers, conditions and mentoring.
-    "offer.condition_met": Action(_OFFERS, "Recorded a check as met", _condition),
-    "offer.mentor_contact_consent": Action(_OFFERS, "Answered mentor contact", _consent),
+    "offer.condition_met": Action(_OFFERS, "Recorded a check as met", condition_met),
+    "offer.mentor_contact_consent": Action(_OFFERS, "Answered mentor contact", mentor_consent),
     "mentor.profile_created": Action(
         _OFFERS, "Set up a mentor", lambda f: f"set up {f.ref} as a mentor"
     ),
@@ -216,7 +124,7 @@ ACTIONS: dict[str, Action] = {
         _OFFERS, "Added to a mentoring log", lambda f: f"added a mentoring log entry for {f.ref}"
     ),
     # Employer partners.
-    "partners.shared": Action(_PARTNERS, "Shared candidates", _shared),
+    "partners.shared": Action(_PARTNERS, "Shared candidates", candidates_shared),
     "partners.unshared": Action(
         _PARTNERS, "Stopped sharing a candidate", lambda f: f"stopped sharing {f.ref}"
     ),
@@ -265,7 +173,7 @@ ACTIONS: dict[str, Action] = {
     "user.access_changed": Action(
         _USERS, "Changed access", lambda f: f"changed the access of {f.ref}"
     ),
-    "user.deactivated": Action(_USERS, "Deactivated a user", _deactivated),
+    "user.deactivated": Action(_USERS, "Deactivated a user", user_deactivated),
     "user.reactivated": Action(_USERS, "Reactivated a user", lambda f: f"reactivated {f.ref}"),
     "user.password_changed": Action(
         _USERS, "Changed a password", lambda f: "changed their password"
@@ -287,22 +195,22 @@ ACTIONS: dict[str, Action] = {
         _USERS, "Reset security codes", lambda f: f"reset the security codes of {f.ref}"
     ),
     # Data leaving the service, and personal data.
-    "export.shortlist": Action(_DATA, "Exported a shortlist", _shortlist),
-    "export.template_saved": Action(_DATA, "Saved a shortlist template", _export_template("saved")),
+    "export.shortlist": Action(_DATA, "Exported a shortlist", shortlist_exported),
+    "export.template_saved": Action(_DATA, "Saved a shortlist template", export_template("saved")),
     "export.template_renamed": Action(
-        _DATA, "Renamed a shortlist template", _export_template("renamed")
+        _DATA, "Renamed a shortlist template", export_template("renamed")
     ),
     "export.template_deleted": Action(
-        _DATA, "Deleted a shortlist template", _export_template("deleted")
+        _DATA, "Deleted a shortlist template", export_template("deleted")
     ),
-    "reports.downloaded": Action(_DATA, "Downloaded a report", _report),
+    "reports.downloaded": Action(_DATA, "Downloaded a report", report_downloaded),
     # The area's population figures for the equality report (public Census figures).
     "reports.population_loaded": Action(
         _DATA,
         "Uploaded area population figures",
         lambda f: (
             "uploaded the area's population figures for the equality report "
-            f"({_plural(f.number('measures'), 'measure')})"
+            f"({plural(f.number('measures'), 'measure')})"
         ),
     ),
     "reports.population_removed": Action(
@@ -313,7 +221,7 @@ ACTIONS: dict[str, Action] = {
     "audit.downloaded": Action(
         _DATA,
         "Downloaded the audit log",
-        lambda f: f"downloaded {_plural(f.number('rows'), 'audit log event')}",
+        lambda f: f"downloaded {plural(f.number('rows'), 'audit log event')}",
     ),
     "privacy.subject_access_export": Action(
         _DATA,
@@ -323,7 +231,7 @@ ACTIONS: dict[str, Action] = {
     "privacy.erased": Action(
         _DATA,
         "Erased an applicant",
-        lambda f: f"erased an applicant and {_plural(f.number('applications'), 'application')}",
+        lambda f: f"erased an applicant and {plural(f.number('applications'), 'application')}",
     ),
     "privacy.own_data_downloaded": Action(
         _DATA, "Applicant downloaded their data", lambda f: "downloaded a copy of their own data"
@@ -332,7 +240,7 @@ ACTIONS: dict[str, Action] = {
         _DATA,
         "Anonymised old applications",
         lambda f: (
-            f"anonymised {_plural(f.number('applications'), 'application')} "
+            f"anonymised {plural(f.number('applications'), 'application')} "
             "past their retention date"
         ),
     ),

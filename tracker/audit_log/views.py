@@ -23,9 +23,10 @@ from markupsafe import Markup, escape
 from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, require
 from tracker.actions import save
-from tracker.audit import queries, records, sentences, services
-from tracker.audit.forms import AuditFilterForm
+from tracker.audit import services
 from tracker.audit.models import AuditEvent
+from tracker.audit_log import queries, records, sentences
+from tracker.audit_log.forms import AuditFilterForm
 from tracker.clock import UK, today
 from tracker.exports.columns import safe_text
 from tracker.extensions import db

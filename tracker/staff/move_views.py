@@ -1,12 +1,10 @@
-"""Moving one candidate from their page (endpoints screening.move and
-screening.make_unsuccessful), on the screening blueprint.
+"""Moving one candidate from their staff page (endpoints screening.move and
+screening.make_unsuccessful, on the screening blueprint). A refused move shows the staff page
+again, with the form's errors: so these routes are staff's, above screening.
 
 Making a candidate unsuccessful emails them and cannot be undone, so it is asked twice: the
 move form leads to a page that shows the reasons chosen and the email they will be sent, and
 only its "Yes" makes the move. Other moves happen at once.
-
-Imported at the bottom of tracker/screening/views.py, so the routes exist wherever the
-blueprint does.
 """
 
 from __future__ import annotations
@@ -18,9 +16,10 @@ from tracker.accounts.permissions import Permission, require
 from tracker.actions import attempt, check
 from tracker.applications.states import REJECTION_REASONS, STAFF_EVENTS, STAFF_LABELS, Event
 from tracker.screening import identity, previews, services
+from tracker.screening.blueprint import bp
 from tracker.screening.forms import MoveForm
-from tracker.screening.views import _visible, bp
-from tracker.staff.views import render_application
+from tracker.screening.listing import visible_application
+from tracker.staff.application_page import render_application
 
 
 def _section_args() -> dict:
@@ -50,7 +49,7 @@ def _move(form: MoveForm, application, event: Event):
 @require(Permission.MOVE_CANDIDATES)
 def move(application_id: int):
     """Make the move chosen, or, for "unsuccessful", check it and ask to confirm it."""
-    application = _visible(application_id, lock=True)
+    application = visible_application(application_id, lock=True)
     form = MoveForm()
     form.set_events(list(STAFF_EVENTS))
     if form.validate_on_submit():
@@ -110,7 +109,7 @@ def _confirm_unsuccessful(application, form: MoveForm):
 def make_unsuccessful(application_id: int):
     """The confirmation's "Yes": the move, checked again (its version says whether anyone
     moved the candidate since the page was shown)."""
-    application = _visible(application_id, lock=True)
+    application = visible_application(application_id, lock=True)
     form = MoveForm()
     form.set_events([Event.REJECT])
     if form.validate_on_submit() and attempt(
