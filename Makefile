@@ -46,14 +46,17 @@ test: install assets
 	$(BIN)/mypy
 	bash scripts/with-test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make test-fast: the inner loop, ruff then the tests that need no browser, no Celery worker
-## and no minute of their own (`make test` still runs everything). FAST_ARGS adds to pytest's.
+## make test-fast: the inner loop, ruff, the contracts and types, then the tests that need no
+## browser, no Celery worker and no minute of their own, on both cores (pytest-xdist;
+## FAST_WORKERS=0 runs them in one process). `make test` still runs everything. FAST_ARGS adds
+## to pytest's.
+FAST_WORKERS ?= 2
 test-fast: install assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy
-	bash scripts/with-test-services.sh $(BIN)/python -m pytest -m "not browser and not worker and not slow" $(FAST_ARGS)
+	bash scripts/with-test-services.sh $(BIN)/python -m pytest -m "not browser and not worker and not slow" -n $(FAST_WORKERS) --dist loadfile $(FAST_ARGS)
 
 lint:
 	$(BIN)/ruff check .

@@ -172,7 +172,11 @@ def make_app(database_name):
 
     def make(**overrides):
         other = create_app(
-            {"SQLALCHEMY_DATABASE_URI": services.database_url(database_name), "TESTING": True}
+            {
+                "SQLALCHEMY_DATABASE_URI": services.database_url(database_name),
+                "TESTING": True,
+                "RATELIMIT_KEY_PREFIX": _limits_prefix(),
+            }
             | overrides
         )
         made.append(other)

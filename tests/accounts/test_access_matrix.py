@@ -435,6 +435,7 @@ def test_each_role_reaches_only_what_it_may(
         assert response.status_code in (403, 404), response.status_code
 
 
+@pytest.mark.slow  # as the matrix above: a fresh set of records for each of its cases
 @pytest.mark.parametrize(("method", "endpoint", "path", "allowed"), MATRIX)
 def test_anonymous_people_are_sent_to_sign_in(client, records, method, endpoint, path, allowed):
     response = (
