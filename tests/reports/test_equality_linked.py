@@ -113,6 +113,7 @@ def _two_roles_in_a_track():
     return people, applications, [0, 0], [3, 3], 0
 
 
+@pytest.mark.slow  # minutes: make test runs it, make test-fast leaves it out
 @pytest.mark.timeout(900)  # each example is audited exactly, across every page
 @settings(
     max_examples=80,
