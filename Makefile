@@ -51,6 +51,9 @@ test: install assets
 ## FAST_WORKERS=0 runs them in one process). `make test` still runs everything. FAST_ARGS adds
 ## to pytest's.
 FAST_WORKERS ?= 2
+# Python's compiled files (and pytest's rewritten test modules) are kept between runs even where
+# the shell sets PYTHONDONTWRITEBYTECODE: compiling them anew costs each worker seconds a run.
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
 test-fast: install assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -288,7 +288,16 @@ def candidate(role):
 
 @pytest.fixture
 def sign_in(client):
-    """Sign a user in through the real form (and security code, for admins)."""
+    """Sign a user in, with a security code for an administrator: through the real services,
+    without the form's requests (``sign_in_through_the_form`` for tests of sign-in itself)."""
+    from tests.helpers import start_session_for
+
+    return lambda user: start_session_for(client, user)
+
+
+@pytest.fixture
+def sign_in_through_the_form(client):
+    """Sign a user in through the real form (and security code, for admins); the response."""
     from tests.helpers import sign_in_as
 
     return lambda user, password=PASSWORD: sign_in_as(client, user, password)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -32,6 +33,7 @@ def test_the_migrated_schema_matches_the_models(app):
     assert differences == []
 
 
+@pytest.mark.slow  # every migration
 def test_upgrade_from_empty_downgrade_to_base_and_upgrade_again():
     name = f"tracker_migrations_{uuid.uuid4().hex[:8]}"
     url = services.create_database(name)

@@ -117,12 +117,12 @@ def _expected(app, user, items=navigation.NAVIGATION) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("role_set", ROLE_SETS, ids=lambda r: "+".join(x.value for x in r))
 def test_each_role_sees_exactly_its_links_from_the_list_and_every_one_opens(
-    app, client, sign_in, roles, role_set
+    app, client, sign_in_through_the_form, roles, role_set
 ):
     user = _user(role_set, roles[0])
     expected = _expected(app, user)
 
-    landing = sign_in(user)
+    landing = sign_in_through_the_form(user)
 
     assert landing.status_code == 302
     assert landing.location == HOMES[tuple(role_set)]
@@ -223,7 +223,7 @@ def test_candidates_is_refused_to_partners_and_mentors(client, sign_in, roles):
     assert client.get("/staff/candidates").status_code == 403
 
 
-def test_a_safe_next_page_still_wins_over_the_landing_page(client, sign_in, roles):
+def test_a_safe_next_page_still_wins_over_the_landing_page(client, sign_in_through_the_form, roles):
     partner = UserFactory(roles=[P])
 
     response = client.post(
@@ -236,7 +236,9 @@ def test_a_safe_next_page_still_wins_over_the_landing_page(client, sign_in, role
     )
 
     assert response.location == "/staff/account/password"
-    assert sign_in(partner).location == "/partner/"  # already in: straight to their home
+    assert (
+        sign_in_through_the_form(partner).location == "/partner/"
+    )  # already in: straight to their home
 
 
 def test_titles_name_the_page_first_and_the_service_once(app, client, sign_in, roles):

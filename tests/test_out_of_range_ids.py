@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+import pytest
 from flask_migrate import upgrade
 
 from tests.applications.conftest import sign_in_applicant
@@ -205,6 +206,7 @@ def _signed_in(app, people: dict) -> dict:
     return clients
 
 
+@pytest.mark.slow  # every route
 def test_no_route_fails_on_an_id_out_of_range(app):
     records, people = _seed()
     db.session.commit()
@@ -215,6 +217,7 @@ def test_no_route_fails_on_an_id_out_of_range(app):
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.slow  # every route
 def test_on_sqlite_neither(tmp_path):
     """SQLite refuses numbers past 2**63 - 1 outright; a smaller pass, one route per blueprint."""
     app = create_app(

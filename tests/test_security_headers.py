@@ -118,9 +118,12 @@ def test_every_route_sends_the_security_headers(app, default_catalogue):
     assert problems == []
 
 
-def test_every_route_sends_them_to_a_signed_in_administrator(app, client, sign_in):
+@pytest.mark.slow  # every route
+def test_every_route_sends_them_to_a_signed_in_administrator(app, client, sign_in_through_the_form):
     # Signed in, the staff pages answer instead of redirecting to the sign-in page.
-    response = sign_in(UserFactory(roles=[StaffRole.ADMIN, StaffRole.HIRING_MANAGER]))
+    response = sign_in_through_the_form(
+        UserFactory(roles=[StaffRole.ADMIN, StaffRole.HIRING_MANAGER])
+    )
     assert response.status_code == 302 and client.get("/staff/").status_code == 200
 
     problems, _ = sweep(app, client)
@@ -129,6 +132,7 @@ def test_every_route_sends_them_to_a_signed_in_administrator(app, client, sign_i
     assert client.get("/admin/users", base_url=HTTPS).status_code == 200
 
 
+@pytest.mark.slow  # every route
 def test_every_route_of_the_development_app_sends_them_too(make_app, monkeypatch):
     # Development adds the local mailbox; staff areas may add more.
     monkeypatch.setenv("TRACKER_ENV", "development")

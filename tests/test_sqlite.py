@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pyotp
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -17,6 +18,7 @@ from tracker.notifications import services as emails
 from tracker.notifications.models import Email
 
 
+@pytest.mark.slow  # a database of its own
 def test_a_staff_sign_in_and_an_email_work_on_sqlite(tmp_path):
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'local.sqlite3'}", "TESTING": True}
@@ -69,6 +71,7 @@ def test_a_savepoint_on_sqlite_does_not_commit_the_request(tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.slow  # a database of its own
 def test_foreign_keys_are_on_and_migrations_keep_related_rows_on_sqlite(tmp_path):
     """Erasure relies on ON DELETE CASCADE, which SQLite runs only with foreign keys on; and
     with them on, a migration's table rebuild must not cascade-delete the rows below it."""
@@ -99,6 +102,7 @@ def test_foreign_keys_are_on_and_migrations_keep_related_rows_on_sqlite(tmp_path
         db.engine.dispose()
 
 
+@pytest.mark.slow  # a database of its own
 def test_hr_adds_and_renames_a_partner_organisation_on_sqlite(tmp_path):
     """Organisations are told apart by their name key's unique index, which SQLite has too:
     no PostgreSQL-only function stands between HR and inviting a partner locally."""

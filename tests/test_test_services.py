@@ -75,6 +75,7 @@ def scratch():
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow  # servers of its own
 @needs_server_programs
 def test_with_nothing_running_it_starts_private_servers_runs_the_tests_and_removes_them(
     scratch,
@@ -101,6 +102,7 @@ def test_with_nothing_running_it_starts_private_servers_runs_the_tests_and_remov
     assert not list(scratch.glob("tracker-test-services.*"))
 
 
+@pytest.mark.slow  # servers of its own
 @needs_server_programs
 def test_the_commands_exit_status_is_kept_and_the_servers_still_removed(scratch):
     result = run(

@@ -50,6 +50,7 @@ def limiter_redis():
     server.stop()
 
 
+@pytest.mark.slow  # a Redis of its own
 def test_with_the_limiters_redis_down_guessing_is_still_throttled(make_app, limiter_redis):
     app = make_app(
         RATELIMIT_STORAGE_URI=limiter_redis.url, SIGN_IN_LIMIT_PER_IP="10000 per 15 minutes"

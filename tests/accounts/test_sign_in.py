@@ -15,10 +15,10 @@ def _actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def test_a_hiring_manager_signs_in_and_reaches_the_staff_home(client, sign_in):
+def test_a_hiring_manager_signs_in_and_reaches_the_staff_home(client, sign_in_through_the_form):
     manager = UserFactory(roles=[StaffRole.HIRING_MANAGER])
 
-    response = sign_in(manager)
+    response = sign_in_through_the_form(manager)
 
     assert response.status_code == 302 and response.location == "/staff/"
     page = client.get("/staff/").get_data(as_text=True)
@@ -26,10 +26,12 @@ def test_a_hiring_manager_signs_in_and_reaches_the_staff_home(client, sign_in):
     assert _actions() == ["sign_in.succeeded"]
 
 
-def test_a_wrong_password_is_refused_with_a_clear_message_and_audited(client, sign_in):
+def test_a_wrong_password_is_refused_with_a_clear_message_and_audited(
+    client, sign_in_through_the_form
+):
     manager = UserFactory()
 
-    response = sign_in(manager, password="not my password at all")
+    response = sign_in_through_the_form(manager, password="not my password at all")
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -69,10 +71,10 @@ def test_empty_fields_are_named_in_an_error_summary(client, form_token):
     assert "<title>Error: Sign in" in page
 
 
-def test_a_deactivated_user_cannot_sign_in(client, sign_in):
+def test_a_deactivated_user_cannot_sign_in(client, sign_in_through_the_form):
     gone = UserFactory(is_active=False)
 
-    assert "Enter a correct email address" in sign_in(gone).get_data(as_text=True)
+    assert "Enter a correct email address" in sign_in_through_the_form(gone).get_data(as_text=True)
 
 
 def test_an_administrator_needs_a_security_code_after_the_password(client, form_token):
@@ -152,7 +154,9 @@ def test_a_new_administrator_sets_up_security_codes_before_anything_else(client,
     assert "user.second_factor_enrolled" in _actions()
 
 
-def test_after_signing_in_people_go_back_to_the_page_they_asked_for(client, sign_in, form_token):
+def test_after_signing_in_people_go_back_to_the_page_they_asked_for(
+    client, sign_in_through_the_form, form_token
+):
     manager = UserFactory()
     assert client.get("/staff/account/password").location.startswith("/staff/sign-in?next=")
 
@@ -177,12 +181,12 @@ def test_the_next_address_cannot_send_people_to_another_site(client, form_token)
         client.post("/staff/sign-out", data={"csrf_token": form_token("/staff/")})
 
 
-def test_signing_in_starts_a_new_session(client, sign_in):
+def test_signing_in_starts_a_new_session(client, sign_in_through_the_form):
     manager = UserFactory()
     with client.session_transaction() as cookie_session:
         cookie_session["planted"] = "by an attacker"
 
-    sign_in(manager)
+    sign_in_through_the_form(manager)
 
     with client.session_transaction() as cookie_session:
         assert "planted" not in cookie_session

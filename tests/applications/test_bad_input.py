@@ -620,6 +620,7 @@ def reusable(target_for) -> Callable[[str], Target]:
     return get
 
 
+@pytest.mark.slow  # generated input
 @pytest.mark.parametrize("form", FORMS)
 @settings(
     max_examples=40,

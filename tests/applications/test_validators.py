@@ -56,6 +56,7 @@ PROPERTY_SETTINGS = settings(
 # --- clean_text ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # generated input
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -100,6 +101,7 @@ def test_clean_text_multiline(value: str, expected: str) -> None:
     assert clean_text(value, multiline=True) == expected
 
 
+@pytest.mark.slow  # generated input
 @PROPERTY_SETTINGS
 @given(value=st.text(), multiline=st.booleans())
 def test_clean_text_is_idempotent(value: str, multiline: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import select
 
 from tests.audit.conftest import at
@@ -100,6 +101,7 @@ def test_the_download_is_audited_with_its_filters_and_row_count(client, hr, even
     assert "Priya Shah downloaded 3 audit log events" in page
 
 
+@pytest.mark.slow  # thousands of rows
 def test_every_event_is_in_the_file_across_batches(client, hr, event):
     for n in range(2503):
         event("sign_in.failed", label=f"p{n}@example.com", at=at(2026, 1, 1, 9, n % 60))

@@ -46,6 +46,7 @@ def plan(filters: queries.Filters) -> str:
     return "\n".join(rows)
 
 
+@pytest.mark.slow  # thousands of rows
 @pytest.mark.parametrize(
     ("filters", "index"),
     [
@@ -67,6 +68,7 @@ def test_each_filter_reads_its_index(many_events, filters, index):
     assert "Seq Scan" not in explained, explained
 
 
+@pytest.mark.slow  # thousands of rows
 def test_a_page_deep_in_a_filter_is_still_fifty(many_events):
     events, page, pages, total = queries.audit_page(queries.Filters(action="sign_out"), page=399)
 

@@ -77,6 +77,7 @@ def recorded_actions() -> tuple[set[str], list[str]]:
     return actions, unresolved
 
 
+@pytest.mark.slow  # reads every module
 def test_every_action_the_code_records_has_a_sentence():
     actions, unresolved = recorded_actions()
 

@@ -140,6 +140,7 @@ def test_any_text_is_either_a_catalogue_or_a_list_of_problems(text):
         assert all(str(problem) for problem in invalid.problems)
 
 
+@pytest.mark.slow  # generated input
 @given(
     st.sampled_from(["level: 3", "openings: 2", "track: data", "opens: today", "slug: spring"]),
     st.one_of(st.integers(), st.text(max_size=20), st.just("[]"), st.just("{}"), st.just("null")),

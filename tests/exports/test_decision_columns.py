@@ -39,6 +39,7 @@ DECISIONS = [
 ]
 
 
+@pytest.mark.slow  # a whole campaign
 def test_the_campaign_is_varied_enough_to_prove_something(campaign):
     expected = expected_cells()
     assert len(expected) == 24
@@ -48,6 +49,7 @@ def test_the_campaign_is_varied_enough_to_prove_something(campaign):
     assert {"Made", "Accepted", "Declined", "Conditions outstanding"} <= statuses
 
 
+@pytest.mark.slow  # a whole campaign
 def test_every_decision_cell_in_csv_matches_the_tables(client, sign_in, hr, campaign):
     sign_in(hr)
 
@@ -70,6 +72,7 @@ def test_every_decision_cell_in_csv_matches_the_tables(client, sign_in, hr, camp
     assert export_events()[0].object_type == "campaign"
 
 
+@pytest.mark.slow  # a whole campaign
 def test_every_decision_cell_in_xlsx_matches_the_tables(client, sign_in, hr, campaign):
     from io import BytesIO
 
@@ -110,6 +113,7 @@ def test_every_decision_cell_in_xlsx_matches_the_tables(client, sign_in, hr, cam
     assert len(criteria) == 1 + 3 + 3
 
 
+@pytest.mark.slow  # a whole campaign
 def test_one_roles_export_names_its_criteria_in_the_headers(client, sign_in, hr, campaign):
     role = next(r for r in campaign.roles if r.title == "Analyst")
     sign_in(hr)
@@ -137,6 +141,7 @@ def _headers(headers: list[str]) -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow  # a whole campaign
 def test_the_extras_cost_a_few_queries_a_batch_never_one_a_row(app, hr, campaign):
     """Per batch of the cursor: one IN query for each kind of fact, however many rows."""
     from sqlalchemy import event

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import RoleFactory, UserFactory
@@ -71,6 +72,7 @@ def _live(mail_app, column, value) -> int:  # noqa: F811
         return count
 
 
+@pytest.mark.slow  # threads
 def test_two_assignments_of_a_mentors_last_place_one_wins(mail_app):  # noqa: F811
     with mail_app.app_context():
         role = RoleFactory(criteria=[])

@@ -80,6 +80,7 @@ def roles(default_catalogue) -> list[Role]:
     return list(db.session.scalars(db.select(Role).order_by(Role.position)))
 
 
+@pytest.mark.slow  # every email for every role
 @pytest.mark.parametrize("needs_adjustments", [True, False])
 def test_every_applicant_email_reads_well_for_every_role(app, roles, needs_adjustments):
     assert len(roles) == 13

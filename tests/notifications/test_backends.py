@@ -79,6 +79,7 @@ def test_notify_is_asked_by_our_reference_whether_it_already_has_an_email(notify
 
 
 # The test server takes AUTH without TLS: its own warning about that is expected here.
+@pytest.mark.slow  # a server of its own
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_smtp_logs_in_when_credentials_are_configured():
     from aiosmtpd.controller import Controller

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import UserFactory
@@ -25,6 +26,7 @@ from tracker.extensions import db
 from tracker.partners import organisations
 
 
+@pytest.mark.slow  # threads
 def test_two_spellings_of_one_new_organisation_at_once_make_one(mail_app):  # noqa: F811
     token = uuid.uuid4().hex[:6]
     with mail_app.app_context():

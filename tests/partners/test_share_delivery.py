@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import ApplicationFactory, PartnerOrganisationFactory, RoleFactory, UserFactory
@@ -91,6 +92,7 @@ def test_sharing_30_candidates_with_3_partner_users_sends_3_emails_once_each(
         assert "/partner/shares/" in message.get_body(("plain",)).get_content()
 
 
+@pytest.mark.slow  # threads
 def test_two_partners_finishing_at_once_tell_hr_once(mail_app):  # noqa: F811
     with mail_app.app_context():
         role = RoleFactory()

@@ -86,6 +86,7 @@ def test_a_subject_access_export_holds_all_of_theirs_and_none_of_anothers(
     )
 
 
+@pytest.mark.slow  # searches the whole database
 @BOTH_DATABASES
 def test_erasure_leaves_no_trace_and_touches_nobody_else(
     client, sign_in, hr, seed_person, upload_folder

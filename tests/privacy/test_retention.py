@@ -81,6 +81,7 @@ def _whole_database():
     }
 
 
+@pytest.mark.slow  # searches the whole database
 @BOTH_DATABASES
 def test_retention_leaves_no_trace_of_those_not_hired(
     seed_person, expired_role, current_role, upload_folder
@@ -112,6 +113,7 @@ def test_retention_leaves_no_trace_of_those_not_hired(
     assert _reports(expired_role.campaign) == reports_before
 
 
+@pytest.mark.slow  # searches the whole database
 def test_a_second_run_changes_nothing(seed_person, expired_role):
     seed_person("Again", role=expired_role, status=Status.UNSUCCESSFUL)
     privacy.run_retention(today=clock.today(), dry_run=False, actor_label="test")

@@ -125,6 +125,7 @@ def test_every_characteristic_and_local_measure_has_its_table(client, sign_in, h
     assert set(QUESTIONS) == set(equality.EQUALITY_COLUMNS)
 
 
+@pytest.mark.slow  # generated campaigns
 def test_the_csv_file_never_holds_a_count_from_1_to_4(client, sign_in, hr, candidate):
     rng = random.Random(7)
     statuses = [S.SUBMITTED, S.SIFT, S.ASSESSMENT, S.INTERVIEW, S.OFFER, S.HIRED, S.UNSUCCESSFUL]

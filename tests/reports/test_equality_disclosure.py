@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -140,6 +141,7 @@ def _seeded() -> list[equality.Person]:
     ]
 
 
+@pytest.mark.slow  # generated campaigns
 @settings(
     max_examples=40,
     deadline=None,
@@ -180,6 +182,7 @@ def campaigns(draw) -> list[equality.Person]:
     return people
 
 
+@pytest.mark.slow  # generated campaigns
 @settings(max_examples=15, deadline=None)
 @given(found=campaigns())
 def test_no_hidden_count_can_be_narrowed_in_larger_campaigns(found):

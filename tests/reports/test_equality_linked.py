@@ -160,6 +160,7 @@ def _group_keys(html: str) -> list[str]:
     return re.findall(r'<option value="((?:role|track|level)-[^"]+)"', html)
 
 
+@pytest.mark.slow  # every page and file
 def test_every_page_and_file_of_a_campaign_audited_together(client, sign_in, hr, roles, candidate):
     rng = random.Random(16)
     statuses = [S.SUBMITTED, S.SIFT, S.ASSESSMENT, S.INTERVIEW, S.OFFER, S.HIRED]

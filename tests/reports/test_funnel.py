@@ -153,6 +153,7 @@ def _independent(campaign) -> dict:
     return {"figures": figures, "days": days, "count": len(rows)}
 
 
+@pytest.mark.slow  # a generated campaign
 @pytest.mark.parametrize("seed", [20260, 31415])
 def test_the_funnel_reconciles_with_the_pipeline_on_a_generated_campaign(
     client, sign_in, hr, fake_clock, seed

@@ -49,6 +49,7 @@ def fake_clock(monkeypatch):
     return use_fake_clock(monkeypatch)
 
 
+@pytest.mark.slow  # every page and file
 def test_every_table_on_the_new_pages_is_its_audited_csv_file(client, sign_in, hr, fake_clock):
     rng = random.Random(16)
     plan = [

@@ -231,6 +231,7 @@ def _approx(row):
 )
 @given(plan=campaign_plans)
 # Always one campaign where everyone is hired, and one where each is hired the same day.
+@pytest.mark.slow  # generated campaigns
 @example(plan=[[_straight(0, 24 * n + 1)] for n in range(4)])
 @example(plan=[[_straight(3, 1)], [_straight(0, 5)]])
 def test_reports_that_explain_match_the_timeline(hr, fake_clock, plan):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pyotp
+import pytest
 from flask_migrate import upgrade
 
 from tests.factories import PASSWORD, ApplicationFactory, EqualityAnswersFactory, RoleFactory
@@ -19,6 +20,7 @@ from tracker.applications.states import Status
 from tracker.extensions import db
 
 
+@pytest.mark.slow  # every report
 def test_every_report_works_on_sqlite(tmp_path):
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'reports.sqlite3'}", "TESTING": True}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import ApplicationFactory, RoleFactory, SlotFactory
@@ -23,6 +24,7 @@ from tracker.scheduling import services
 from tracker.scheduling.models import Booking, Slot
 
 
+@pytest.mark.slow  # threads
 def test_two_bookings_of_the_last_place_one_wins(mail_app):  # noqa: F811
     with mail_app.app_context():
         role = RoleFactory(criteria=[])

@@ -165,6 +165,7 @@ def test_whats_needs_doing_links_todays_packs(app, day):
     assert today_slot.id
 
 
+@pytest.mark.slow  # PDFs
 def test_a_panel_member_taken_off_the_roles_scope_loses_its_packs_and_invitation(app, day):
     ann = client_for(app, day.ann)
     paths = [
@@ -186,6 +187,7 @@ def test_a_panel_member_taken_off_the_roles_scope_loses_its_packs_and_invitation
     assert hr.get(f"/staff/slots/{day.ten.id}/invitation.ics").status_code == 200
 
 
+@pytest.mark.slow  # PDFs
 def test_one_person_may_download_only_so_many_pdfs(app, day):
     app.config["PANEL_PACK_PDF_LIMIT"] = "2 per hour"
     try:

@@ -43,6 +43,7 @@ def day() -> Day:
     return make_day()
 
 
+@pytest.mark.slow  # PDFs
 def test_adjustments_for_those_who_asked_and_no_equality_data_or_date_of_birth(app, day):
     hr = client_for(app, day.hr)
     page = get_page(hr, day.path)
@@ -146,6 +147,7 @@ def _candidates_by_page(pages: list[str]) -> list[list[str]]:
     return [[label for label in LABELS if label in flattened(text)] for text in pages]
 
 
+@pytest.mark.slow  # PDFs
 def test_the_pdf_has_a_cover_then_a_page_per_candidate(app, day):
     """With one criterion, each candidate's questions, guide and notes fit on one A4 page."""
     for criterion in list(day.role.criteria)[1:]:
@@ -166,6 +168,7 @@ def test_the_pdf_has_a_cover_then_a_page_per_candidate(app, day):
         assert f"Page {number} of 4" in flat
 
 
+@pytest.mark.slow  # PDFs
 def test_each_candidate_starts_a_new_page_however_long_their_questions(app, day):
     for position in range(1, 7):
         day.role.criteria.append(

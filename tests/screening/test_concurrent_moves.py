@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import HISTORY, ApplicationFactory, RoleFactory, UserFactory
@@ -24,6 +25,7 @@ from tracker.extensions import db
 from tracker.screening import services
 
 
+@pytest.mark.slow  # threads
 def test_two_simultaneous_moves_one_conflict(mail_app):  # noqa: F811
     with mail_app.app_context():
         role = RoleFactory(criteria=[])

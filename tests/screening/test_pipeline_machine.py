@@ -4,6 +4,7 @@ should email sends exactly one."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -73,6 +74,7 @@ class Pipeline(RuleBasedStateMachine):
         assert sent == self.emails
 
 
+@pytest.mark.slow  # generated moves
 def test_random_moves_keep_the_invariants():
     run_state_machine_as_test(
         Pipeline,

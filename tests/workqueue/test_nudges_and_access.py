@@ -157,6 +157,7 @@ def _home_queries(client) -> int:
 HOME_QUERIES = {StaffRole.ADMIN: 9, StaffRole.HIRING_MANAGER: 8}
 
 
+@pytest.mark.slow  # hundreds of rows
 @pytest.mark.parametrize("role_name", [StaffRole.ADMIN, StaffRole.HIRING_MANAGER])
 def test_the_home_costs_the_same_at_10_and_200_applications(client, sign_in, role, role_name):
     stages = [Status.SUBMITTED, Status.SIFT, Status.ASSESSMENT, Status.INTERVIEW, Status.OFFER]

@@ -118,13 +118,17 @@ class CatalogueInvalid(Exception):
         super().__init__(f"{source}: {len(problems)} problem(s)")
 
 
-class _NoTimestampLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (the wheels are): ten times the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _NoTimestampLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """Leaves dates as text so that a malformed one becomes a reported problem, not a crash."""
 
 
 _NoTimestampLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
 }
 
 _FRIENDLY = {
