@@ -24,6 +24,7 @@ from tests.factories import (
     SlotFactory,
     UserFactory,
 )
+from tests.mentoring.factories import MentorProfileFactory, assigned
 from tracker import clock, create_app
 from tracker.accounts.models import StaffRole
 from tracker.applicants.models import SignInLink
@@ -32,6 +33,7 @@ from tracker.applications.models import CvDocument, TimelineEntry
 from tracker.applications.states import Status
 from tracker.extensions import db
 from tracker.notifications.models import Email, EmailStatus
+from tracker.offers.models import ConditionKind, Offer, OfferCondition
 from tracker.partners import services as partners
 from tracker.partners.models import Recommendation
 from tracker.scheduling.models import Booking
@@ -160,6 +162,7 @@ def seed_person(upload_folder):
     reviewer = UserFactory(roles=[StaffRole.ADMIN], name="Rita Reviewer")
     organisation = PartnerOrganisationFactory()
     partner = UserFactory(roles=[StaffRole.PARTNER], partner_organisation=organisation)
+    mentor = MentorProfileFactory()
 
     def seed(key: str, *, role=None, status: Status = Status.UNSUCCESSFUL) -> Person:
         name = f"Zed{key} Quill{key}"
@@ -174,6 +177,8 @@ def seed_person(upload_folder):
             f"Feedback-{key}-to-applicant",
             f"Adjust-{key}-quiet-room",
             f"Reveal-{key}-phone-about-right-to-work",
+            f"Condition-{key}-references-from-college",
+            f"Ended-{key}-asked-for-another-mentor",
         ]
         role = role or RoleFactory(criteria=["You enjoy solving problems"])
         application = ApplicationFactory(
@@ -250,6 +255,25 @@ def seed_person(upload_folder):
                 feedback=marks[6],
             )
         )
+        # An offer whose references were met (with a note), and a mentoring that ended: kept
+        # for the reports, but what staff wrote about the person goes with the rest.
+        offer = Offer(
+            application_id=application.id,
+            starts_on=clock.today() + timedelta(days=60),
+            made_at=clock.utcnow(),
+            made_by=reviewer.email,
+        )
+        offer.conditions.append(
+            OfferCondition(
+                kind=ConditionKind.REFERENCES,
+                met_at=clock.utcnow(),
+                met_by=reviewer.email,
+                note=marks[9],
+            )
+        )
+        db.session.add(offer)
+        db.session.flush()
+        assigned(application, mentor, ended=True).end_reason = marks[10]
         application.status = status
         if status is Status.WITHDRAWN:
             application.withdrawn_at = clock.utcnow()

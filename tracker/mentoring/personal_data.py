@@ -1,6 +1,7 @@
 """A hired apprentice's mentoring: who mentors them, and their mentor's log (see
-tracker.data_subject for what each function is for). Retention deletes the log; erasure
-deletes both, first giving a live assignment's place back to its mentor.
+tracker.data_subject for what each function is for). Retention deletes the log and blanks why
+an assignment ended; erasure deletes both, first giving a live assignment's place back to its
+mentor.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from tracker.data_subject import Subject, plain, row
 from tracker.extensions import db
 from tracker.mentoring.models import MentorAssignment, MentoringLogEntry, MentorProfile
 
-PERSONAL_COLUMNS = {"mentoring_log_entry": ("title", "note")}
+PERSONAL_COLUMNS = {
+    "mentoring_log_entry": ("title", "note"),
+    # Why HR ended an assignment is free text about the apprentice as often as the mentor.
+    "mentor_assignment": ("end_reason",),
+}
 
 
 def export_application(application_id: int) -> dict:
@@ -23,6 +28,7 @@ def export_application(application_id: int) -> dict:
                 "mentor": m.mentor.user.name,
                 "assigned_at": plain(m.assigned_at),
                 "ended_at": plain(m.ended_at),
+                "end_reason": m.end_reason,
             }
             for m in db.session.scalars(
                 select(MentorAssignment).where(MentorAssignment.application_id == application_id)
@@ -40,6 +46,12 @@ def export_application(application_id: int) -> dict:
 def anonymise_applications(application_ids: list[int], *, now: datetime) -> None:
     db.session.execute(
         delete(MentoringLogEntry).where(MentoringLogEntry.application_id.in_(application_ids))
+    )
+    db.session.execute(
+        update(MentorAssignment)
+        .where(MentorAssignment.application_id.in_(application_ids))
+        .values(end_reason=None)
+        .execution_options(synchronize_session=False)
     )
 
 
