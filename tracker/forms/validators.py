@@ -113,11 +113,14 @@ class PersonName:
             raise InvalidInput(self.message)
 
 
-class Postcode:
-    """Normalise a UK postcode to 'SW1A 1AA' form or refuse it. Empty is left alone."""
+class _Normalised:
+    """Rewrite the field's text to its one written form, or refuse it. Empty is left alone
+    (as "", so that a required field says so)."""
 
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or "Enter a real postcode, like AA1 1AA"
+    message: str
+
+    def normalise(self, text: str) -> str | None:
+        raise NotImplementedError
 
     def __call__(self, form: Any, field: Any) -> None:
         if not isinstance(field.data, str):
@@ -126,30 +129,31 @@ class Postcode:
             field.data = ""
             _stop_if_required_and_empty(field)
             return
-        postcode = normalise_postcode(field.data)
-        if postcode is None:
+        normalised = self.normalise(field.data)
+        if normalised is None:
             raise InvalidInput(self.message)
-        field.data = postcode
+        field.data = normalised
 
 
-class PhoneNumber:
-    """Normalise a phone number for display or refuse it. Empty is left alone."""
+class Postcode(_Normalised):
+    """A UK postcode in 'SW1A 1AA' form."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or "Enter a real postcode, like AA1 1AA"
+
+    def normalise(self, text: str) -> str | None:
+        return normalise_postcode(text)
+
+
+class PhoneNumber(_Normalised):
+    """A phone number as it is shown."""
 
     def __init__(self, message: str | None = None) -> None:
         *others, last = PHONE_EXAMPLES
         self.message = message or f"Enter a phone number, like {', '.join(others)} or {last}"
 
-    def __call__(self, form: Any, field: Any) -> None:
-        if not isinstance(field.data, str):
-            return
-        if not field.data.strip():
-            field.data = ""
-            _stop_if_required_and_empty(field)
-            return
-        phone = normalise_phone(field.data)
-        if phone is None:
-            raise InvalidInput(self.message)
-        field.data = phone
+    def normalise(self, text: str) -> str | None:
+        return normalise_phone(text)
 
 
 class WordLimit:
