@@ -165,6 +165,16 @@ def _rollback(request, app):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_smtp_connection():
+    """Emails sent in this process keep their SMTP connection open for the next, as a worker's
+    do (tracker/notifications/backends.py): each test starts without one."""
+    yield
+    from tracker.notifications.backends import close_kept_connection
+
+    close_kept_connection()
+
+
 @pytest.fixture
 def make_app(database_name):
     """Build another app on the test database (say, with other settings); disposed after."""

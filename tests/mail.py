@@ -113,6 +113,10 @@ class SmtpRecorder:
     rcpt_started: threading.Event = field(default_factory=threading.Event)
     quit_delay: float = 0.0
     quit_started: threading.Event = field(default_factory=threading.Event)
+    noop_delay: float = 0.0
+    noop_started: threading.Event = field(default_factory=threading.Event)
+    # The connections (aiosmtpd's per-connection sessions) that carried an accepted message.
+    sessions: list = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_started.set()
@@ -129,7 +133,15 @@ class SmtpRecorder:
             self.refuse_next -= 1
             return "451 4.3.0 Try again later"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        if not any(seen is session for seen in self.sessions):
+            self.sessions.append(session)
         return "250 Message accepted for delivery"
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        self.noop_started.set()
+        if self.noop_delay:
+            await asyncio.sleep(self.noop_delay)
+        return "250 OK"
 
     async def handle_QUIT(self, server, session, envelope):
         self.quit_started.set()
@@ -145,9 +157,11 @@ class SmtpRecorder:
         self.messages.clear()
         self.data_commands = 0
         self.refuse_next, self.refuse_always = 0, False
-        self.rcpt_delay = self.quit_delay = 0.0
+        self.rcpt_delay = self.quit_delay = self.noop_delay = 0.0
         self.rcpt_started.clear()
         self.quit_started.clear()
+        self.noop_started.clear()
+        self.sessions.clear()
 
 
 class SmtpServer:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -13,6 +15,7 @@ from tracker.notifications.backends import (
     NotifyBackend,
     Outgoing,
     SmtpBackend,
+    close_kept_connection,
 )
 from tracker.notifications.rendering import RenderedEmail
 
@@ -167,6 +170,7 @@ def quit_server():
     port = free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()
+    recorder.controller = controller
     yield (
         recorder,
         {
@@ -180,15 +184,18 @@ def quit_server():
             "MAIL_PASSWORD": None,
         },
     )
-    controller.stop()
+    close_kept_connection()
+    if controller.loop.is_running():  # a test may have stopped it already
+        controller.stop()
 
 
-def test_smtp_reports_the_acceptance_before_it_says_quit(quit_server):
+def test_smtp_reports_the_acceptance_before_anything_else_and_keeps_the_connection(quit_server):
     recorder, config = quit_server
 
     reference = SmtpBackend(config).send(
         OUTGOING, on_accepted=lambda ref: recorder.events.append(f"recorded {ref}")
     )
+    close_kept_connection()  # as a worker stopping does
 
     assert reference == OUTGOING.message_id
     assert recorder.events == [
@@ -198,13 +205,14 @@ def test_smtp_reports_the_acceptance_before_it_says_quit(quit_server):
     ]
 
 
-def test_smtp_refusing_the_data_reports_no_acceptance(quit_server):
+def test_smtp_refusing_the_data_reports_no_acceptance_and_drops_the_connection(quit_server):
     recorder, config = quit_server
     recorder.refuse_always = True
 
     with pytest.raises(DeliveryError, match="554"):
         SmtpBackend(config).send(OUTGOING, on_accepted=recorder.events.append)
 
+    # A connection that failed mid-email is not kept for the next one.
     assert recorder.events == ["server replied 554 to DATA", "client said QUIT"]
 
 
@@ -214,7 +222,67 @@ def test_a_bad_reply_to_quit_after_the_250_does_not_undo_the_delivery(quit_serve
     recorder.quit_reply = "421 Closing for maintenance"
 
     assert SmtpBackend(config).send(OUTGOING) == OUTGOING.message_id
+    close_kept_connection()
     assert len(recorder.messages) == 1
+
+
+def _outgoing(n: int) -> Outgoing:
+    return replace(OUTGOING, recipient=f"applicant{n}@example.com", message_id=f"<m{n}@test>")
+
+
+def test_one_smtp_connection_carries_many_emails(quit_server):
+    recorder, config = quit_server
+
+    for n in range(25):
+        SmtpBackend(config).send(_outgoing(n))
+
+    assert len(recorder.messages) == 25
+    assert len(recorder.sessions) == 1
+    assert "client said QUIT" not in recorder.events
+
+
+def test_a_connection_the_server_dropped_is_replaced_and_no_email_is_lost(quit_server):
+    recorder, config = quit_server
+    SmtpBackend(config).send(_outgoing(1))
+
+    # The server goes away while the connection sits idle (a restart, an idle time-out).
+    from aiosmtpd.controller import Controller
+
+    recorder.controller.stop()
+    restarted = Controller(recorder, hostname="127.0.0.1", port=config["MAIL_PORT"])
+    restarted.start()
+    try:
+        SmtpBackend(config).send(_outgoing(2))
+        SmtpBackend(config).send(_outgoing(3))
+    finally:
+        restarted.stop()
+
+    assert [m["To"] for m in recorder.messages] == [f"applicant{n}@example.com" for n in (1, 2, 3)]
+    assert len(recorder.sessions) == 2
+
+
+def test_a_kept_connection_is_not_reused_for_another_server(quit_server):
+    recorder, config = quit_server
+    other = SmtpRecorder()
+    port = free_port()
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(other, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        SmtpBackend(config).send(_outgoing(1))
+        SmtpBackend(config | {"MAIL_PORT": port}).send(_outgoing(2))
+        SmtpBackend(config).send(_outgoing(3))
+    finally:
+        controller.stop()
+
+    assert [m["To"] for m in other.messages] == ["applicant2@example.com"]
+    assert [m["To"] for m in recorder.messages] == [
+        "applicant1@example.com",
+        "applicant3@example.com",
+    ]
+    # Each change of server closed the connection it replaced.
+    assert recorder.events.count("client said QUIT") == 1
 
 
 def test_the_local_mailbox_keeps_each_email_as_a_file(tmp_path):

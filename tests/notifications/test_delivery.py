@@ -198,28 +198,40 @@ def test_a_worker_killed_mid_send_loses_nothing(mail_app, worker, smtp_server, m
     assert email.uncertain_since is not None
 
 
-def test_a_worker_killed_after_the_server_accepted_the_email_does_not_send_it_again(
+def test_a_worker_killed_between_emails_on_its_kept_connection_loses_and_doubles_nothing(
     mail_app, worker, smtp_server, mail_env, tmp_path
 ):
-    # The server holds its reply to QUIT: the worker is stuck after the 250, as long as we like.
-    smtp_server.recorder.quit_delay = 30
-    email_id = _queue(mail_app, "barbara@example.com")
-    wait_for(smtp_server.recorder.quit_started.is_set, timeout=20, what="the worker's QUIT")
+    # The first email leaves the worker's connection open. The server then holds its reply to
+    # the NOOP that checks the connection before the second: the worker is stuck between the
+    # two, with the first recorded as sent (before anything else) and the second claimed.
+    first = _queue(mail_app, "barbara@example.com")
+    wait_for(
+        lambda: _email(mail_app, first).status is EmailStatus.SENT, timeout=20, what="the first"
+    )
+    smtp_server.recorder.noop_delay = 30
+    second = _queue(mail_app, "grace@example.com")
+    wait_for(smtp_server.recorder.noop_started.is_set, timeout=20, what="the worker's NOOP")
 
     worker.kill()
-    smtp_server.recorder.quit_delay = 0
+    smtp_server.recorder.noop_delay = 0
     replacement = Worker(mail_env, tmp_path / "replacement.log").start()
     try:
         _age(mail_app, "claimed_at", 2.2)  # past EMAIL_CLAIM_TIMEOUT_SECONDS
         with mail_app.app_context():
-            assert sweep_outbox()["freed"] == 0  # it was recorded before QUIT: nothing to free
+            assert sweep_outbox()["freed"] == 1  # the second only: the first was recorded
+        wait_for(lambda: smtp_server.recorder.to("grace@example.com"), timeout=30, what="it")
         quiet(mail_app, smtp_server)
     finally:
         replacement.stop()
 
-    email = _email(mail_app, email_id)
     assert len(smtp_server.recorder.to("barbara@example.com")) == 1
-    assert (email.status, email.attempts, email.uncertain_since) == (EmailStatus.SENT, 1, None)
+    assert len(smtp_server.recorder.to("grace@example.com")) == 1
+    done = _email(mail_app, first)
+    assert (done.status, done.attempts, done.uncertain_since) == (EmailStatus.SENT, 1, None)
+    # The worker died after staging the send: nobody could know, so staff are told.
+    redone = _email(mail_app, second)
+    assert (redone.status, redone.attempts) == (EmailStatus.SENT, 2)
+    assert redone.uncertain_since is not None
 
 
 def test_a_thousand_pending_emails_drain_without_error(mail_app, worker, smtp_server):

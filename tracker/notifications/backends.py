@@ -1,15 +1,22 @@
 """Delivery backends: SMTP, GOV.UK Notify, and a local mailbox for development.
 
 A backend sends one rendered email and returns the provider's reference, or raises
-DeliveryError; the outbox decides whether to try again. `deliver` is how the outbox calls
-them: it hears of the acceptance the moment the provider gives it, before the backend does
-anything else (SMTP's QUIT, say), so that a crash loses as little as possible.
+DeliveryError; the outbox decides whether to try again. The outbox hears of the acceptance the
+moment the provider gives it (``on_accepted``), before the backend does anything else, so that
+a crash loses as little as possible.
+
+SMTP keeps its connection open between emails, one per worker process (and thread): connecting,
+EHLO, STARTTLS and AUTH cost more than the email itself. A kept connection is asked NOOP before
+it carries the next email, so one the server has dropped is replaced without a word; a
+connection that fails while carrying an email is closed and never reused, and the email is
+tried again by the outbox as before.
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -96,6 +103,18 @@ class SmtpBackend:
     def __init__(self, config: dict):
         self.config = config
 
+    def _server(self) -> tuple:
+        """What a kept connection must match to be reused for this configuration."""
+        c = self.config
+        return (
+            c["MAIL_SERVER"],
+            c["MAIL_PORT"],
+            c["MAIL_USE_SSL"],
+            c["MAIL_USE_TLS"],
+            c["MAIL_USERNAME"],
+            c["MAIL_PASSWORD"],
+        )
+
     def _connect(self) -> smtplib.SMTP:
         c = self.config
         host, port, timeout = c["MAIL_SERVER"], c["MAIL_PORT"], c["MAIL_TIMEOUT"]
@@ -108,29 +127,81 @@ class SmtpBackend:
             smtp.starttls(context=ssl.create_default_context())
         return smtp
 
-    def send(self, email: Outgoing, on_accepted: OnAccepted | None = None) -> str:
-        """Send one email on a connection of its own.
-
-        on_accepted runs as soon as the server has replied 250 to DATA, before QUIT: from that
-        reply on the email is the server's, and a QUIT that fails changes nothing.
-        """
-        message = build_message(email, self.config["MAIL_FROM"], utcnow())
+    def _open(self) -> smtplib.SMTP:
+        """A new, signed-in connection; DeliveryError if the server cannot be reached or
+        refuses the credentials."""
+        smtp = None
         try:
             smtp = self._connect()
+            if self.config["MAIL_USERNAME"]:
+                smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"] or "")
         except (smtplib.SMTPException, OSError) as exc:
+            if smtp is not None:
+                _quit(smtp)
+            raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from exc
+        return smtp
+
+    def send(self, email: Outgoing, on_accepted: OnAccepted | None = None) -> str:
+        """Send one email on this process's kept connection (a new one if there is none, or the
+        server dropped it).
+
+        on_accepted runs as soon as the server has replied 250 to DATA, before anything else:
+        from that reply on the email is the server's.
+        """
+        message = build_message(email, self.config["MAIL_FROM"], utcnow())
+        smtp = _KEPT.take(self._server()) or self._open()
+        try:
+            smtp.send_message(message)
+        except (smtplib.SMTPException, OSError) as exc:
+            # Its state is unknown now (half an envelope, say): never reuse it.
+            _quit(smtp)
             raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from exc
         try:
-            try:
-                if self.config["MAIL_USERNAME"]:
-                    smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"] or "")
-                smtp.send_message(message)
-            except (smtplib.SMTPException, OSError) as exc:
-                raise DeliveryError(f"SMTP: {type(exc).__name__}: {exc}") from exc
             if on_accepted is not None:
                 on_accepted(email.message_id)
         finally:
-            _quit(smtp)
+            _KEPT.keep(self._server(), smtp)
         return email.message_id
+
+
+class _KeptConnection(threading.local):
+    """This worker process's (and thread's) open SMTP connection, between emails."""
+
+    smtp: smtplib.SMTP | None = None
+    server: tuple | None = None
+
+    def take(self, server: tuple) -> smtplib.SMTP | None:
+        """The kept connection if it is to this server and still answers, else None (and it
+        is closed)."""
+        smtp, self.smtp = self.smtp, None
+        if smtp is None:
+            return None
+        if self.server == server:
+            try:
+                if smtp.noop()[0] == 250:
+                    return smtp
+            except (smtplib.SMTPException, OSError):
+                pass  # dropped while it sat idle: nothing of ours was on it
+        _quit(smtp)
+        return None
+
+    def keep(self, server: tuple, smtp: smtplib.SMTP) -> None:
+        if self.smtp is not None and self.smtp is not smtp:
+            _quit(self.smtp)
+        self.smtp, self.server = smtp, server
+
+    def close(self) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            _quit(smtp)
+
+
+_KEPT = _KeptConnection()
+
+
+def close_kept_connection() -> None:
+    """Say QUIT on this process's kept SMTP connection, if it has one (a worker stopping)."""
+    _KEPT.close()
 
 
 def _quit(smtp: smtplib.SMTP) -> None:

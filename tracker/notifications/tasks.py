@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
 from flask import current_app
 from jinja2 import TemplateError
 
@@ -15,6 +16,7 @@ from tracker.notifications.backends import (
     Attachment,
     DeliveryError,
     Outgoing,
+    close_kept_connection,
     get_backend,
     look_up_earlier_attempt,
     message_id_for,
@@ -23,6 +25,12 @@ from tracker.notifications.outbox import enqueue_send
 from tracker.notifications.rendering import render_email
 
 log = logging.getLogger(__name__)
+
+
+@worker_process_shutdown.connect  # a prefork pool's child process
+@worker_shutdown.connect  # the solo pool's one process
+def _say_quit_to_the_mail_server(**_) -> None:
+    close_kept_connection()
 
 
 @shared_task(name="tracker.notifications.tasks.send_email")
