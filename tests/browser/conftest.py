@@ -12,6 +12,8 @@ from pathlib import Path
 import pyotp
 import pytest
 from flask_migrate import upgrade
+from itsdangerous.timed import TimestampSigner
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -98,6 +100,65 @@ def page_without_javascript(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+class MovedClocks:
+    """The browser's clock and the server's, moved on together, so that a test lets time pass
+    instead of sleeping through it.
+
+    Both start from the same instant and go on in real time as well: the browser's is
+    Playwright's fake clock (``Date.now()``, ``setTimeout``, ``setInterval``, in every tab of
+    the context), the server's is tracker.clock moved by ``app_clock`` (the live server is a
+    thread of this process), and the timestamps itsdangerous signs and checks (Flask-WTF's
+    form tokens, the session cookie) read tracker.clock too.
+    """
+
+    # How long a page is given, in real time, to show something before time moves on again.
+    SETTLE_MS = 100
+
+    def __init__(self, context, app_clock):
+        self._context = context
+        self._app_clock = app_clock
+        context.clock.install(time=clock.utcnow())
+
+    def now(self) -> float:
+        """The time both clocks read, in seconds (since the epoch)."""
+        return clock.utcnow().timestamp()
+
+    def advance(self, *, seconds: float) -> None:
+        """Time passes: ``seconds`` more at once, for the server first and then the browser,
+        whose timers then fire, so that what a page asks the server finds it moved already."""
+        self._app_clock.advance(seconds=seconds)
+        self._context.clock.fast_forward(round(seconds * 1000))
+
+    def wait_for(self, locator, *, within: float) -> float:
+        """Let time pass a second at a time, as someone waiting would, until ``locator``
+        shows or ``within`` seconds have passed; then expect it to show. Returns the seconds
+        it took (in moved time)."""
+        started = self.now()
+        while not self._shows(locator) and self.now() - started < within:
+            self.advance(seconds=1)
+        expect(locator).to_be_visible()
+        return self.now() - started
+
+    def _shows(self, locator) -> bool:
+        try:
+            locator.wait_for(state="visible", timeout=self.SETTLE_MS)
+        except PlaywrightTimeoutError:
+            return False
+        return True
+
+
+@pytest.fixture
+def clocks(page, app_clock, monkeypatch) -> MovedClocks:
+    """Time passing for ``page`` (and any tab opened beside it) and for the live server, on
+    demand: install before the page loads, so use it before signing in or going anywhere."""
+    # Flask-WTF's form tokens (WTF_CSRF_TIME_LIMIT) are dated and checked by itsdangerous,
+    # with time.time(): get_timestamp is its own hook for another clock.
+    monkeypatch.setattr(
+        TimestampSigner, "get_timestamp", lambda signer: int(clock.utcnow().timestamp())
+    )
+    return MovedClocks(page.context, app_clock)
 
 
 def sign_in_staff(

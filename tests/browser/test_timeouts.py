@@ -1,5 +1,6 @@
 """In headless Chromium, with the idle time-outs shortened to seconds: nobody loses work to a
-time-out (WCAG 2.2.1, the GOV.UK timeout-warning pattern).
+time-out (WCAG 2.2.1, the GOV.UK timeout-warning pattern). Time passes on the browser's clock
+and the server's together (``clocks``, tests/browser/conftest.py), not by waiting for it.
 
 Given a signed-in applicant or member of staff who does nothing, the warning opens as a modal
 dialog before the session ends, with the focus on "Stay signed in"; choosing it keeps the
@@ -11,7 +12,6 @@ it is back in the box.
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from datetime import timedelta
 
@@ -78,11 +78,11 @@ def _warning(page):
     return page.get_by_role("dialog", name="You will be signed out soon")
 
 
-def _wait_for_the_warning(page, loaded_at: float) -> None:
+def _wait_for_the_warning(page, clocks, loaded_at: float) -> None:
     """The warning opens before the session ends, as a modal with the focus on its button."""
     warning = _warning(page)
-    expect(warning).to_be_visible(timeout=(IDLE_SECONDS + 5) * 1000)
-    opened_after = time.monotonic() - loaded_at
+    clocks.wait_for(warning, within=IDLE_SECONDS + 5)
+    opened_after = clocks.now() - loaded_at
     assert opened_after < IDLE_SECONDS, f"the warning came {opened_after:.0f}s in: too late"
     assert warning.get_attribute("aria-modal") == "true"
     expect(warning.get_by_role("button", name="Stay signed in")).to_be_focused()
@@ -93,30 +93,32 @@ def _wait_for_the_warning(page, loaded_at: float) -> None:
     assert serious_axe_violations(page) == []
 
 
-def test_an_applicant_stays_signed_in_and_keeps_an_answer_typed_before_the_end(page, short_app):
+def test_an_applicant_stays_signed_in_and_keeps_an_answer_typed_before_the_end(
+    page, clocks, short_app
+):
     email, application_id = _applicant_with_a_draft(short_app)
     question = f"/applications/{application_id}/questions/1"
     page.goto(_sign_in_link(short_app, email))
     page.get_by_role("button", name="Continue").click()
     page.goto(question)
-    loaded_at = time.monotonic()
+    loaded_at = clocks.now()
     box = page.get_by_role("textbox", name=re.compile("Tell us about a time"))
     expect(box).to_be_visible()
 
     # The warning comes before the end; staying signed in keeps the session past it.
-    _wait_for_the_warning(page, loaded_at)
+    _wait_for_the_warning(page, clocks, loaded_at)
     _warning(page).get_by_role("button", name="Stay signed in").click()
     expect(_warning(page)).to_be_hidden()
-    time.sleep(max(0, IDLE_SECONDS + 3 - (time.monotonic() - loaded_at)))
+    clocks.advance(seconds=max(0, IDLE_SECONDS + 3 - (clocks.now() - loaded_at)))
     page.reload()
     expect(page).to_have_url(re.compile(re.escape(question) + "$"))
     expect(box).to_be_visible()
 
     # An answer typed and then left: when the time runs out, it is kept, not lost.
     box.fill(ANSWER)
-    expect(_warning(page)).to_be_visible(timeout=(IDLE_SECONDS + 5) * 1000)
-    expect(page.get_by_role("heading", level=1, name="Sign in to apply")).to_be_visible(
-        timeout=(IDLE_SECONDS + 10) * 1000
+    clocks.wait_for(_warning(page), within=IDLE_SECONDS + 5)
+    clocks.wait_for(
+        page.get_by_role("heading", level=1, name="Sign in to apply"), within=IDLE_SECONDS + 10
     )
     expect(page.get_by_text("We have kept what you typed")).to_be_visible()
 
@@ -131,26 +133,29 @@ def test_an_applicant_stays_signed_in_and_keeps_an_answer_typed_before_the_end(p
     expect(page.get_by_text("1 of 1 questions answered")).to_be_visible()
 
 
-def test_a_member_of_staff_is_warned_stays_signed_in_and_is_told_when_it_ends(page, short_app):
+def test_a_member_of_staff_is_warned_stays_signed_in_and_is_told_when_it_ends(
+    page, clocks, short_app
+):
     email = f"timeout.staff.{uuid.uuid4().hex[:8]}@example.gov.uk"
     with short_app.app_context():
         UserFactory(email=email)
         db.session.commit()
     sign_in_staff(page, email)
-    loaded_at = time.monotonic()
+    loaded_at = clocks.now()
     home = page.url
 
-    _wait_for_the_warning(page, loaded_at)
+    _wait_for_the_warning(page, clocks, loaded_at)
     _warning(page).get_by_role("button", name="Stay signed in").click()
     expect(_warning(page)).to_be_hidden()
-    time.sleep(max(0, IDLE_SECONDS + 3 - (time.monotonic() - loaded_at)))
+    clocks.advance(seconds=max(0, IDLE_SECONDS + 3 - (clocks.now() - loaded_at)))
     page.reload()
     assert page.url == home, "staying signed in did not keep the session"
     expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
 
     # Left alone, the session ends and a page says so.
-    expect(page.get_by_role("heading", level=1, name="You have been signed out")).to_be_visible(
-        timeout=(IDLE_SECONDS + 10) * 1000
+    clocks.wait_for(
+        page.get_by_role("heading", level=1, name="You have been signed out"),
+        within=IDLE_SECONDS + 10,
     )
     assert serious_axe_violations(page) == []
     page.goto(home)

@@ -4,12 +4,14 @@ seconds: the time-out warning acts on the server's word, not only its own clock.
 Given a page left open longer than its form token lasts, "Stay signed in" still works (it
 asks for a fresh token first). Given the same applicant busy in another tab, a tab left
 alone neither warns nor sends what was typed in it: the session is still alive.
+
+Time passes on the browser's clock and the server's together (``clocks``,
+tests/browser/conftest.py), the form tokens' age included, not by waiting for it.
 """
 
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pytest
@@ -49,26 +51,30 @@ def live_server(short_app):
         yield url
 
 
-def test_stay_signed_in_works_after_the_pages_token_has_expired(page, short_app):
+def test_stay_signed_in_works_after_the_pages_token_has_expired(page, clocks, short_app):
     email = f"timeout.token.{uuid.uuid4().hex[:8]}@example.gov.uk"
     with short_app.app_context():
         UserFactory(email=email)
         db.session.commit()
     sign_in_staff(page, email)
-    loaded_at = time.monotonic()
+    loaded_at = clocks.now()
     home = page.url
 
-    expect(_warning(page)).to_be_visible(timeout=(IDLE_SECONDS + 5) * 1000)
-    assert time.monotonic() - loaded_at > TOKEN_SECONDS
+    clocks.wait_for(_warning(page), within=IDLE_SECONDS + 5)
+    assert clocks.now() - loaded_at > TOKEN_SECONDS
+    # The token's age is moved time too: the server refuses the page's own token by now.
+    own_token = page.locator("#session-timeout").get_attribute("data-csrf-token")
+    refused = page.request.post("/session/stay-signed-in", headers={"X-CSRFToken": own_token})
+    assert refused.status == 400, "the page's own token has not expired"
     _warning(page).get_by_role("button", name="Stay signed in").click()
 
     expect(_warning(page)).to_be_hidden()
-    time.sleep(max(0, IDLE_SECONDS + 3 - (time.monotonic() - loaded_at)))
+    clocks.advance(seconds=max(0, IDLE_SECONDS + 3 - (clocks.now() - loaded_at)))
     page.reload()
     assert page.url == home, "staying signed in did not keep the session"
 
 
-def test_a_tab_left_alone_does_nothing_while_another_keeps_the_session(page, short_app):
+def test_a_tab_left_alone_does_nothing_while_another_keeps_the_session(page, clocks, short_app):
     email, application_id = _applicant_with_a_draft(short_app)
     question = f"/applications/{application_id}/questions/1"
     page.goto(_sign_in_link(short_app, email))
@@ -80,11 +86,14 @@ def test_a_tab_left_alone_does_nothing_while_another_keeps_the_session(page, sho
     busy.goto("/applications")
 
     # The other tab is used every few seconds, well past this one's own idle time-out.
-    started = time.monotonic()
-    while time.monotonic() - started < IDLE_SECONDS + 8:
-        time.sleep(3)
+    started = clocks.now()
+    while clocks.now() - started < IDLE_SECONDS + 8:
+        clocks.advance(seconds=3)
         busy.reload()
         expect(busy).to_have_url(re.compile("/applications$"))
+        # Checked as time passes, not only at the end: a warning opened on this tab's own
+        # count would be closed again by the time the loop ends.
+        expect(_warning(page)).to_be_hidden()
 
     expect(page).to_have_url(re.compile(re.escape(question) + "$"))
     expect(box).to_have_value(ANSWER)
