@@ -433,6 +433,7 @@ def test_every_form_is_covered():
     assert covered == set(FORMS)
 
 
+@pytest.mark.slow  # every field of every form
 @pytest.mark.parametrize(("form", "name", "value", "message", "also"), BAD_VALUES)
 def test_bad_input_is_refused_with_a_linked_error_and_nothing_saved(
     target_for, form, name, value, message, also
@@ -449,6 +450,7 @@ def test_bad_input_is_refused_with_a_linked_error_and_nothing_saved(
     assert_refused(target, response, before, anchor, message)
 
 
+@pytest.mark.slow  # every field of every form
 @pytest.mark.parametrize("form", FORMS)
 def test_the_valid_answers_used_above_are_accepted(target_for, form):
     """The control for the test above: with no bad field, each form is accepted."""

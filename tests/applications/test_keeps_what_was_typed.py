@@ -636,6 +636,7 @@ def env(client, applicant):
     return {"client": client, "applicant": applicant, "role": role}
 
 
+@pytest.mark.slow  # every field of every form
 @pytest.mark.parametrize(("page_name", "bad_field"), list(_cases()))
 def test_one_wrong_answer_keeps_everything_else_typed(env, page_name, bad_field):
     page = PAGES[page_name]
@@ -665,6 +666,7 @@ def test_one_wrong_answer_keeps_everything_else_typed(env, page_name, bad_field)
     assert SCRIPT not in html
 
 
+@pytest.mark.slow  # every field of every form
 @pytest.mark.parametrize("page_name", list(PAGES))
 def test_the_valid_answers_above_are_accepted(env, page_name):
     """The control for the test above: each page's valid answers are saved, so the errors

@@ -25,6 +25,7 @@ EXEMPT: dict[str, str] = {
 }
 
 
+@pytest.mark.slow  # every staff form
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_a_mistake_shows_the_error_pattern_and_changes_nothing(case, client):
     check(case, client)
