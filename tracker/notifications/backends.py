@@ -149,7 +149,8 @@ class SmtpBackend:
         from that reply on the email is the server's.
         """
         message = build_message(email, self.config["MAIL_FROM"], utcnow())
-        smtp = _KEPT.take(self._server()) or self._open()
+        server = self._server()
+        smtp = _KEPT.take(server) or self._open()
         try:
             smtp.send_message(message)
         except (smtplib.SMTPException, OSError) as exc:
@@ -160,7 +161,7 @@ class SmtpBackend:
             if on_accepted is not None:
                 on_accepted(email.message_id)
         finally:
-            _KEPT.keep(self._server(), smtp)
+            _KEPT.keep(server, smtp)
         return email.message_id
 
 
@@ -186,8 +187,7 @@ class _KeptConnection(threading.local):
         return None
 
     def keep(self, server: tuple, smtp: smtplib.SMTP) -> None:
-        if self.smtp is not None and self.smtp is not smtp:
-            _quit(self.smtp)
+        # Nothing else is kept meanwhile: take() emptied the slot, and a thread has its own.
         self.smtp, self.server = smtp, server
 
     def close(self) -> None:
