@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-fast install assets lint format migrate catalogue worker clean
+.PHONY: run test test-fast bench install assets lint format migrate catalogue worker clean
 
 # Install when the pinned dependencies change, not on every run.
 $(BIN)/activate: pyproject.toml requirements.lock
@@ -60,6 +60,12 @@ test-fast: install assets
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy
 	bash scripts/with-test-services.sh $(BIN)/python -m pytest -m "not browser and not worker and not slow" -n $(FAST_WORKERS) --dist loadfile $(FAST_ARGS)
+
+## make bench: every benchmark in issue 18's table, each beside the fastest thing on this machine
+## that does the same job, measured in the same run, printed as one table with the ratios
+## (bench/run_all.py; docs/performance.md records it). BENCH_ARGS adds to it, e.g. --quick.
+bench: install assets
+	bash scripts/with-test-services.sh $(BIN)/python bench/run_all.py --markdown bench/results/bench.md $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check .
