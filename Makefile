@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-fast install assets lint format migrate catalogue worker clean
+.PHONY: run test test-fast install assets lint format migrate catalogue worker clean load
 
 # Install when the pinned dependencies change, not on every run.
 $(BIN)/activate: pyproject.toml requirements.lock
@@ -60,6 +60,16 @@ test-fast: install assets
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy
 	bash scripts/with-test-services.sh $(BIN)/python -m pytest -m "not browser and not worker and not slow" -n $(FAST_WORKERS) --dist loadfile $(FAST_ARGS)
+
+## make load: simulated applicants (Locust) against a production-like stack it starts on
+## loopback and removes afterwards (gunicorn.conf.py, a Celery worker and beat, its own
+## PostgreSQL database and Redis, an SMTP sink). USERS people for SECONDS, then those in the
+## middle of an application finish it; fails when a target of issue 18 is missed. See
+## bench/load/ and docs/performance.md. WEB_CONCURRENCY and GUNICORN_THREADS pass through.
+USERS ?= 200
+SECONDS ?= 60
+load: install assets
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.load --users $(USERS) --seconds $(SECONDS) $(LOAD_ARGS)
 
 lint:
 	$(BIN)/ruff check .
