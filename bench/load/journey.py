@@ -95,6 +95,8 @@ class Applicant(FastHttpUser):
     def pause(self) -> None:
         """A person reading the page and typing: checked for the end of the run after it."""
         gevent.sleep(random.uniform(*self.plan.pause))
+        if self.plan.everyone_out.is_set():
+            raise Leave("stopped before finishing: the run's time to finish was over")
         if self.plan.time_up.is_set() and not self.applying:
             raise Leave
 

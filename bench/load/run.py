@@ -61,6 +61,12 @@ def _progress(runner, started: float) -> None:
         )
 
 
+def _wait_for_everyone(runner, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while runner.user_count and time.monotonic() < deadline:
+        gevent.sleep(0.2)
+
+
 def drive(stack: Stack, args) -> tuple[object, Plan, float]:
     """Run the people against the stack; Locust's statistics, the tally and the time taken."""
     plan = Plan(
@@ -80,13 +86,11 @@ def drive(stack: Stack, args) -> tuple[object, Plan, float]:
     try:
         gevent.sleep(args.seconds)
         plan.time_up.set()
-        deadline = time.monotonic() + args.finish_seconds
-        while runner.user_count and time.monotonic() < deadline:
-            gevent.sleep(0.2)
-        if runner.user_count:
-            plan.problems.append(
-                f"{runner.user_count} people still busy after {args.finish_seconds:.0f} s more"
-            )
+        _wait_for_everyone(runner, args.finish_seconds)
+        # Those still busy stop at their next page, never in the middle of a request: one
+        # cut off mid-submit would leave a confirmation the report could not account for.
+        plan.everyone_out.set()
+        _wait_for_everyone(runner, Applicant.network_timeout + 5)
         elapsed = time.monotonic() - started
     finally:
         progress.kill()
