@@ -131,10 +131,8 @@ def print_report(result: Outcome, plan, *, users: int, seconds: float, setting: 
         f"for no submission {result.stray}"
     )
     print("outbox after the run: " + ", ".join(f"{n} {s}" for s, n in sorted(plan.outbox.items())))
-    for problem in result.problems[:10]:
-        print(f"problem: {problem}")
-    if len(result.problems) > 10:
-        print(f"... and {len(result.problems) - 10} more problems")
+    for problem, times in Counter(result.problems).most_common(10):
+        print(f"problem ({times}x): {problem}")
     verdict = "MET" if result.met else "MISSED"
     print(
         f"targets (0 errors, p95 <= {P95_LIMIT_MS} ms, each submission confirmed once): {verdict}"
