@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-fast bench install assets lint format migrate catalogue worker clean
+.PHONY: run test test-fast bench load install assets lint format migrate catalogue worker clean
 
 # Install when the pinned dependencies change, not on every run.
 $(BIN)/activate: pyproject.toml requirements.lock
@@ -66,6 +66,16 @@ test-fast: install assets
 ## (bench/run_all.py; docs/performance.md records it). BENCH_ARGS adds to it, e.g. --quick.
 bench: install assets
 	bash scripts/with-test-services.sh $(BIN)/python bench/run_all.py --markdown bench/results/bench.md $(BENCH_ARGS)
+
+## make load: simulated applicants (Locust) against a production-like stack it starts on
+## loopback and removes afterwards (gunicorn.conf.py, a Celery worker and beat, its own
+## PostgreSQL database and Redis, an SMTP sink). USERS people for SECONDS, then those in the
+## middle of an application finish it; fails when a target of issue 18 is missed. See
+## bench/load/ and docs/performance.md. WEB_CONCURRENCY and GUNICORN_THREADS pass through.
+USERS ?= 200
+SECONDS ?= 60
+load: install assets
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.load --users $(USERS) --seconds $(SECONDS) $(LOAD_ARGS)
 
 lint:
 	$(BIN)/ruff check .

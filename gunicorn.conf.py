@@ -46,9 +46,14 @@ bind = _bind()
 # Processes. Each has its own database pool (up to 15 connections), so the default stays
 # small and predictable rather than following the host's CPU count, which a container may
 # not have: see "Database connections" in docs/deployment.md before raising it.
-workers = _whole_number("WEB_CONCURRENCY", 3, minimum=1)
+#
+# Two processes of four threads (gunicorn's threaded worker, gthread), chosen by `make load`
+# (docs/performance.md): a sync worker holds its process through every database and Redis
+# wait, so three of them served 200 applicants at half the rate, with three times the p95;
+# threads overlap those waits, and two processes use both cores without sharing a GIL.
+workers = _whole_number("WEB_CONCURRENCY", 2, minimum=1)
 # More than one thread per process switches gunicorn to its threaded worker (gthread).
-threads = _whole_number("GUNICORN_THREADS", 1, minimum=1)
+threads = _whole_number("GUNICORN_THREADS", 4, minimum=1)
 # Long enough for a very large Excel export (100,000 rows take about 30 s).
 timeout = _whole_number("GUNICORN_TIMEOUT", 120, minimum=1)
 # Time a worker has to finish its requests on a restart or shutdown before it is killed.

@@ -74,9 +74,10 @@ def test_the_defaults_suit_the_image(gunicorn_settings):
 
     # Started by hand outside the image, gunicorn stays on this machine.
     assert settings.bind == ["127.0.0.1:8000"]
-    assert settings.workers == 3
-    assert settings.threads == 1
-    assert settings.worker_class_str == "sync"
+    # Chosen by `make load` (docs/performance.md): two processes of four threads.
+    assert settings.workers == 2
+    assert settings.threads == 4
+    assert settings.worker_class_str == "gthread"
     assert settings.timeout == 120
     assert settings.graceful_timeout == 30
     assert settings.keepalive == 5

@@ -43,6 +43,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from tracker.templating import Environment as TemplateEnvironment
+
+    # Before app.jinja_env is first used, which makes the environment from this class.
+    app.jinja_environment = TemplateEnvironment
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(app.template_folder),

@@ -82,6 +82,12 @@ def purge_expired(*, now) -> int:
     return purged
 
 
+def waiting() -> bool:
+    """Whether this browser may have a kept form to take: only then is there anything to look
+    up (and commit). Almost every page view has none, and is spared both."""
+    return request.method == "GET" and bool(request.cookies.get(COOKIE))
+
+
 def take(*, applicant: Applicant | None, path: str) -> list[list[str]] | None:
     """What this browser kept for ``path``, if it was this applicant's and is still fresh;
     taken once (deleted), so a later visit shows the saved answers instead. Flushes; the

@@ -43,8 +43,9 @@ def own_draft(application_id: int):
 def form_for(form_class, *args, **kwargs):
     """The page's form; on a GET after a session ended mid-form, filled with what was typed
     then (kept by ``applicant_required``), so that nothing has to be typed again."""
-    if request.method != "GET":
-        # Never commit here on a POST: it would let go of the row lock ``own`` took.
+    if not kept.waiting():
+        # Never commit here on a POST: it would let go of the row lock ``own`` took. Nor on a
+        # GET with nothing kept: a commit would cost a round trip and reload every row.
         return form_class(*args, **kwargs)
     typed = save(lambda: kept.take(applicant=current_applicant(), path=request.path))
     if typed is None:

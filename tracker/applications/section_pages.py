@@ -5,12 +5,16 @@ question_views.py."""
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from sqlalchemy import inspect
 
 from tracker.applications.models import Application
 
 
 def saved(application: Application):
-    return redirect(url_for("applications.task_list", application_id=application.id))
+    # The id from the identity map: the save's commit expired the row, and reading
+    # ``application.id`` would load all of it again just to build this address.
+    (application_id,) = inspect(application).identity
+    return redirect(url_for("applications.task_list", application_id=application_id))
 
 
 def section_page(application: Application, form, template: str, **context):
