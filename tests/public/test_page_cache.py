@@ -189,3 +189,16 @@ def test_a_load_that_cannot_reach_the_cache_says_so(make_app):
     assert result.exit_code == 1
     assert "Campaign" in result.output  # loaded and committed all the same
     assert "page cache could not be told" in result.output
+
+
+def test_without_redis_make_run_keeps_pages_in_its_own_process(make_app, tmp_path):
+    app = make_app(PUBLIC_PAGE_CACHE=True, REDIS_URL=None, PUBLIC_PAGE_RECHECK_SECONDS=0)
+    with rolled_back(app):
+        load(app, Path(app.config["CATALOGUE_FILE"]))
+        client = app.test_client()
+        first = client.get(ROLE)
+        assert client.get(ROLE, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+        load(app, renamed_catalogue(app, tmp_path, '"Data analysis"', '"Data and insight"'))
+        assert "Data and insight" in client.get(ROLE).get_data(as_text=True)
+    assert type(app.extensions["shared_pages"]).__name__ == "SimpleCache"
