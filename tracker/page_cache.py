@@ -269,8 +269,9 @@ class SharedPageCache:
 
 
 def init_page_cache(app: Flask, identify: Identify, manifest: dict) -> None:
-    """Put the cache in front of the app (when PUBLIC_PAGE_CACHE is on)."""
-    if not app.config["PUBLIC_PAGE_CACHE"]:
+    """Put the cache in front of the app (when PUBLIC_PAGE_CACHE is on). Not in debug mode,
+    where templates are read again as they are edited: a kept page would hide the edit."""
+    if not app.config["PUBLIC_PAGE_CACHE"] or app.debug:
         return
     redis_url = app.config["REDIS_URL"]
     settings = {

@@ -202,3 +202,9 @@ def test_without_redis_make_run_keeps_pages_in_its_own_process(make_app, tmp_pat
         load(app, renamed_catalogue(app, tmp_path, '"Data analysis"', '"Data and insight"'))
         assert "Data and insight" in client.get(ROLE).get_data(as_text=True)
     assert type(app.extensions["shared_pages"]).__name__ == "SimpleCache"
+
+
+def test_in_debug_mode_pages_are_never_kept(make_app):
+    # Templates are read again as they are edited there: a kept page would hide the edit.
+    app = make_app(PUBLIC_PAGE_CACHE=True, REDIS_URL=services.TEST_REDIS_URL, DEBUG=True)
+    assert "shared_pages" not in app.extensions
