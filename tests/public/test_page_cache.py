@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import request_started
+from sqlalchemy import event
 
 from tests import services
 from tests.applications.conftest import sign_in_applicant
@@ -208,3 +210,30 @@ def test_in_debug_mode_pages_are_never_kept(make_app):
     # Templates are read again as they are edited there: a kept page would hide the edit.
     app = make_app(PUBLIC_PAGE_CACHE=True, REDIS_URL=services.TEST_REDIS_URL, DEBUG=True)
     assert "shared_pages" not in app.extensions
+
+
+def test_a_kept_page_is_answered_without_flask_or_the_database(cached):
+    client = cached.test_client()
+    queries, requests = [], []
+
+    def count(connection, cursor, statement, *args):
+        queries.append(statement)
+
+    def started(sender, **extra):
+        requests.append(sender)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    request_started.connect(started, cached)
+    try:
+        client.get("/roles?track=data-analysis")
+        assert requests and queries  # the first visitor's page is rendered
+        requests.clear()
+        queries.clear()
+        kept = client.get("/roles?track=data-analysis")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+        request_started.disconnect(started, cached)
+    assert kept.status_code == 200 and "Data analysis" in kept.get_data(as_text=True)
+    # No request for Flask (so no session, user, rate limit or header hooks), no query.
+    assert requests == []
+    assert queries == []
