@@ -64,7 +64,7 @@ def _no_store(response: Response) -> Response:
     # Applicant and staff pages hold personal data: never kept by a browser or a proxy. The
     # public pages an anonymous visitor sees are the same for everyone: they may be kept if
     # asked about again (their ETag; tracker/public/page_cache.py).
-    if is_shared_page():
+    if is_shared_page() and response.status_code == 200:
         response.headers["Cache-Control"] = "no-cache"
         response.vary.add("Cookie")
     elif request.endpoint not in CACHEABLE_ENDPOINTS:

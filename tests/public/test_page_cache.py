@@ -237,3 +237,18 @@ def test_a_kept_page_is_answered_without_flask_or_the_database(cached):
     # No request for Flask (so no session, user, rate limit or header hooks), no query.
     assert requests == []
     assert queries == []
+
+
+def test_head_gets_the_kept_headers_and_a_missing_role_is_never_kept(cached):
+    client = cached.test_client()
+    page = client.get(ROLE)
+    head = client.head(ROLE)
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["ETag"] == page.headers["ETag"]
+    assert int(head.headers["Content-Length"]) == len(page.get_data())
+
+    for _ in range(2):
+        missing = client.get("/roles/no-such-role")
+        assert missing.status_code == 404
+        assert "ETag" not in missing.headers
+        assert missing.headers["Cache-Control"] == "no-store"
