@@ -110,13 +110,13 @@ def gunicorn(app: str, env: dict[str, str], log: Path) -> Iterator[str]:
 
 def _check_cached(url: str) -> None:
     """The page is the cache's: only a kept page has an ETag, answered with 304."""
-    with urllib.request.urlopen(urllib.request.Request(url, headers=PROXY)) as response:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=PROXY), timeout=10) as response:
         etag = response.headers["ETag"]
     if not etag:
         raise RuntimeError(f"{url} was not served from the page cache")
     again = urllib.request.Request(url, headers=PROXY | {"If-None-Match": etag})
     try:
-        urllib.request.urlopen(again).close()
+        urllib.request.urlopen(again, timeout=10).close()
     except urllib.error.HTTPError as answer:
         if answer.code == 304:
             return
