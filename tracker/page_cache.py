@@ -250,6 +250,10 @@ class SharedPageCache:
                 self.backend.set(environ[_PAGE_KEY], page, timeout=PAGE_SECONDS)
             self.local[environ[_PAGE_KEY]] = page
             return self._answer(page, environ, start_response)
+        if sets_cookie:
+            # The page began a session (a token, a message): it is this visitor's alone.
+            headers = [(n, v) for n, v in headers if n.lower() != "cache-control"]
+            headers.append(("Cache-Control", "no-store"))
         start_response(status, headers)
         return [body]
 

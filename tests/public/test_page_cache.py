@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import request_started
+from flask import request, request_started, session
 from sqlalchemy import event
 
 from tests import services
@@ -252,3 +252,18 @@ def test_head_gets_the_kept_headers_and_a_missing_role_is_never_kept(cached):
         assert missing.status_code == 404
         assert "ETag" not in missing.headers
         assert missing.headers["Cache-Control"] == "no-store"
+
+
+def test_a_shared_page_that_starts_a_session_is_neither_kept_nor_revalidatable(cached):
+    @cached.before_request
+    def remember_a_visit():  # as a page that used the session would
+        if request.path == "/roles":
+            session["visited"] = True
+
+    client = cached.test_client()
+    first = client.get("/roles")
+    assert "Set-Cookie" in first.headers
+    assert first.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in first.headers
+    fresh = cached.test_client().get("/roles")
+    assert "Set-Cookie" in fresh.headers and "ETag" not in fresh.headers
