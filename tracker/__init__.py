@@ -38,10 +38,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config["CELERY"] = celery_tasks(app.config) | celery
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config["PROXY_FIX_HOPS"]:
-        # Behind a TLS-terminating proxy: believe its X-Forwarded-* headers, and only its.
-        hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from tracker.templating import Environment as TemplateEnvironment
 
@@ -65,13 +61,30 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _add_commands(app)
+    _wrap_wsgi(app)
     return app
+
+
+def _wrap_wsgi(app: Flask) -> None:
+    """What answers before Flask: from the outside in, ProxyFix (so that the others see the
+    real scheme), WhiteNoise (built assets), the page cache (shared public pages)."""
+    from tracker.assets import serve_assets
+    from tracker.page_cache import init_page_cache
+    from tracker.public.shared_pages import shared_page_name
+
+    init_page_cache(app, shared_page_name, app.extensions["asset_manifest"])
+    serve_assets(app)
+    if app.config["PROXY_FIX_HOPS"]:
+        # Behind a TLS-terminating proxy: believe its X-Forwarded-* headers, and only its.
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:
     from tracker.accounts.login import init_login
     from tracker.applicants.login import init_applicant_login
     from tracker.applications.storage import init_storage
+    from tracker.assets import init_assets
     from tracker.branding import init_branding
     from tracker.celery_app import celery_init_app
     from tracker.errors import register_error_handlers
@@ -93,6 +106,7 @@ def _init_extensions(app: Flask) -> None:
     celery_init_app(app)
     init_branding(app)
     init_templating(app)
+    init_assets(app)
     init_navigation(app)
     register_error_handlers(app)
     init_outbox()

@@ -321,6 +321,8 @@ def _service_settings(env: Mapping[str, str], production: bool, instance_path: P
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Anonymous public pages from a cache (Redis at REDIS_URL, else in-process).
+        "PUBLIC_PAGE_CACHE": _bool(env.get("PUBLIC_PAGE_CACHE"), True),
         # Where `make run`'s embedded broker listens when REDIS_URL is unset.
         "LOCAL_BROKER_SOCKET": _get(
             env, "LOCAL_BROKER_SOCKET", str(local_broker.default_socket(instance_path))

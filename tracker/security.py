@@ -1,4 +1,4 @@
-"""Security headers on every response, no caching of pages, and the CSRF and 429 pages.
+"""Security headers on every response, no caching of personal pages, the CSRF and 429 pages.
 
 Flask-Talisman sets the headers. Its defaults suit an https-only site and would break the
 local http app: it redirects http to https, and at every request it switches
@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, has_request_context, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_talisman import DENY, Talisman
-from flask_talisman.talisman import NONCE_LENGTH, get_random_string
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from tracker.config import ConfigError
+from tracker.page_cache import is_shared_page
 
 ONE_YEAR_SECONDS = 365 * 24 * 60 * 60
 # Responses that browsers and proxies may keep: built assets and the council's colours.
@@ -46,7 +46,9 @@ def content_security_policy(logo: str) -> dict[str, str]:
     images = ["'self'", "data:", logo_source(logo)]
     return {
         "default-src": "'self'",
-        "script-src": "'self'",  # Talisman adds this request's nonce
+        # No inline script anywhere (a test checks every template), so no nonce: a page
+        # can then be the same bytes for every visitor, and be served from the cache.
+        "script-src": "'self'",
         "style-src": "'self'",
         "img-src": " ".join(source for source in images if source),
         "font-src": "'self'",
@@ -58,23 +60,14 @@ def content_security_policy(logo: str) -> dict[str, str]:
     }
 
 
-def csp_nonce() -> str:
-    """This request's nonce, made now if Talisman's before_request hook did not run.
-
-    Hooks registered before Talisman's (CSRF protection, rate limits) can end a request by
-    raising, and the error page they lead to still needs its inline script allowed. Talisman
-    adds the nonce to the header whenever the request has one.
-    """
-    if not has_request_context():
-        return ""
-    if not getattr(request, "csp_nonce", None):
-        request.csp_nonce = get_random_string(NONCE_LENGTH)
-    return request.csp_nonce
-
-
 def _no_store(response: Response) -> Response:
-    # Applicant and staff pages hold personal data: never kept by a browser or a proxy.
-    if request.endpoint not in CACHEABLE_ENDPOINTS:
+    # Applicant and staff pages hold personal data: never kept by a browser or a proxy. The
+    # public pages an anonymous visitor sees are the same for everyone: they may be kept if
+    # asked about again (their ETag; tracker/public/page_cache.py).
+    if is_shared_page() and response.status_code == 200:
+        response.headers["Cache-Control"] = "no-cache"
+        response.vary.add("Cookie")
+    elif request.endpoint not in CACHEABLE_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -110,7 +103,6 @@ def init_security(app: Flask) -> None:
         strict_transport_security_max_age=ONE_YEAR_SECONDS,
         strict_transport_security_include_subdomains=True,
         content_security_policy=content_security_policy(config["BRANDING"]["logo"]),
-        content_security_policy_nonce_in=["script-src"],
         referrer_policy="strict-origin-when-cross-origin",
         permissions_policy={
             "camera": "()",
@@ -126,7 +118,6 @@ def init_security(app: Flask) -> None:
         x_content_type_options=True,
     )
     app.extensions["talisman"] = talisman
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_no_store)
     # More specific than errors.py's HTTPException handler, so Flask picks these.
     app.register_error_handler(CSRFError, _csrf_error)

@@ -21,7 +21,7 @@ def test_a_reset_link_is_sent_only_to_a_real_account_but_the_answer_is_the_same(
         path = "/staff/password/forgotten"
         response = client.post(path, data={"email": address, "csrf_token": form_token(path)})
         page = response.get_data(as_text=True).replace(address, "ADDRESS")
-        answers.append(re.sub(r'nonce="[^"]+"', "", page))
+        answers.append(page)
 
     assert answers[0] == answers[1]
     assert "Check your email" in answers[0]

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from tracker import clock
@@ -14,6 +15,7 @@ from tracker.catalogue.models import Campaign
 from tracker.catalogue.schema import CatalogueInvalid, parse_catalogue
 from tracker.catalogue.services import load_catalogue
 from tracker.extensions import db
+from tracker.page_cache import forget_shared_pages
 
 catalogue_cli = AppGroup("catalogue", help="Manage the campaign, tracks and roles.")
 
@@ -49,3 +51,11 @@ def load_command(file: Path | None, if_empty: bool) -> None:
     db.session.commit()
     for line in report.lines():
         click.echo(line)
+    # After the commit: a page rendered from here on shows the catalogue just loaded.
+    try:
+        forget_shared_pages()
+    except (RedisError, OSError) as error:
+        raise click.ClickException(
+            f"The catalogue was loaded, but the page cache could not be told ({error}): the "
+            "public pages show the old one until tomorrow. Run this command again."
+        ) from error

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request
 from tracker import clock
 from tracker.catalogue import queries
 from tracker.catalogue.models import LEVELS
+from tracker.page_cache import shared_page
 
 bp = Blueprint("catalogue", __name__)
 
@@ -16,6 +17,7 @@ def _requested_levels() -> list[int]:
 
 
 @bp.get("/roles")
+@shared_page
 def roles():
     today = clock.today()
     campaign = queries.current_campaign(today)
@@ -28,6 +30,7 @@ def roles():
 
 
 @bp.get("/roles/<slug>")
+@shared_page
 def role(slug: str):
     """:raise 404: when no published role of the current campaign has this slug."""
     today = clock.today()

@@ -7,11 +7,13 @@ from flask import Blueprint, current_app, render_template
 from tracker import clock
 from tracker.catalogue import queries
 from tracker.colours import text_colour_for
+from tracker.page_cache import shared_page
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@shared_page
 def home():
     today = clock.today()
     campaign = queries.current_campaign(today)

@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import warnings
 from functools import cache
-from pathlib import Path
 
 from flask import current_app
 
+from tracker.assets import built_file
+
 log = logging.getLogger(__name__)
 
-# Built by `npm run build` from static/src/pack.scss: the pack's print styles and the page
-# boxes (A4, margins, page numbers) that a PDF needs.
-STYLESHEET = Path("dist") / "pack.css"
+# Built by `npm run build` from static/src/pack.scss (under a hashed name, tracker/assets.py):
+# the pack's print styles and the page boxes (A4, margins, page numbers) that a PDF needs.
+STYLESHEET = "pack.css"
 
 
 @cache
@@ -52,7 +53,7 @@ def render(html: str) -> bytes:
     weasyprint = _weasyprint()
     if weasyprint is None:
         raise RuntimeError("WeasyPrint is not available")
-    css = (Path(current_app.static_folder) / STYLESHEET).read_text(encoding="utf-8")
+    css = built_file(current_app, STYLESHEET).read_text(encoding="utf-8")
     # No protocol allowed: the styles are passed in and the document has no images, so
     # nothing in a pack (a place may be a video link) is ever fetched while it is drawn.
     nothing = weasyprint.urls.URLFetcher(allowed_protocols=())
