@@ -23,6 +23,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -66,8 +68,29 @@ class Backend(Protocol):
         moment the provider has accepted it, before anything else (QUIT, logging)."""
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard header registry, but each header's class is made once, not each time a
+    header is set: the standard one calls type() for every header, which was a third of the
+    time build_message took (some 15 headers a message). The classes, and so the message's
+    bytes, are the same."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+_POLICY = policy.default.clone(header_factory=_HeaderClasses())
+
+
 def build_message(email: Outgoing, sender: str, sent_at) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender
     message["To"] = email.recipient
     message["Subject"] = email.rendered.subject
