@@ -12,13 +12,15 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from celery import shared_task
 from celery.signals import worker_process_shutdown, worker_shutdown, worker_shutting_down
 from flask import current_app
 from jinja2 import TemplateError
+from sqlalchemy.orm import Session
 
 from tracker.extensions import db
 from tracker.notifications import services
@@ -69,7 +71,11 @@ def send_emails(email_ids: list[int]) -> dict[str, int]:
     Returns how many emails ended each way ("sent", "retrying", "skipped": another job had
     it, ...), leaving out the ways none did.
     """
-    ids = sorted(set(email_ids))
+    with _one_database_connection():
+        return _send_in_turn(sorted(set(email_ids)))
+
+
+def _send_in_turn(ids: list[int]) -> dict[str, int]:
     deadline = time.monotonic() + BATCH_SECONDS
     outcomes: Counter[str] = Counter()
     claimed = services.claim_next(ids=ids, after=0)
@@ -91,6 +97,25 @@ def send_emails(email_ids: list[int]) -> dict[str, int]:
             outcomes["handed_back"] = len(rest)
     outcomes["skipped"] = len(ids) - sum(outcomes.values())
     return {outcome: n for outcome, n in outcomes.items() if n}
+
+
+@contextmanager
+def _one_database_connection() -> Iterator[None]:
+    """The job's statements on one database connection, taken from the pool once.
+
+    Each email still commits on its own, but a session hands its connection back to the pool
+    at every commit, and the pool checks a connection (SELECT 1, pool_pre_ping) each time it
+    lends it: a round trip in five of each email's. A session bound to one connection keeps
+    it between commits; if the database drops it, the failing email is rolled back and the
+    connection is replaced (SQLAlchemy reconnects an invalidated connection on next use).
+    """
+    db.session.remove()
+    with db.engine.connect() as connection:
+        db.session.registry.set(Session(bind=connection))
+        try:
+            yield
+        finally:
+            db.session.remove()
 
 
 @shared_task(name="tracker.notifications.tasks.send_email")
