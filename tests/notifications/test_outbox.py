@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -255,3 +256,29 @@ def test_the_emails_of_one_commit_go_in_jobs_of_at_most_fifty_each_once():
     assert BATCH_SIZE == 50
     assert [len(batch) for batch in batches(ids)] == [50, 50, 20]
     assert [i for batch in batches(ids) for i in batch] == list(range(1, 121))
+
+
+def test_staging_a_send_claims_the_next_email_in_the_same_statement_only_if_it_staged():
+    first, second = _queue(key="s1"), _queue(key="s2")
+    ids = [first.id, second.id]
+    claimed = services.claim_next(ids=ids, after=0)
+    lapsed = replace(claimed, claimed_at=claimed.claimed_at - timedelta(seconds=1))
+
+    assert services.stage_sent_and_claim_next(
+        email=lapsed, subject="S", reference="<r>", hold_for=300, doubt_settled=False, ids=ids
+    ) == (False, None)
+    db.session.refresh(second)
+    assert second.status is EmailStatus.PENDING  # nothing staged, so nothing claimed
+
+    staged, following = services.stage_sent_and_claim_next(
+        email=claimed, subject="S", reference="<r>", hold_for=300, doubt_settled=False, ids=ids
+    )
+
+    assert staged and following is not None and following.id == second.id
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert (first.status, second.status) == (EmailStatus.SENT, EmailStatus.SENDING)
+    assert second.claimed_at == following.claimed_at and following.attempts == 1
+    assert services.stage_sent_and_claim_next(
+        email=following, subject="S", reference="<r>", hold_for=300, doubt_settled=False, ids=ids
+    ) == (True, None)

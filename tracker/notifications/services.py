@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Update, exists, func, literal, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.clock import utcnow
@@ -151,6 +151,24 @@ def claim_next(*, ids: Sequence[int], after: int) -> Claimed | None:
     """
     if not ids:
         return None
+    row = db.session.execute(_claim(ids, after).returning(*_CLAIMED)).one_or_none()
+    return None if row is None else Claimed(*row)
+
+
+_CLAIMED = (
+    Email.id,
+    Email.claimed_at,
+    Email.attempts,
+    Email.recipient,
+    Email.template,
+    Email.context,
+    Email.attachments,
+    Email.idempotency_key,
+    Email.uncertain_since,
+)
+
+
+def _claim(ids: Sequence[int], after: int) -> Update:
     now = utcnow()
     candidate = (
         select(Email.id)
@@ -166,24 +184,11 @@ def claim_next(*, ids: Sequence[int], after: int) -> Claimed | None:
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    row = db.session.execute(
-        update(Email)
+    return (
+        update(Email.__table__)
         .where(Email.id == candidate, Email.status == EmailStatus.PENDING)
         .values(status=EmailStatus.SENDING, claimed_at=now, attempts=Email.attempts + 1)
-        .returning(
-            Email.id,
-            Email.claimed_at,
-            Email.attempts,
-            Email.recipient,
-            Email.template,
-            Email.context,
-            Email.attachments,
-            Email.idempotency_key,
-            Email.uncertain_since,
-        )
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
-    return None if row is None else Claimed(*row)
+    )
 
 
 def still_claimed(email: Email, claimed_at) -> bool:
@@ -216,8 +221,44 @@ def stage_sent(
     doubt_settled: the provider said it never got an earlier attempt, so once this one is
     accepted the email has gone exactly once, and is no longer shown as perhaps doubled.
     """
+    staging = _stage(email.id, claimed_at, subject, reference, hold_for, doubt_settled)
+    return bool(rows_matched(staging))
+
+
+def stage_sent_and_claim_next(
+    *,
+    email: Claimed,
+    subject: str,
+    reference: str,
+    hold_for: float,
+    doubt_settled: bool,
+    ids: Sequence[int],
+) -> tuple[bool, Claimed | None]:
+    """stage_sent, then claim_next(ids=IDS, after=EMAIL.id) in the same transaction, so that
+    the commit at the provider's acceptance records this email and claims the next at once.
+
+    On PostgreSQL it is one statement (the claim in a WITH after the stage, taken only if
+    the stage was), so it costs one round trip, not two.
+    """
+    staging = _stage(email.id, email.claimed_at, subject, reference, hold_for, doubt_settled)
+    if not ids or db.session.get_bind().dialect.name != "postgresql":
+        staged = bool(rows_matched(staging))
+        return staged, (claim_next(ids=ids, after=email.id) if staged else None)
+    staged_ids = staging.returning(Email.id).cte("staged")
+    claiming = _claim(ids, email.id).where(exists(select(staged_ids.c.id)))
+    claimed = claiming.returning(*_CLAIMED).cte("claimed")
+    one = select(literal(1).label("one")).subquery("one")
+    row = db.session.execute(
+        select(
+            select(func.count()).select_from(staged_ids).scalar_subquery(), *claimed.c
+        ).select_from(one.outerjoin(claimed, true()))
+    ).one()
+    return bool(row[0]), (None if row[1] is None else Claimed(*row[1:]))
+
+
+def _stage(email_id, claimed_at, subject, reference, hold_for, doubt_settled) -> Update:
     held = [
-        Email.id == email.id,
+        Email.id == email_id,
         Email.status == EmailStatus.SENDING,
         Email.claimed_at == claimed_at,
     ]
@@ -229,8 +270,8 @@ def stage_sent(
         held.append(
             func.set_config("idle_in_transaction_session_timeout", timeout, True).is_not(None)
         )
-    staged = rows_matched(
-        update(Email)
+    return (
+        update(Email.__table__)
         .where(*held)
         .values(
             status=EmailStatus.SENT,
@@ -240,9 +281,7 @@ def stage_sent(
             last_error=None,
             **({"uncertain_since": None} if doubt_settled else {}),
         )
-        .execution_options(synchronize_session=False)
     )
-    return bool(staged)
 
 
 def set_provider_reference(*, email_id: int, reference: str) -> None:

@@ -189,13 +189,17 @@ def _send_claimed(
             log.info("Email %s had reached the provider before its worker stopped", claimed.id)
             return "found", following
         doubt_settled = asked  # the provider has no copy: this send will be the only one
-    staged = services.stage_sent(
+    # The next email's claim rides on this email's transaction, so the commit at the 250
+    # records this one as sent and claims the next at once: the claim runs before the message
+    # goes, so nothing but that COMMIT stands between acceptance and record. Should the send
+    # fail, the rollback undoes both, and the next email is claimed again after.
+    staged, following = services.stage_sent_and_claim_next(
         email=claimed,
-        claimed_at=claimed.claimed_at,
         subject=rendered.subject,
         reference=outgoing.message_id,
         hold_for=current_app.config["EMAIL_CLAIM_TIMEOUT_SECONDS"],
         doubt_settled=doubt_settled,
+        ids=more,
     )
     if not staged:
         # The sweeper freed this slow claim, and another job will send it: not us.
@@ -203,11 +207,6 @@ def _send_claimed(
         following = services.claim_next(ids=more, after=claimed.id)
         db.session.commit()
         return "abandoned", following
-    # The next email's claim rides on this email's transaction, so the commit at the 250
-    # records this one as sent and claims the next at once: the statement runs before the
-    # message goes, so nothing but that COMMIT stands between acceptance and record. Should
-    # the send fail, the rollback undoes both, and the next email is claimed again after.
-    following = services.claim_next(ids=more, after=claimed.id)
     backend.send(outgoing, on_accepted=acceptance)
     return "sent", following
 
