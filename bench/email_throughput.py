@@ -5,7 +5,10 @@ outbox's own messages (multipart text and HTML with the layout, the same bytes) 
 server: the fastest way to do the outbox's job. Two more loops are printed for context: a new
 connection per message, and one kept connection sending a one-part message. All in one run.
 
-The drain uses a real Celery worker as production runs it (tracker/worker settings: prefork,
+Each loop runs as a process of its own, as the worker is (loop_in_own_process says why); the
+limit's loop inside the server's own process is printed too, for comparison.
+
+The drain uses a real Celery worker as production runs it (docs/deployment.md: prefork,
 2 processes, unless --pool/--concurrency say otherwise).
 
 Run: .venv/bin/python bench/email_throughput.py [--emails 1000] [--pool prefork] [--concurrency 2]
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import smtplib
+import subprocess
 import sys
 import time
 import uuid
@@ -83,7 +87,35 @@ LIMIT = "plain smtplib loop, one kept connection, the outbox's own message"
 CONTEXT = (
     "plain smtplib loop, new connection per message",
     "plain smtplib loop, one kept connection",
+    "(the limit's loop run inside the SMTP server's own process)",
 )
+LOOPS = {"new": CONTEXT[0], "kept": CONTEXT[1], "outbox": LIMIT}
+
+
+def loop_in_own_process(kind: str, port: int, count: int) -> float:
+    """Messages per second of one loop, run as a process of its own, as the worker is.
+
+    The server runs in this process (an asyncio thread). A loop in the same process hands
+    each reply over within one process, which nothing else can do: the worker, like any real
+    client, is another process, and on a busy machine every round trip to another process
+    waits for the scheduler. So the loops run as separate processes.
+    """
+    finished = subprocess.run(
+        [sys.executable, __file__, "--loop", kind, "--port", str(port), "--emails", str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(finished.stdout.split()[-1])
+
+
+def _run_loop(kind: str, port: int, count: int) -> float:
+    if kind == "new":
+        return per_message_connection(port, count)
+    if kind == "kept":
+        return kept_connection(port, count)
+    app = create_app()
+    return kept_connection(port, count, lambda n: _outbox_message(app, n))
 
 
 def measure(emails: int, pool: str, concurrency: int) -> dict[str, float]:
@@ -130,9 +162,8 @@ def measure(emails: int, pool: str, concurrency: int) -> dict[str, float]:
         rates = {
             "queue": emails / (queued - started),
             "drain": emails / (drained - queued),
-            CONTEXT[0]: per_message_connection(smtp.port, emails),
-            CONTEXT[1]: kept_connection(smtp.port, emails),
-            LIMIT: kept_connection(smtp.port, emails, lambda n: _outbox_message(app, n)),
+            **{what: loop_in_own_process(kind, smtp.port, emails) for kind, what in LOOPS.items()},
+            CONTEXT[2]: kept_connection(smtp.port, emails, lambda n: _outbox_message(app, n)),
         }
         with app.app_context():
             db.engine.dispose()
@@ -183,7 +214,12 @@ def main() -> None:
     parser.add_argument("--emails", type=int, default=1000)
     parser.add_argument("--pool", choices=("prefork", "solo"), default="prefork")
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--loop", choices=tuple(LOOPS), help="run one loop only (internal)")
+    parser.add_argument("--port", type=int)
     args = parser.parse_args()
+    if args.loop:
+        print(_run_loop(args.loop, args.port, args.emails))
+        return
     concurrency = 1 if args.pool == "solo" else args.concurrency
     rates = measure(args.emails, args.pool, concurrency)
 
@@ -198,7 +234,7 @@ def main() -> None:
         f"| outbox drain, {args.pool} worker, concurrency {concurrency} | {n} | "
         f"{n / rates['drain']:.2f} | {rates['drain']:.0f} | |"
     )
-    for what in (*CONTEXT, LIMIT):
+    for what in (*CONTEXT[:2], LIMIT, CONTEXT[2]):
         rate = rates[what]
         print(f"| {what} | {n} | {n / rate:.2f} | {rate:.0f} | {rates['drain'] / rate:.0%} |")
     print()
