@@ -115,26 +115,59 @@ class SmtpRecorder:
     quit_started: threading.Event = field(default_factory=threading.Event)
     noop_delay: float = 0.0
     noop_started: threading.Event = field(default_factory=threading.Event)
+    mail_delay: float = 0.0
+    mail_started: threading.Event = field(default_factory=threading.Event)
+    # Hold RCPT (rcpt_delay) only once this many messages have been accepted.
+    rcpt_delay_after: int = 0
+    # Per DATA command (counted from 1, as data_commands): 451 it, or drop the connection
+    # instead of answering (the message is not kept: the client never hears a reply).
+    refuse_data: set[int] = field(default_factory=set)
+    drop_in_data: set[int] = field(default_factory=set)
+    # Close the connection right after the 250 to the nth accepted message, as a server
+    # restarting between messages would.
+    drop_after: set[int] = field(default_factory=set)
+    # Recipients refused for good (554), as a bounce.
+    refuse_to: set[str] = field(default_factory=set)
     # The connections (aiosmtpd's per-connection sessions) that carried an accepted message.
     sessions: list = field(default_factory=list)
+    # Each 250 the server gave, in order with whatever a test adds (its own commits, say).
+    timeline: list[str] = field(default_factory=list)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.mail_started.set()
+        if self.mail_delay:
+            await asyncio.sleep(self.mail_delay)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        self.rcpt_started.set()
-        if self.rcpt_delay:
-            await asyncio.sleep(self.rcpt_delay)
+        if len(self.messages) >= self.rcpt_delay_after:
+            self.rcpt_started.set()
+            if self.rcpt_delay:
+                await asyncio.sleep(self.rcpt_delay)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.data_commands += 1
-        if self.refuse_always:
+        if self.data_commands in self.drop_in_data:
+            server.transport.abort()
+            return "421 never heard"
+        if self.refuse_always or set(envelope.rcpt_tos) & self.refuse_to:
             return "554 5.7.1 Refused by test server"
+        if self.data_commands in self.refuse_data:
+            return "451 4.3.0 Try again later"
         if self.refuse_next > 0:
             self.refuse_next -= 1
             return "451 4.3.0 Try again later"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         if not any(seen is session for seen in self.sessions):
             self.sessions.append(session)
+        if len(self.messages) in self.drop_after:
+            # After the reply below is written: close() sends what is buffered first.
+            asyncio.get_running_loop().call_soon(server.transport.close)
+        self.timeline.append("250")  # before the reply, so before the client can go on
         return "250 Message accepted for delivery"
 
     async def handle_NOOP(self, server, session, envelope, arg):
@@ -157,11 +190,16 @@ class SmtpRecorder:
         self.messages.clear()
         self.data_commands = 0
         self.refuse_next, self.refuse_always = 0, False
-        self.rcpt_delay = self.quit_delay = self.noop_delay = 0.0
+        self.rcpt_delay = self.quit_delay = self.noop_delay = self.mail_delay = 0.0
+        self.rcpt_delay_after = 0
         self.rcpt_started.clear()
         self.quit_started.clear()
         self.noop_started.clear()
+        self.mail_started.clear()
+        for misbehaviour in (self.refuse_data, self.drop_in_data, self.drop_after, self.refuse_to):
+            misbehaviour.clear()
         self.sessions.clear()
+        self.timeline.clear()
 
 
 class SmtpServer:

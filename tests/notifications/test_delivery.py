@@ -202,18 +202,20 @@ def test_a_worker_killed_between_emails_on_its_kept_connection_loses_and_doubles
     mail_app, worker, smtp_server, mail_env, tmp_path
 ):
     # The first email leaves the worker's connection open. The server then holds its reply to
-    # the NOOP that checks the connection before the second: the worker is stuck between the
-    # two, with the first recorded as sent (before anything else) and the second claimed.
+    # the MAIL that begins the second on that connection (a connection used a moment ago is
+    # not asked NOOP first): the worker is stuck between the two, with the first recorded as
+    # sent (before anything else) and the second claimed.
     first = _queue(mail_app, "barbara@example.com")
     wait_for(
         lambda: _email(mail_app, first).status is EmailStatus.SENT, timeout=20, what="the first"
     )
-    smtp_server.recorder.noop_delay = 30
+    smtp_server.recorder.mail_delay = 30
+    smtp_server.recorder.mail_started.clear()  # the first's MAIL set it
     second = _queue(mail_app, "grace@example.com")
-    wait_for(smtp_server.recorder.noop_started.is_set, timeout=20, what="the worker's NOOP")
+    wait_for(smtp_server.recorder.mail_started.is_set, timeout=20, what="the worker's MAIL")
 
     worker.kill()
-    smtp_server.recorder.noop_delay = 0
+    smtp_server.recorder.mail_delay = 0
     replacement = Worker(mail_env, tmp_path / "replacement.log").start()
     try:
         _age(mail_app, "claimed_at", 2.2)  # past EMAIL_CLAIM_TIMEOUT_SECONDS

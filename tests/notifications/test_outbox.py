@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -205,3 +206,79 @@ def test_the_database_refuses_doubt_about_an_email_never_tried():
     email.uncertain_since = utcnow()
     with pytest.raises(IntegrityError, match="ck_email_uncertain_was_tried"):
         db.session.flush()
+
+
+def test_claiming_the_next_email_takes_the_lowest_due_pending_one_of_the_list_after_the_cursor():
+    sent, late, first, unlisted, second = (_queue(key=f"n{n}") for n in range(5))
+    sent.status, sent.sent_at = EmailStatus.SENT, utcnow()
+    late.next_attempt_at = utcnow() + timedelta(minutes=5)
+    db.session.flush()
+    listed = [second.id, first.id, late.id, sent.id]
+
+    claimed = services.claim_next(ids=listed, after=0)
+
+    assert claimed is not None and claimed.id == first.id
+    assert (claimed.attempts, claimed.recipient, claimed.template) == (
+        1,
+        "ada@example.com",
+        "test_email",
+    )
+    assert (claimed.context, claimed.idempotency_key) == ({"requested_by": "HR"}, "n2")
+    db.session.refresh(first)
+    # What the claim returned is what the row holds: nothing needs reading again.
+    assert (first.status, first.claimed_at) == (EmailStatus.SENDING, claimed.claimed_at)
+    following = services.claim_next(ids=listed, after=claimed.id)
+    assert following is not None and following.id == second.id
+    assert services.claim_next(ids=listed, after=second.id) is None
+    assert services.claim_next(ids=[], after=0) is None
+    db.session.refresh(unlisted)
+    assert unlisted.status is EmailStatus.PENDING
+
+
+def test_a_staged_send_ends_the_database_session_if_it_idles_past_the_claim_timeout():
+    from sqlalchemy import text
+
+    email = _queue()
+    claimed = services.claim_next(ids=[email.id], after=0)
+
+    assert services.stage_sent(
+        email=claimed, claimed_at=claimed.claimed_at, subject="S", reference="<r>", hold_for=300
+    )
+    # Set for this transaction only, in the same statement as the stage.
+    assert db.session.scalar(text("SHOW idle_in_transaction_session_timeout")) == "5min"
+
+
+def test_the_emails_of_one_commit_go_in_jobs_of_at_most_fifty_each_once():
+    from tracker.notifications.outbox import BATCH_SIZE, batches
+
+    ids = [*range(1, 121), 7, 8]
+
+    assert BATCH_SIZE == 50
+    assert [len(batch) for batch in batches(ids)] == [50, 50, 20]
+    assert [i for batch in batches(ids) for i in batch] == list(range(1, 121))
+
+
+def test_staging_a_send_claims_the_next_email_in_the_same_statement_only_if_it_staged():
+    first, second = _queue(key="s1"), _queue(key="s2")
+    ids = [first.id, second.id]
+    claimed = services.claim_next(ids=ids, after=0)
+    lapsed = replace(claimed, claimed_at=claimed.claimed_at - timedelta(seconds=1))
+
+    assert services.stage_sent_and_claim_next(
+        email=lapsed, subject="S", reference="<r>", hold_for=300, doubt_settled=False, ids=ids
+    ) == (False, None)
+    db.session.refresh(second)
+    assert second.status is EmailStatus.PENDING  # nothing staged, so nothing claimed
+
+    staged, following = services.stage_sent_and_claim_next(
+        email=claimed, subject="S", reference="<r>", hold_for=300, doubt_settled=False, ids=ids
+    )
+
+    assert staged and following is not None and following.id == second.id
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert (first.status, second.status) == (EmailStatus.SENT, EmailStatus.SENDING)
+    assert second.claimed_at == following.claimed_at and following.attempts == 1
+    assert services.stage_sent_and_claim_next(
+        email=following, subject="S", reference="<r>", hold_for=300, doubt_settled=False, ids=ids
+    ) == (True, None)

@@ -9,6 +9,7 @@ them after a rollback. If the broker is down the rows stay pending and the sweep
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 
 from flask import current_app
 from sqlalchemy import event
@@ -18,30 +19,48 @@ from tracker.extensions import db
 
 log = logging.getLogger(__name__)
 _KEY = "outbox_email_ids"
-SEND_TASK = "tracker.notifications.tasks.send_email"
+SEND_TASK = "tracker.notifications.tasks.send_emails"
+# Emails per send job. A job costs the worker a broker round trip, an acknowledgement and a
+# commit of its own, so one per email would cost more than the email; much larger and a worker
+# killed mid-job leaves more emails waiting for the sweeper (their job is only redelivered
+# after Redis's visibility timeout, an hour).
+BATCH_SIZE = 50
 
 
 def enqueue_after_commit(email_id: int) -> None:
     db.session.info.setdefault(_KEY, []).append(email_id)
 
 
-def enqueue_send(email_id: int, *, countdown: float | None = None) -> bool:
-    """Put one send job on the broker now; False (and logged) if the broker is unreachable."""
+def batches(email_ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids, each once, in jobs of at most BATCH_SIZE."""
+    unique = list(dict.fromkeys(email_ids))
+    for start in range(0, len(unique), BATCH_SIZE):
+        yield unique[start : start + BATCH_SIZE]
+
+
+def enqueue_sends(email_ids: list[int], *, countdown: float | None = None) -> bool:
+    """Put one send job for these emails on the broker now; False (and logged) if the broker
+    is unreachable."""
     celery = current_app.extensions["celery"]
     try:
         # retry=False: with the broker down, fail at once rather than hold up the request.
-        celery.send_task(SEND_TASK, args=[email_id], countdown=countdown, retry=False)
+        celery.send_task(SEND_TASK, args=[email_ids], countdown=countdown, retry=False)
     except Exception:
-        log.warning("Could not enqueue email %s; the sweeper will send it", email_id)
+        log.warning("Could not enqueue emails %s; the sweeper will send them", email_ids)
         return False
     return True
+
+
+def enqueue_send(email_id: int, *, countdown: float | None = None) -> bool:
+    """A send job for one email (a retry after its countdown, say)."""
+    return enqueue_sends([email_id], countdown=countdown)
 
 
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released; the outer transaction may still roll back
-    for email_id in session.info.pop(_KEY, []):
-        if not enqueue_send(email_id):
+    for batch in batches(session.info.pop(_KEY, [])):
+        if not enqueue_sends(batch):
             break  # the broker is down: the sweeper sends the rest, no need to wait on each
 
 

@@ -7,9 +7,11 @@ never send the same email, and records the outcome afterwards.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Update, exists, func, literal, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.clock import utcnow
@@ -123,6 +125,72 @@ def claim_email(*, email_id: int) -> Email | None:
     return db.session.get(Email, email_id, populate_existing=True)
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What a worker needs to send an email it has claimed, as the claim's UPDATE returned it:
+    nothing is read again after the claim commits."""
+
+    id: int
+    claimed_at: datetime
+    attempts: int
+    recipient: str
+    template: str
+    context: dict
+    attachments: list
+    idempotency_key: str
+    uncertain_since: datetime | None
+
+
+def claim_next(*, ids: Sequence[int], after: int) -> Claimed | None:
+    """Claim the lowest-numbered due, pending email among IDS above AFTER; None if none is left.
+
+    One UPDATE ... RETURNING, so the claim and the row's contents arrive in one round trip.
+    SKIP LOCKED passes over a row another worker holds (a sweeper's second job for the same
+    email) instead of waiting for it; on SQLite, which has no row locks, the clause is left
+    out and its one writer at a time does the same job.
+    """
+    if not ids:
+        return None
+    row = db.session.execute(_claim(ids, after).returning(*_CLAIMED)).one_or_none()
+    return None if row is None else Claimed(*row)
+
+
+_CLAIMED = (
+    Email.id,
+    Email.claimed_at,
+    Email.attempts,
+    Email.recipient,
+    Email.template,
+    Email.context,
+    Email.attachments,
+    Email.idempotency_key,
+    Email.uncertain_since,
+)
+
+
+def _claim(ids: Sequence[int], after: int) -> Update:
+    now = utcnow()
+    candidate = (
+        select(Email.id)
+        .where(
+            Email.id.in_(ids),
+            Email.id > after,
+            Email.status == EmailStatus.PENDING,
+            # A message may arrive a moment before its countdown ends; a second's grace.
+            Email.next_attempt_at <= now + timedelta(seconds=1),
+        )
+        .order_by(Email.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return (
+        update(Email.__table__)
+        .where(Email.id == candidate, Email.status == EmailStatus.PENDING)
+        .values(status=EmailStatus.SENDING, claimed_at=now, attempts=Email.attempts + 1)
+    )
+
+
 def still_claimed(email: Email, claimed_at) -> bool:
     """Whether this worker may record a failure: the sweeper may have freed a slow send."""
     db.session.refresh(email, with_for_update=True)
@@ -131,7 +199,7 @@ def still_claimed(email: Email, claimed_at) -> bool:
 
 def stage_sent(
     *,
-    email: Email,
+    email: Email | Claimed,
     claimed_at,
     subject: str,
     reference: str,
@@ -153,21 +221,58 @@ def stage_sent(
     doubt_settled: the provider said it never got an earlier attempt, so once this one is
     accepted the email has gone exactly once, and is no longer shown as perhaps doubled.
     """
+    staging = _stage(email.id, claimed_at, subject, reference, hold_for, doubt_settled)
+    return bool(rows_matched(staging))
+
+
+def stage_sent_and_claim_next(
+    *,
+    email: Claimed,
+    subject: str,
+    reference: str,
+    hold_for: float,
+    doubt_settled: bool,
+    ids: Sequence[int],
+) -> tuple[bool, Claimed | None]:
+    """stage_sent, then claim_next(ids=IDS, after=EMAIL.id) in the same transaction, so that
+    the commit at the provider's acceptance records this email and claims the next at once.
+
+    On PostgreSQL it is one statement (the claim in a WITH after the stage, taken only if
+    the stage was), so it costs one round trip, not two.
+    """
+    staging = _stage(email.id, email.claimed_at, subject, reference, hold_for, doubt_settled)
+    if not ids or db.session.get_bind().dialect.name != "postgresql":
+        staged = bool(rows_matched(staging))
+        return staged, (claim_next(ids=ids, after=email.id) if staged else None)
+    staged_ids = staging.returning(Email.id).cte("staged")
+    claiming = _claim(ids, email.id).where(exists(select(staged_ids.c.id)))
+    claimed = claiming.returning(*_CLAIMED).cte("claimed")
+    one = select(literal(1).label("one")).subquery("one")
+    row = db.session.execute(
+        select(
+            select(func.count()).select_from(staged_ids).scalar_subquery(), *claimed.c
+        ).select_from(one.outerjoin(claimed, true()))
+    ).one()
+    return bool(row[0]), (None if row[1] is None else Claimed(*row[1:]))
+
+
+def _stage(email_id, claimed_at, subject, reference, hold_for, doubt_settled) -> Update:
+    held = [
+        Email.id == email_id,
+        Email.status == EmailStatus.SENDING,
+        Email.claimed_at == claimed_at,
+    ]
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(
-                func.set_config(
-                    "idle_in_transaction_session_timeout", str(max(1, int(hold_for * 1000))), True
-                )
-            )
+        # In the UPDATE's own WHERE, so that it costs no round trip of its own (one of the few
+        # left per email). set_config is volatile, so PostgreSQL runs it on the row it finds;
+        # if there is no such row, nothing is staged and the transaction is rolled back anyway.
+        timeout = str(max(1, int(hold_for * 1000)))
+        held.append(
+            func.set_config("idle_in_transaction_session_timeout", timeout, True).is_not(None)
         )
-    staged = rows_matched(
-        update(Email)
-        .where(
-            Email.id == email.id,
-            Email.status == EmailStatus.SENDING,
-            Email.claimed_at == claimed_at,
-        )
+    return (
+        update(Email.__table__)
+        .where(*held)
         .values(
             status=EmailStatus.SENT,
             sent_at=utcnow(),
@@ -176,9 +281,7 @@ def stage_sent(
             last_error=None,
             **({"uncertain_since": None} if doubt_settled else {}),
         )
-        .execution_options(synchronize_session=False)
     )
-    return bool(staged)
 
 
 def set_provider_reference(*, email_id: int, reference: str) -> None:
