@@ -100,7 +100,7 @@ def test_submitters_never_wait_on_each_others_count(mail_app):  # noqa: F811
     def fold_meanwhile() -> None:
         with mail_app.app_context():
             barrier.wait()  # everyone has appended their rows, none has committed
-            counts.fold()
+            counts.fold(mail_app.config["WAITING_DAYS"])
             db.session.commit()
             db.session.remove()
 

@@ -4,6 +4,7 @@ pages count from (tracker/applications/counts.py), checked and repaired by an op
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from tracker.applications import counts
@@ -17,7 +18,7 @@ applications_cli = AppGroup("applications", help="Submitted applications and the
 def recount(check: bool) -> None:
     """Rebuild the stage counts from the applications (after a restore, say, or to repair).
     Changes to applications wait for the few seconds it takes."""
-    wrong = counts.drift()
+    wrong = counts.drift(current_app.config["WAITING_DAYS"])
     for *group, tallied, counted in wrong:
         click.echo(f"{' '.join(map(str, group))}: counted {tallied}, really {counted}")
     if check:
@@ -31,6 +32,6 @@ def recount(check: bool) -> None:
 @applications_cli.command("fold")
 def fold() -> None:
     """Sum the counts' appended rows into one per group (beat does this every minute)."""
-    rows = counts.fold()
+    rows = counts.fold(current_app.config["WAITING_DAYS"])
     db.session.commit()
     click.echo(f"Folded {rows} row(s).")

@@ -14,7 +14,7 @@ most. ``recount`` rebuilds the tally from the applications: the repair, as
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import (
     ColumnElement,
@@ -33,7 +33,7 @@ from tracker.accounts.models import User
 from tracker.accounts.permissions import visible_roles
 from tracker.applications.count_models import ApplicationCount
 from tracker.applications.models import Application
-from tracker.applications.states import Status
+from tracker.applications.states import AWAITING_DECISION, Status
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
 from tracker.extensions import db
@@ -134,36 +134,69 @@ def waiting_on_the_day(
     return {role: int(count) for role, count in db.session.execute(query)}
 
 
+# Where fold puts the day of groups no count tells apart by day: stages not awaiting a
+# decision, and days already past every waiting cutoff to come (cutoffs only move forward).
+# So the tally holds a few days' groups per role and stage, whatever the campaign's length.
+LONG_AGO = date(2000, 1, 1)
 _COLUMNS = ", ".join(GROUP)
+_KEYS = _COLUMNS.replace(
+    "since_on",
+    "CASE WHEN since_on < :horizon OR status NOT IN ("
+    + ", ".join(f"'{s.value}'" for s in sorted(AWAITING_DECISION, key=lambda s: s.value))
+    + ") THEN CAST(:long_ago AS date) ELSE since_on END",
+)
 # One statement, so the rows it deletes are exactly the rows it sums. Built from constants.
 _FOLD = (
     f"WITH gone AS (DELETE FROM application_count RETURNING {_COLUMNS}, delta), "  # noqa: S608
     f"kept AS (INSERT INTO application_count ({_COLUMNS}, delta) "
-    f"SELECT {_COLUMNS}, sum(delta) FROM gone GROUP BY {_COLUMNS} "
+    f"SELECT {_KEYS}, sum(delta) FROM gone GROUP BY {_KEYS} "
     "HAVING sum(delta) <> 0) SELECT count(*) FROM gone"
 )
 
 
-def fold() -> int:
+def horizon(waiting_days: int) -> date:
+    """The day before which no waiting cutoff from now on can fall (WAITING_DAYS and a day)."""
+    return utcnow().date() - timedelta(days=waiting_days + 1)
+
+
+def _day_kept(status: Status, since_on: date, waiting_days: int) -> date:
+    """The day a group keeps once folded (see LONG_AGO)."""
+    if status not in AWAITING_DECISION or since_on < horizon(waiting_days):
+        return LONG_AGO
+    return since_on
+
+
+def fold(waiting_days: int) -> int:
     """Sum the tally's rows into one per group (dropping groups that add up to nothing);
     returns how many rows there were. Rows appended meanwhile by transactions not yet
-    committed are not seen, so they stay, and count, as they are."""
-    keys = [getattr(Tally, name) for name in GROUP]
+    committed are not seen, so they stay, and count, as they are. ``waiting_days`` is
+    WAITING_DAYS: after raising it, run ``recount``."""
     if db.session.get_bind().dialect.name == "postgresql":
         if not db.session.scalar(text("SELECT pg_try_advisory_xact_lock(hashtext('fold'))")):
             return 0  # another fold is running
-        return int(db.session.scalar(text(_FOLD)) or 0)
+        found = db.session.scalar(
+            text(_FOLD), {"horizon": horizon(waiting_days), "long_ago": LONG_AGO}
+        )
+        return int(found or 0)
     # SQLite: one writer at a time (BEGIN IMMEDIATE), so reading then rewriting is safe.
-    before = db.session.scalar(select(func.count()).select_from(Tally)) or 0
-    groups = db.session.execute(
-        select(*keys, func.sum(Tally.delta)).group_by(*keys).having(func.sum(Tally.delta) != 0)
-    ).all()
+    rows = db.session.execute(select(*(getattr(Tally, n) for n in GROUP), Tally.delta)).all()
     db.session.execute(delete(Tally))
+    groups = _summed(rows, waiting_days)
     if groups:
         db.session.execute(
-            insert(Tally), [dict(zip((*GROUP, "delta"), row, strict=True)) for row in groups]
+            insert(Tally),
+            [dict(zip((*GROUP, "delta"), (*g, n), strict=True)) for g, n in groups.items() if n],
         )
-    return before
+    return len(rows)
+
+
+def _summed(rows, waiting_days: int) -> dict[tuple, int]:
+    """(group..., n) rows summed per group as fold keeps it."""
+    summed: dict[tuple, int] = {}
+    for role_id, status, since_on, *flags, n in rows:
+        key = (role_id, status, _day_kept(status, since_on, waiting_days), *flags)
+        summed[key] = summed.get(key, 0) + int(n)
+    return summed
 
 
 def _groups_of_applications() -> Select:
@@ -193,16 +226,12 @@ def recount() -> None:
     db.session.execute(insert(Tally).from_select([*GROUP, "delta"], _groups_of_applications()))
 
 
-def drift() -> list[tuple]:
-    """The groups whose tally differs from the applications: (group..., tally, counted)."""
+def drift(waiting_days: int) -> list[tuple]:
+    """The groups (as fold keeps them) whose tally differs from the applications:
+    (group..., tally, counted)."""
     keys = [getattr(Tally, name) for name in GROUP]
-    tallied = {
-        tuple(row[:-1]): int(row[-1])
-        for row in db.session.execute(select(*keys, func.sum(Tally.delta)).group_by(*keys))
-    }
-    counted = {
-        tuple(row[:-1]): int(row[-1]) for row in db.session.execute(_groups_of_applications())
-    }
+    tallied = _summed(db.session.execute(select(*keys, Tally.delta)).all(), waiting_days)
+    counted = _summed(db.session.execute(_groups_of_applications()).all(), waiting_days)
     return [
         (*group, tallied.get(group, 0), counted.get(group, 0))
         for group in sorted(set(tallied) | set(counted), key=repr)

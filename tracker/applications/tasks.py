@@ -23,6 +23,6 @@ def remind_about_drafts() -> int:
 @shared_task(name="tracker.applications.tasks.fold_counts")
 def fold_counts() -> int:
     """Every minute: sum the stage counts' appended rows, so reading them stays cheap."""
-    rows = counts.fold()
+    rows = counts.fold(current_app.config["WAITING_DAYS"])
     db.session.commit()
     return rows
