@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TRACKER_ENV", "test")
 
-from flask import current_app
+from flask import Flask, current_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import insert, select, text
 
@@ -132,19 +134,6 @@ def _fill(total: int, already: int, role_ids: list[int], manager_id: int) -> Non
     db.session.commit()
 
 
-def _time(client, path: str, requests: int) -> tuple[float, float]:
-    for _ in range(5):
-        assert client.get(path).status_code == 200
-    timings = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(path)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.status_code
-    timings.sort()
-    return statistics.median(timings) * 1000, timings[max(0, int(len(timings) * 0.95) - 1)] * 1000
-
-
 def _follow_next(client, path: str, times: int) -> str:
     """The page ``times`` pages on from ``path``, through its "Next" links (keyset links), or
     the last there is (at 1,000 applications a role has too few flagged for a page 3: the
@@ -178,63 +167,98 @@ def _paths(base: str) -> list[tuple[str, str]]:
 DEEP = {"flagged, page 3": 2, "page 20, newest first": 19}
 
 
-def measure(sizes: list[int], requests: int) -> list[dict]:
-    """Every page at every size, in one run against one database that grows between sizes:
-    each result has the size, page, median and p95 ms, queries, and its SQL alone (ms)."""
+@dataclass
+class Site:
+    """One size's own database, app and signed-in client."""
+
+    size: int
+    name: str
+    app: Flask
+    client: FlaskClient
+    base: str
+
+
+def _site(size: int) -> Site:
     name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
     url = services.create_database(name)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": services.TEST_REDIS_URL})
+    isolate_request_globals(app)
+    client = app.test_client()
+    with app.app_context():
+        upgrade()
+        path = app.config["CATALOGUE_FILE"]
+        load_catalogue(
+            document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
+        )
+        role = db.session.scalars(select(Role).where(Role.slug == "data-analyst-apprentice")).one()
+        role_ids = list(db.session.scalars(select(Role.id)))
+        manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+        db.session.commit()
+        page = client.get("/staff/sign-in").get_data(as_text=True)
+        client.post(
+            "/staff/sign-in",
+            data={
+                "email": manager.email,
+                "password": PASSWORD,
+                "csrf_token": CSRF.search(page).group(1),
+            },
+        )
+        base = f"/staff/roles/{role.id}/candidates"
+        _fill(size, 0, role_ids, manager.id)
+        db.session.remove()
+        return Site(size, name, app, client, base)
+
+
+def _interleaved(sites: list[Site], targets: list[str], requests: int) -> list[list[float]]:
+    """Each size's page timed in turn, request by request, so a busy moment on the machine
+    falls on every size alike: the ratio between them is what the run measures."""
+    for site, target in zip(sites, targets, strict=True):
+        for _ in range(5):
+            assert site.client.get(target).status_code == 200
+    timings: list[list[float]] = [[] for _ in sites]
+    for _ in range(requests):
+        for i, (site, target) in enumerate(zip(sites, targets, strict=True)):
+            start = time.perf_counter()
+            response = site.client.get(target)
+            timings[i].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.status_code
+    return [sorted(t) for t in timings]
+
+
+def measure(sizes: list[int], requests: int) -> list[dict]:
+    """Every page at every size, in one run: a database of each size side by side, the same
+    page on each timed in turn. Each result has the size, page, median and p95 ms, queries,
+    and its SQL alone (ms)."""
+    sites: list[Site] = []
     results = []
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": services.TEST_REDIS_URL})
-        isolate_request_globals(app)
-        client = app.test_client()
-        with app.app_context():
-            upgrade()
-            path = app.config["CATALOGUE_FILE"]
-            load_catalogue(
-                document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
-            )
-            role = db.session.scalars(
-                select(Role).where(Role.slug == "data-analyst-apprentice")
-            ).one()
-            role_ids = list(db.session.scalars(select(Role.id)))
-            manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
-            db.session.commit()
-            page = client.get("/staff/sign-in").get_data(as_text=True)
-            client.post(
-                "/staff/sign-in",
-                data={
-                    "email": manager.email,
-                    "password": PASSWORD,
-                    "csrf_token": CSRF.search(page).group(1),
-                },
-            )
-            recorder = Recorder(db.engine)
-            filled = 0
-            for size in sizes:
-                _fill(size, filled, role_ids, manager.id)
-                filled = size
-                for label, target in _paths(f"/staff/roles/{role.id}/candidates"):
-                    target = _follow_next(client, target, DEEP.get(label, 0))
-                    median, p95 = _time(client, target, requests)
-                    statements = recorder.record(client, target)
+        for size in sizes:
+            sites.append(_site(size))
+        for label, query in _paths(""):
+            targets = [_follow_next(s.client, s.base + query, DEEP.get(label, 0)) for s in sites]
+            timings = _interleaved(sites, targets, requests)
+            for site, target, timed in zip(sites, targets, timings, strict=True):
+                with site.app.app_context():
+                    statements = Recorder(db.engine).record(site.client, target)
                     floor, _ = time_sql(db.engine, statements, requests)
-                    results.append(
-                        {
-                            "size": size,
-                            "page": label,
-                            "median": median,
-                            "p95": p95,
-                            "queries": len(statements),
-                            "sql": floor,
-                        }
-                    )
-            db.session.remove()
-            db.engine.dispose()
+                results.append(
+                    {
+                        "size": site.size,
+                        "page": label,
+                        "median": statistics.median(timed),
+                        "p95": timed[max(0, int(len(timed) * 0.95) - 1)],
+                        "queries": len(statements),
+                        "sql": floor,
+                    }
+                )
     finally:
+        for site in sites:
+            with site.app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            services.drop_database(site.name)
         services.flush_test_redis()
-        services.drop_database(name)
-    return results
+    return sorted(results, key=lambda r: r["size"])
 
 
 def rows(quick: bool = False) -> list[dict]:

@@ -180,6 +180,10 @@ def upgrade():
     # see them); they replace the two narrower indexes the list had.
     for statement in LIST_INDEXES:
         op.execute(statement)
+    op.execute(
+        "CREATE INDEX ix_application_in_stage_since ON application "
+        "(coalesce(status_changed_at, submitted_at))"
+    )
     op.drop_index("ix_application_role_status_submitted", table_name="application")
     op.drop_index("ix_application_role_status_score", table_name="application")
 
@@ -191,6 +195,7 @@ def downgrade():
     op.create_index(
         "ix_application_role_status_score", "application", ["role_id", "status", "score_average"]
     )
+    op.drop_index("ix_application_in_stage_since", table_name="application")
     for name in LIST_SORTS:
         op.drop_index(f"ix_application_list_{name}", table_name="application")
         op.drop_index(f"ix_application_list_stage_{name}", table_name="application")

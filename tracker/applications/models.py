@@ -164,6 +164,9 @@ LIST_SORTS = {
     "score": (SCORE_FIRST, Application.submitted_at, Application.id),
     "preference": (UNRANKED_LAST, Application.preference, Application.submitted_at, Application.id),
 }
+# Who reached their stage within a time range, whatever the role (the part of a waiting count
+# the tally's days cannot tell: applications/counts.py).
+Index("ix_application_in_stage_since", IN_STAGE_SINCE)
 for _sort, _keys in LIST_SORTS.items():
     # "newest" walks the "oldest" indexes backwards.
     Index(f"ix_application_list_{_sort}", Application.role_id, *_keys)
