@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +53,7 @@ from tracker.offers.models import ConditionKind, Offer, OfferCondition
 from tracker.scheduling.models import Booking, Slot, SlotKind
 from tracker.screening.models import Score, Scorecard
 
+WHO = ("HR", "hiring manager (one track)")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 STAGES = {
     Status.SUBMITTED: 20,
@@ -283,68 +285,90 @@ def _bare_client():
     return bare.test_client()
 
 
-def measure(sizes: list[int], requests: int) -> list[dict]:
-    """The home for each user at every size, in one run against one database that grows
-    between sizes, after a bare Flask app's page (size None): each result has the size, who,
-    median and p95 ms, queries, and its SQL alone (ms)."""
+@dataclass
+class Site:
+    """One size's own database, app and a signed-in client per user."""
+
+    size: int
+    name: str
+    app: Flask
+    clients: dict
+
+
+def _site(size: int) -> Site:
     name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
     url = services.create_database(name)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": services.TEST_REDIS_URL})
+    isolate_request_globals(app)
+    with app.app_context():
+        upgrade()
+        path = app.config["CATALOGUE_FILE"]
+        load_catalogue(
+            document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
+        )
+        role = db.session.scalars(select(Role).where(Role.slug == "data-analyst-apprentice")).one()
+        role_ids = list(db.session.scalars(select(Role.id)))
+        manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+        colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+        hr = UserFactory(roles=[StaffRole.ADMIN])
+        db.session.commit()
+        users = {WHO[0]: (hr.email, hr.totp_secret), WHO[1]: (manager.email, None)}
+        reviewers = [manager.id, colleague.id]
+        slots = _slots(role_ids)
+        clients = {}
+        for label, (email, secret) in users.items():
+            clients[label] = app.test_client()
+            _sign_in(clients[label], email, secret)
+        _fill(size, 0, role_ids, reviewers, slots)
+        db.session.remove()
+    return Site(size, name, app, clients)
+
+
+def measure(sizes: list[int], requests: int) -> list[dict]:
+    """The home for each user, in one run: a database of each size side by side, the same
+    user's home on each timed in turn, request by request, so a busy moment on the machine
+    falls on every size alike; first a bare Flask app's page (size None). Each result has the
+    size, who, median and p95 ms, queries, and its SQL alone (ms)."""
+    sites: list[Site] = []
     results = []
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": services.TEST_REDIS_URL})
-        isolate_request_globals(app)
-        with app.app_context():
-            upgrade()
-            path = app.config["CATALOGUE_FILE"]
-            load_catalogue(
-                document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
-            )
-            role = db.session.scalars(
-                select(Role).where(Role.slug == "data-analyst-apprentice")
-            ).one()
-            role_ids = list(db.session.scalars(select(Role.id)))
-            manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
-            colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
-            hr = UserFactory(roles=[StaffRole.ADMIN])
-            db.session.commit()
-            users = {
-                "HR": (hr.email, hr.totp_secret),
-                "hiring manager (one track)": (manager.email, None),
-            }
-            reviewers = [manager.id, colleague.id]
-            slots = _slots(role_ids)
-            counter = QueryCounter(db.engine)
-            clients = {}
-            for label, (email, secret) in users.items():
-                clients[label] = app.test_client()
-                _sign_in(clients[label], email, secret)
-            recorder = Recorder(db.engine)
-            median, p95, _ = _time(_bare_client(), "/", requests)
-            results.append({"size": None, "who": "bare Flask app", "median": median, "p95": p95})
-            filled = 0
-            for size in sizes:
-                _fill(size, filled, role_ids, reviewers, slots)
-                filled = size
-                for label, client in clients.items():
-                    median, p95, queries = _time(client, "/staff/", requests, counter)
-                    statements = recorder.record(client, "/staff/")
+        median, p95, _ = _time(_bare_client(), "/", requests)
+        results.append({"size": None, "who": "bare Flask app", "median": median, "p95": p95})
+        for size in sizes:
+            sites.append(_site(size))
+        for who in WHO:
+            for site in sites:
+                for _ in range(5):
+                    assert site.clients[who].get("/staff/").status_code == 200
+            timings: list[list[float]] = [[] for _ in sites]
+            for _ in range(requests):
+                for i, site in enumerate(sites):
+                    start = time.perf_counter()
+                    assert site.clients[who].get("/staff/").status_code == 200
+                    timings[i].append((time.perf_counter() - start) * 1000)
+            for site, timed in zip(sites, timings, strict=True):
+                timed.sort()
+                with site.app.app_context():
+                    statements = Recorder(db.engine).record(site.clients[who], "/staff/")
                     floor, _ = time_sql(db.engine, statements, requests)
-                    results.append(
-                        {
-                            "size": size,
-                            "who": label,
-                            "median": median,
-                            "p95": p95,
-                            "queries": queries,
-                            "sql": floor,
-                        }
-                    )
-            db.session.remove()
-            db.engine.dispose()
+                results.append(
+                    {
+                        "size": site.size,
+                        "who": who,
+                        "median": statistics.median(timed),
+                        "p95": timed[max(0, int(len(timed) * 0.95) - 1)],
+                        "queries": len(statements),
+                        "sql": floor,
+                    }
+                )
     finally:
+        for site in sites:
+            with site.app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            services.drop_database(site.name)
         services.flush_test_redis()
-        services.drop_database(name)
-    return results
+    return sorted(results, key=lambda r: r["size"] or 0)
 
 
 def rows(quick: bool = False) -> list[dict]:
@@ -353,9 +377,6 @@ def rows(quick: bool = False) -> list[dict]:
     small, large = (1_000, 10_000) if quick else (1_000, 100_000)
     results = measure([small, large], 10 if quick else 30)
     return [_row(results, who, small, large) for who in WHO]
-
-
-WHO = ("HR", "hiring manager (one track)")
 
 
 def _row(results: list[dict], who: str, small: int, large: int) -> dict:
