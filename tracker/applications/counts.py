@@ -1,6 +1,7 @@
 """How many submitted applications there are, by role, stage, day in stage and flag, read
 from the tally (count_models.ApplicationCount) rather than by counting applications: the
-staff home and the candidate list cost the same at 1,000 applications as at 100,000.
+stage counts, the list's caption and the tallied work-queue lines cost the same at 1,000
+applications as at 100,000.
 
 Triggers on the application table keep the tally (migration 0024), so every path that adds,
 moves, flags, anonymises or deletes an application is counted, whatever code it runs. Each
@@ -40,8 +41,14 @@ from tracker.extensions import db
 
 Tally = ApplicationCount
 # What each group is: the tally's key, and the same facts of an application's row.
-GROUP: tuple[str, ...] = ("role_id", "status", "since_on", "needs_hr_check")
-GROUP += ("disability_confident", "needs_adjustments")
+GROUP: tuple[str, ...] = (
+    "role_id",
+    "status",
+    "since_on",
+    "needs_hr_check",
+    "disability_confident",
+    "needs_adjustments",
+)
 FLAGS = {
     "hr_check": Tally.needs_hr_check,
     "disability_confident": Tally.disability_confident,
@@ -116,7 +123,7 @@ def waiting_on_the_day(
 ) -> dict[int, int]:
     """Per role, the applications in ``stages`` that reached them on ``cutoff``'s day (UTC)
     but before ``cutoff``: the part of "waiting since before ``cutoff``" the tally's days
-    cannot tell. One day's arrivals at most, found through the list's "waiting" index."""
+    cannot tell. One day's arrivals at most, found through ix_application_in_stage_since."""
     since = func.coalesce(Application.status_changed_at, Application.submitted_at)
     midnight = datetime.combine(cutoff.date(), time.min, tzinfo=cutoff.tzinfo)
     query = (
