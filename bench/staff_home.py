@@ -2,7 +2,9 @@
 1,000 and 100,000 applications, and count its SQL queries.
 
 Run: .venv/bin/python bench/staff_home.py [--sizes 1000 100000] [--requests N]
-Creates and drops its own database; prints a Markdown table for docs/performance.md.
+Creates and drops its own database; prints a Markdown table for docs/performance.md, then the
+issue's rows: the home at the largest size beside the same home at the smallest, in the same
+run (``rows()`` returns them for `make bench`).
 
 The applications are spread over every role and stage, with what the queue lines count:
 submitted scorecards (by the manager measured, and by another), assessment and interview
@@ -21,6 +23,7 @@ import statistics
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TRACKER_ENV", "test")
 
 import pyotp
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, select, text
 
@@ -39,6 +42,7 @@ from tests.factories import PASSWORD, UserFactory
 from tracker import clock, create_app
 from tracker.accounts.models import StaffRole
 from tracker.applicants.models import Applicant
+from tracker.applications import counts
 from tracker.applications.models import Application
 from tracker.applications.states import Status
 from tracker.catalogue.models import Role
@@ -49,6 +53,7 @@ from tracker.offers.models import ConditionKind, Offer, OfferCondition
 from tracker.scheduling.models import Booking, Slot, SlotKind
 from tracker.screening.models import Score, Scorecard
 
+WHO = ("HR", "hiring manager (one track)")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 STAGES = {
     Status.SUBMITTED: 20,
@@ -221,6 +226,9 @@ def _fill(total: int, already: int, role_ids, reviewers, slots) -> None:
     # The denormalised scores submit_scorecard keeps, set here for the bulk-inserted scorecards.
     db.session.execute(text(DENORMALISE_SCORES))
     db.session.commit()
+    # What beat's fold does every minute: the inserts' appended counts summed per group.
+    counts.fold(current_app.config["WAITING_DAYS"])
+    db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
 
@@ -277,68 +285,136 @@ def _bare_client():
     return bare.test_client()
 
 
+@dataclass
+class Site:
+    """One size's own database, app and a signed-in client per user."""
+
+    size: int
+    name: str
+    app: Flask
+    clients: dict
+
+
+def _site(size: int) -> Site:
+    name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
+    url = services.create_database(name)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": services.TEST_REDIS_URL})
+    isolate_request_globals(app)
+    with app.app_context():
+        upgrade()
+        path = app.config["CATALOGUE_FILE"]
+        load_catalogue(
+            document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
+        )
+        role = db.session.scalars(select(Role).where(Role.slug == "data-analyst-apprentice")).one()
+        role_ids = list(db.session.scalars(select(Role.id)))
+        manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+        colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
+        hr = UserFactory(roles=[StaffRole.ADMIN])
+        db.session.commit()
+        users = {WHO[0]: (hr.email, hr.totp_secret), WHO[1]: (manager.email, None)}
+        reviewers = [manager.id, colleague.id]
+        slots = _slots(role_ids)
+        clients = {}
+        for label, (email, secret) in users.items():
+            clients[label] = app.test_client()
+            _sign_in(clients[label], email, secret)
+        _fill(size, 0, role_ids, reviewers, slots)
+        db.session.remove()
+    return Site(size, name, app, clients)
+
+
+def measure(sizes: list[int], requests: int) -> list[dict]:
+    """The home for each user, in one run: a database of each size side by side, the same
+    user's home on each timed in turn, request by request, so a busy moment on the machine
+    falls on every size alike; first a bare Flask app's page (size None). Each result has the
+    size, who, median and p95 ms, queries, and its SQL alone (ms)."""
+    sites: list[Site] = []
+    results = []
+    try:
+        median, p95, _ = _time(_bare_client(), "/", requests)
+        results.append({"size": None, "who": "bare Flask app", "median": median, "p95": p95})
+        for size in sizes:
+            sites.append(_site(size))
+        for who in WHO:
+            for site in sites:
+                for _ in range(5):
+                    assert site.clients[who].get("/staff/").status_code == 200
+            timings: list[list[float]] = [[] for _ in sites]
+            for _ in range(requests):
+                for i, site in enumerate(sites):
+                    start = time.perf_counter()
+                    assert site.clients[who].get("/staff/").status_code == 200
+                    timings[i].append((time.perf_counter() - start) * 1000)
+            for site, timed in zip(sites, timings, strict=True):
+                timed.sort()
+                with site.app.app_context():
+                    statements = Recorder(db.engine).record(site.clients[who], "/staff/")
+                    floor, _ = time_sql(db.engine, statements, requests)
+                results.append(
+                    {
+                        "size": site.size,
+                        "who": who,
+                        "median": statistics.median(timed),
+                        "p95": timed[max(0, int(len(timed) * 0.95) - 1)],
+                        "queries": len(statements),
+                        "sql": floor,
+                    }
+                )
+    finally:
+        for site in sites:
+            with site.app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            services.drop_database(site.name)
+        services.flush_test_redis()
+    return sorted(results, key=lambda r: r["size"] or 0)
+
+
+def rows(quick: bool = False) -> list[dict]:
+    """The issue's rows: the home for HR and for a hiring manager at 100,000 applications
+    beside the same page at 1,000, in one run (quick: 10,000 beside 1,000)."""
+    small, large = (1_000, 10_000) if quick else (1_000, 100_000)
+    results = measure([small, large], 10 if quick else 30)
+    return [_row(results, who, small, large) for who in WHO]
+
+
+def _row(results: list[dict], who: str, small: int, large: int) -> dict:
+    at = {r["size"]: r for r in results if r["who"] == who}
+    ratio = at[large]["median"] / at[small]["median"]
+    return {
+        "what": f"the staff home ({who}), {large:,} vs {small:,} applications",
+        "measured": f"{at[small]['median']:.1f} → {at[large]['median']:.1f} ms",
+        "limit": f"the same page at {small:,}: {at[small]['median']:.1f} ms",
+        "ratio": round(ratio, 2),
+        "target": "<= 1.2x",
+        "met": ratio <= 1.2,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000])
-    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=30)
     args = parser.parse_args()
-
-    name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
-    url = services.create_database(name)
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": services.TEST_REDIS_URL})
-        isolate_request_globals(app)
-        with app.app_context():
-            upgrade()
-            path = app.config["CATALOGUE_FILE"]
-            load_catalogue(
-                document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
-            )
-            role = db.session.scalars(
-                select(Role).where(Role.slug == "data-analyst-apprentice")
-            ).one()
-            role_ids = list(db.session.scalars(select(Role.id)))
-            manager = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
-            colleague = UserFactory(roles=[StaffRole.HIRING_MANAGER], tracks=[role.track])
-            hr = UserFactory(roles=[StaffRole.ADMIN])
-            db.session.commit()
-            users = {
-                "HR": (hr.email, hr.totp_secret),
-                "hiring manager (one track)": (manager.email, None),
-            }
-            reviewers = [manager.id, colleague.id]
-            slots = _slots(role_ids)
-            counter = QueryCounter(db.engine)
-            clients = {}
-            for label, (email, secret) in users.items():
-                clients[label] = app.test_client()
-                _sign_in(clients[label], email, secret)
-
-            recorder = Recorder(db.engine)
-            print(
-                "| applications | who | median ms | p95 ms | SQL queries "
-                "| its SQL alone, median ms | page / SQL |"
-            )
-            print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
-            median, p95, _ = _time(_bare_client(), "/", args.requests)
-            print(f"| - | bare Flask app | {median:.1f} | {p95:.1f} | 0 | - | - |")
-            filled = 0
-            for size in args.sizes:
-                _fill(size, filled, role_ids, reviewers, slots)
-                filled = size
-                for label, client in clients.items():
-                    median, p95, queries = _time(client, "/staff/", args.requests, counter)
-                    statements = recorder.record(client, "/staff/")
-                    floor, _ = time_sql(db.engine, statements, args.requests)
-                    print(
-                        f"| {size:,} | {label} | {median:.1f} | {p95:.1f} | {queries} "
-                        f"| {floor:.1f} | {median / floor:.1f} |"
-                    )
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        services.flush_test_redis()
-        services.drop_database(name)
+    results = measure(args.sizes, args.requests)
+    print(
+        "| applications | who | median ms | p95 ms | SQL queries "
+        "| its SQL alone, median ms | page / SQL |"
+    )
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        if r["size"] is None:
+            print(f"| - | {r['who']} | {r['median']:.1f} | {r['p95']:.1f} | 0 | - | - |")
+            continue
+        print(
+            f"| {r['size']:,} | {r['who']} | {r['median']:.1f} | {r['p95']:.1f} "
+            f"| {r['queries']} | {r['sql']:.1f} | {r['median'] / r['sql']:.1f} |"
+        )
+    print()
+    for who in WHO:
+        row = _row(results, who, args.sizes[0], args.sizes[-1])
+        print(f"{row['what']}: {row['measured']}, {row['ratio']}x (target {row['target']})")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import warnings
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,6 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.exc import SAWarning
 
 from tests import services
 from tracker import create_app
@@ -26,11 +28,30 @@ def test_the_migrated_schema_matches_the_models(app):
     # Inside the test's transaction the default bind is a live connection.
     connection = db.engines[None]
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "compare_server_default": True}
+        connection,
+        opts={
+            "compare_type": True,
+            "compare_server_default": True,
+            "include_object": _comparable,
+        },
     )
     differences = compare_metadata(context, db.metadata)
 
     assert differences == []
+
+
+# PostgreSQL gives back an index's expressions in its own words (a CASE's IN as = ANY
+# (ARRAY[...]), a negation with its casts), which Alembic cannot match with the model's;
+# tests/screening/test_list_indexes.py checks that the planner uses them instead.
+NOT_COMPARABLE = {
+    "ix_application_list_preference",
+    "ix_application_list_score",
+    "ix_application_list_stage_score",
+}
+
+
+def _comparable(obj, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "index" and name in NOT_COMPARABLE)
 
 
 @pytest.mark.slow  # every migration
@@ -57,8 +78,18 @@ def test_the_migrations_also_build_the_sqlite_database_make_run_uses(tmp_path):
     local = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with local.app_context():
         upgrade()
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+        with db.engine.connect() as connection, warnings.catch_warnings():
+            # SQLite's reflection leaves out indexes on expressions, with a warning; the
+            # comparison then leaves them out too (_comparable).
+            warnings.filterwarnings(
+                "ignore", "Skipped unsupported reflection of expression-based index", SAWarning
+            )
+            warnings.filterwarnings(
+                "ignore", "autogenerate skipping metadata-specified expression-based index"
+            )
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": _comparable}
+            )
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
 

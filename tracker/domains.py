@@ -60,7 +60,11 @@ DOMAINS: tuple[Domain, ...] = (
     Domain(
         "tracker.applications",
         # Hourly, and safe to repeat: each draft is reminded once (an idempotency key).
-        beat=(Beat("remind-drafts", "remind_about_drafts", seconds=3600),),
+        beat=(
+            Beat("remind-drafts", "remind_about_drafts", seconds=3600),
+            # The stage counts' appended rows, summed so a read stays a few hundred rows.
+            Beat("fold-counts", "fold_counts", seconds=60),
+        ),
     ),
     Domain("tracker.offers"),
     Domain(

@@ -14,12 +14,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     func,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.applicants.models import Applicant
-from tracker.applications.states import Status
+from tracker.applications.states import UNRANKED, Status
 from tracker.catalogue.models import Criterion, Role
 from tracker.extensions import db
 from tracker.types import UtcDateTime
@@ -48,10 +50,6 @@ class Application(db.Model):
             name="withdrawn_has_reason",
         ),
         CheckConstraint("preference >= 1", name="preference_from_one"),
-        # The pipeline list: one role's applications in a stage, oldest first.
-        Index("ix_application_role_status_submitted", "role_id", "status", "submitted_at"),
-        # The pipeline list sorted or filtered by average score.
-        Index("ix_application_role_status_score", "role_id", "status", "score_average"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,6 +143,39 @@ class Application(db.Model):
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.status.value}>"
+
+
+# The candidate list's sorts (tracker/screening/queries.py uses these same expressions, so the
+# planner matches them to the indexes below). Each is served by an index within a role, with a
+# stage chosen and without, so a page of 50 reads about 50 index entries at any table size
+# (keyset pages, tracker/screening/paging.py).
+IN_STAGE_SINCE = func.coalesce(Application.status_changed_at, Application.submitted_at)
+# First choices first; an application out of the running ranks below every live one.
+UNRANKED_LAST = case(
+    (Application.status.in_(sorted(s.value for s in UNRANKED)), literal_column("1")),
+    else_=literal_column("0"),
+)
+# Highest average first and those without one last, as an ascending key (averages run from
+# 1 to 4), so every sort is one direction and a page's last row is where the next one starts.
+SCORE_FIRST = -func.coalesce(Application.score_average, literal_column("0"))
+LIST_SORTS = {
+    "oldest": (Application.submitted_at, Application.id),
+    "waiting": (IN_STAGE_SINCE, Application.id),
+    "score": (SCORE_FIRST, Application.submitted_at, Application.id),
+    "preference": (UNRANKED_LAST, Application.preference, Application.submitted_at, Application.id),
+}
+# Who reached their stage within a time range, whatever the role (the part of a waiting count
+# the tally's days cannot tell: applications/counts.py).
+Index("ix_application_in_stage_since", IN_STAGE_SINCE)
+for _sort, _keys in LIST_SORTS.items():
+    # "newest" walks the "oldest" indexes backwards.
+    Index(f"ix_application_list_{_sort}", Application.role_id, *_keys)
+    Index(
+        f"ix_application_list_stage_{_sort}",
+        Application.role_id,
+        Application.status,
+        *(k for k in _keys if k is not UNRANKED_LAST),  # constant within one stage
+    )
 
 
 class ApplicationAnswer(db.Model):

@@ -6,7 +6,7 @@ from celery import shared_task
 from flask import current_app
 
 from tracker import clock
-from tracker.applications import reminders
+from tracker.applications import counts, reminders
 from tracker.extensions import db
 
 
@@ -18,3 +18,11 @@ def remind_about_drafts() -> int:
     )
     db.session.commit()
     return sent
+
+
+@shared_task(name="tracker.applications.tasks.fold_counts")
+def fold_counts() -> int:
+    """Every minute: sum the stage counts' appended rows, so reading them stays cheap."""
+    rows = counts.fold(current_app.config["WAITING_DAYS"])
+    db.session.commit()
+    return rows

@@ -42,9 +42,24 @@ class Filters:
     # not, a candidate's average is unknown to them until they score it, so the score sort and
     # range cannot reveal it (no anchoring). Who is looking, not a filter: never in the URL.
     sees_all_scores: bool = False
+    # Where the page starts (after this application) or ends (before it): the keyset of the
+    # page links (paging.py). Without either, the page is found by its number.
+    after: int | None = None
+    before: int | None = None
 
-    def with_page(self, page: int) -> Filters:
-        return replace(self, page=page)
+    def with_page(self, page: int, *, after: int | None = None, before: int | None = None):
+        return replace(self, page=page, after=after, before=before)
+
+    @property
+    def tallied(self) -> bool:
+        """Whether what the filters match is counted in the tally (stage and flags only)."""
+        return not (
+            self.unscored
+            or self.score_min is not None
+            or self.score_max is not None
+            or self.reference
+            or self.search
+        )
 
     def args(self, *, page: bool = False, searches: bool = True) -> list[tuple[str, str]]:
         """The filters as query arguments, in one order, leaving out what is the default."""
@@ -66,6 +81,10 @@ class Filters:
             pairs.append(("sort", self.sort))
         if page and self.page > 1:
             pairs.append(("page", str(self.page)))
+        if page and self.after is not None:
+            pairs.append(("after", str(self.after)))
+        if page and self.before is not None:
+            pairs.append(("before", str(self.before)))
         return pairs
 
     def query_string(self, *, page: bool = False, searches: bool = True) -> str:

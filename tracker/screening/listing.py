@@ -14,7 +14,7 @@ from tracker.applications.models import Application
 from tracker.applications.queries import visible_applications
 from tracker.applications.states import AWAITING_DECISION, PIPELINE_ORDER, SCORING, STAFF_LABELS
 from tracker.catalogue.models import Role
-from tracker.routing import page_arg
+from tracker.routing import id_arg, page_arg
 from tracker.screening import filters as list_filters
 from tracker.screening import identity, queries, review, saved_filters, services
 
@@ -45,7 +45,7 @@ def request_filters() -> tuple[list_filters.Filters, dict[str, str]]:
         may_search=identity.may_reveal(current_user),
         may_see_scores=can(current_user, Permission.SEE_SCORES_UNSCORED),
     )
-    return filters.with_page(page_arg()), errors
+    return filters.with_page(page_arg(), after=id_arg("after"), before=id_arg("before")), errors
 
 
 def render_list(role: Role, filters, filter_errors, form, view_form):
@@ -83,8 +83,16 @@ def render_list(role: Role, filters, filter_errors, form, view_form):
         sorts=list_filters.SORTS,
         awaiting=AWAITING_DECISION,
         waiting_days=current_app.config["WAITING_DAYS"],
-        previous_href=_page_href(role, filters, page.page - 1) if page.page > 1 else None,
-        next_href=_page_href(role, filters, page.page + 1) if page.page < page.pages else None,
+        previous_href=(
+            _page_href(role, filters, page.page - 1, before=page.items[0].id)
+            if page.page > 1 and page.items
+            else None
+        ),
+        next_href=(
+            _page_href(role, filters, page.page + 1, after=page.items[-1].id)
+            if page.page < page.pages and page.items
+            else None
+        ),
         waiting_for_me=_waiting_for_me(role, filters),
         # A reviewer sees colleagues' average only on the candidates they have scored.
         sees_unscored=can(current_user, Permission.SEE_SCORES_UNSCORED),
@@ -98,7 +106,9 @@ def _waiting_for_me(role: Role, filters) -> int:
     return review.count_waiting(current_user, role.id, filters.status)
 
 
-def _page_href(role: Role, filters, number: int) -> str:
-    query = filters.with_page(number).query_string(page=True)
+def _page_href(role: Role, filters, number: int, **cursor) -> str:
+    """Page ``number``, found from the row before or after it (paging.py): the number is
+    what the page says it is; the row is where it starts."""
+    query = filters.with_page(number, **cursor).query_string(page=True)
     base = url_for("screening.candidates", role_id=role.id)
     return f"{base}?{query}" if query else base

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 
 from tracker.accounts.models import User
 from tracker.applicants.models import Applicant
-from tracker.applications.models import Application, TimelineEntry
+from tracker.applications import counts
+from tracker.applications.models import LIST_SORTS, Application, TimelineEntry
 from tracker.applications.queries import visible_applications
 from tracker.applications.ranking import rank_label
-from tracker.applications.states import AWAITING_DECISION, NAME_BLIND, UNRANKED, Status
+from tracker.applications.states import AWAITING_DECISION, NAME_BLIND, Status
 from tracker.clock import utcnow
 from tracker.extensions import db
+from tracker.screening import paging
 from tracker.screening.filters import Filters
 from tracker.screening.models import CandidateNote, Score, Scorecard
 
@@ -30,23 +31,9 @@ FLAGS = {
     "disability_confident": Application.disability_confident.is_(True),
     "adjustments": Application.needs_adjustments.is_(True),
 }
-_SINCE = func.coalesce(Application.status_changed_at, Application.submitted_at)
 SORTS = {
-    "oldest": (Application.submitted_at, Application.id),
+    **LIST_SORTS,
     "newest": (Application.submitted_at.desc(), Application.id.desc()),
-    "score": (
-        Application.score_average.desc().nulls_last(),
-        Application.submitted_at,
-        Application.id,
-    ),
-    "waiting": (_SINCE, Application.id),
-    # First choices first; an application out of the running ranks below every live one.
-    "preference": (
-        case((Application.status.in_(UNRANKED), 1), else_=0),
-        Application.preference,
-        Application.submitted_at,
-        Application.id,
-    ),
 }
 
 
@@ -126,20 +113,39 @@ def matching(user: User, role_id: int, filters: Filters) -> Select:
     return visible_applications(user).where(*conditions(user, role_id, filters))
 
 
+def _tallied(role_id: int, filters: Filters) -> ColumnElement[bool]:
+    """The tally's groups a stage-and-flags filter matches (counts.py)."""
+    found = [counts.Tally.role_id == role_id]
+    if filters.status is not None:
+        found.append(counts.Tally.status == filters.status)
+    found += [counts.FLAGS[flag].is_(True) for flag in filters.flags]
+    return and_(*found)
+
+
 def count_matching(user: User, role_id: int, filters: Filters) -> int:
+    """How many candidates match: from the tally when only the stage and flags are chosen
+    (the same cost at any number of applications), else by counting them."""
+    if filters.tallied:
+        return counts.sums(user, {"matching": _tallied(role_id, filters)})["matching"]
     query = matching(user, role_id, filters)
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def count_each_matching(user: User, wanted: list[tuple[int, Filters]]) -> list[int]:
-    """``count_matching`` for each (role, filters) at once: one query, one pass over the
-    user's scope, ``count(*) FILTER (WHERE ...)`` for each."""
-    if not wanted:
-        return []
-    query = visible_applications(user).with_only_columns(
-        *(func.count().filter(and_(*conditions(user, r, f))) for r, f in wanted)
-    )
-    return list(db.session.execute(query).one())
+    """``count_matching`` for each (role, filters) at once: those the tally counts in one
+    query over it, the rest in one pass over the user's scope, ``count(*) FILTER (WHERE
+    ...)`` for each."""
+    tallied = {i: _tallied(r, f) for i, (r, f) in enumerate(wanted) if f.tallied}
+    counted = {i: (r, f) for i, (r, f) in enumerate(wanted) if not f.tallied}
+    found = {
+        int(k): v for k, v in counts.sums(user, {str(i): c for i, c in tallied.items()}).items()
+    }
+    if counted:
+        query = visible_applications(user).with_only_columns(
+            *(func.count().filter(and_(*conditions(user, r, f))) for r, f in counted.values())
+        )
+        found.update(zip(counted, db.session.execute(query).one(), strict=True))
+    return [found[i] for i in range(len(wanted))]
 
 
 def count_name_blind_found(user: User, role_id: int, filters: Filters) -> int:
@@ -156,26 +162,32 @@ def count_name_blind_found(user: User, role_id: int, filters: Filters) -> int:
 def ordered(query: Select, user: User, filters: Filters) -> Select:
     """In the filters' sort. By score: highest first, by the average this user may know
     (_average), and those without one last, oldest submitted first."""
-    if filters.sort == "score":
+    if paging.sort_keys(filters) is None:
         return query.order_by(
             _average(user, filters).desc().nulls_last(),
             Application.submitted_at,
             Application.id,
         )
-    return query.order_by(*SORTS.get(filters.sort, SORTS["oldest"]))
+    return paging.ordered(query, filters)
 
 
 def pipeline_page(user: User, role_id: int, filters: Filters, page_size: int = PAGE_SIZE) -> Page:
     """One page of the list and its rows: a count, the page, and the viewer's own scores."""
     query = matching(user, role_id, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_matching(user, role_id, filters)
     pages = max(1, math.ceil(total / page_size))
     page = min(max(filters.page, 1), pages)
-    items = list(
-        db.session.scalars(
-            ordered(query, user, filters).limit(page_size).offset((page - 1) * page_size)
-        )
+    items = paging.keyset_page(
+        query, filters, page_size, after=filters.after, before=filters.before
     )
+    if not items:
+        # Page 1, an old link by number, a reviewer's score sort, or the row the link started
+        # from has gone: by offset.
+        items = list(
+            db.session.scalars(
+                ordered(query, user, filters).limit(page_size).offset((page - 1) * page_size)
+            )
+        )
     mine = my_scores(user, [a.id for a in items])
     now = utcnow()
     rows = [
@@ -209,55 +221,22 @@ def my_scores(user: User, application_ids: list[int]) -> dict[int, Decimal]:
 
 
 def stage_counts(user: User, role_id: int | None = None) -> dict[tuple[int, Status], int]:
-    """How many candidates each role has in each stage (for the roles the user may see)."""
-    query = (
-        visible_applications(user)
-        .with_only_columns(Application.role_id, Application.status, func.count())
-        .group_by(Application.role_id, Application.status)
-    )
-    if role_id is not None:
-        query = query.where(Application.role_id == role_id)
-    return {(role, status): count for role, status, count in db.session.execute(query)}
+    """How many candidates each role has in each stage (for the roles the user may see), from
+    the tally: the same few rows to read at any number of applications."""
+    return counts.by_role_and_stage(user, role_id=role_id)[0]
 
 
 def stage_and_waiting_counts(
     user: User, days: int
 ) -> tuple[dict[tuple[int, Status], int], dict[int, int]]:
-    """``stage_counts`` and ``waiting_counts`` from one pass over the user's applications: one
-    GROUP BY (role, stage) query with the waiting candidates counted by a FILTER."""
-    cutoff = utcnow() - timedelta(days=days)
-    since = func.coalesce(Application.status_changed_at, Application.submitted_at)
-    waiting_here = and_(Application.status.in_(AWAITING_DECISION), since < cutoff)
-    query = (
-        visible_applications(user)
-        .with_only_columns(
-            Application.role_id,
-            Application.status,
-            func.count(),
-            func.count().filter(waiting_here),
-        )
-        .group_by(Application.role_id, Application.status)
-    )
-    counts: dict[tuple[int, Status], int] = {}
-    waiting: dict[int, int] = {}
-    for role, status, count, waiting_count in db.session.execute(query):
-        counts[(role, status)] = count
-        if waiting_count:
-            waiting[role] = waiting.get(role, 0) + waiting_count
-    return counts, waiting
+    """``stage_counts``, and per role the candidates awaiting a decision for more than
+    ``days`` days in their stage: from the tally, and the day at the cutoff from its rows."""
+    return counts.by_role_and_stage(user, waiting_days=days, waiting=AWAITING_DECISION)
 
 
 def waiting_counts(user: User, days: int) -> dict[int, int]:
     """Per role: candidates awaiting a decision for more than ``days`` days in their stage."""
-    cutoff = utcnow() - timedelta(days=days)
-    since = func.coalesce(Application.status_changed_at, Application.submitted_at)
-    query = (
-        visible_applications(user)
-        .where(Application.status.in_(AWAITING_DECISION), since < cutoff)
-        .with_only_columns(Application.role_id, func.count())
-        .group_by(Application.role_id)
-    )
-    return dict(db.session.execute(query).tuples().all())
+    return stage_and_waiting_counts(user, days)[1]
 
 
 def timeline(application: Application) -> list[TimelineEntry]:

@@ -255,7 +255,9 @@ def move_candidates(
     check_bulk_move(event=event, reasons=reasons, feedback=feedback)
     versions = versions or {}
     result = BulkResult()
-    for application in applications:
+    # In id order: two bulk moves over the same candidates then lock their rows in the same
+    # order, so one waits for the other instead of the two deadlocking.
+    for application in sorted(applications, key=lambda a: a.id):
         try:
             with db.session.begin_nested():
                 move_candidate(

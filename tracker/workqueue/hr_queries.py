@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from tracker.accounts.models import User
+from tracker.applications.counts import Tally, waiting_on_the_day
 from tracker.applications.models import Application
 from tracker.applications.states import ACTIVE, AWAITING_DECISION, Status
 from tracker.mentoring.models import MentorAssignment
@@ -30,12 +31,21 @@ def new_applications_condition(user: User, s: Settings) -> ColumnElement[bool]:
     return Application.status == Status.SUBMITTED
 
 
+def new_applications_tallied(s: Settings) -> ColumnElement[bool]:
+    """The same line, as groups of the tally (tracker/applications/counts.py)."""
+    return Tally.status == Status.SUBMITTED
+
+
 def new_applications(user: User, s: Settings) -> Select:
     return oldest_first(in_scope(user, new_applications_condition(user, s)))
 
 
 def eligibility_check_condition(user: User, s: Settings) -> ColumnElement[bool]:
     return and_(Application.needs_hr_check.is_(True), Application.status.in_(ACTIVE))
+
+
+def eligibility_check_tallied(s: Settings) -> ColumnElement[bool]:
+    return and_(Tally.needs_hr_check.is_(True), Tally.status.in_(ACTIVE))
 
 
 def eligibility_check(user: User, s: Settings) -> Select:
@@ -49,6 +59,18 @@ def waiting_long_condition(user: User, s: Settings) -> ColumnElement[bool]:
         Application.status.in_(AWAITING_DECISION),
         in_stage_since() < s.now - timedelta(days=s.waiting_days),
     )
+
+
+def waiting_long_tallied(s: Settings) -> ColumnElement[bool]:
+    """The days wholly before the cutoff's, from the tally; the cutoff's own day is counted
+    from its applications (``waiting_long_on_the_day``)."""
+    cutoff = s.now - timedelta(days=s.waiting_days)
+    return and_(Tally.status.in_(AWAITING_DECISION), Tally.since_on < cutoff.date())
+
+
+def waiting_long_on_the_day(user: User, s: Settings) -> int:
+    cutoff = s.now - timedelta(days=s.waiting_days)
+    return sum(waiting_on_the_day(user, AWAITING_DECISION, cutoff).values())
 
 
 def waiting_long(user: User, s: Settings) -> Select:

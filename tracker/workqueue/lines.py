@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select
 
 from tracker.accounts.models import StaffRole, User
+from tracker.applications import counts as tally
 from tracker.extensions import db
 from tracker.workqueue import hr_queries, manager_queries, partner_mentor_queries, queries
 from tracker.workqueue.queries import Settings
@@ -26,6 +27,12 @@ class Line:
     # The line's condition on the user's scoped applications, when its list is just those
     # applications: the home page counts all such lines in one query.
     condition: Callable[[User, Settings], ColumnElement[bool]] | None = None
+    # The same condition on the tally's groups (tracker/applications/counts.py), when it is
+    # one: the home page then reads the count from the tally, at a cost that does not grow
+    # with the applications.
+    tallied: Callable[[Settings], ColumnElement[bool]] | None = None
+    # What the tally's days cannot tell, counted from the applications (a line about times).
+    tallied_also: Callable[[User, Settings], int] | None = None
 
     def text(self, count: int, settings: Settings) -> str:
         days = {
@@ -77,6 +84,7 @@ LINES: tuple[Line, ...] = (
         "new application not yet in sift",
         "new applications not yet in sift",
         condition=hr_queries.new_applications_condition,
+        tallied=hr_queries.new_applications_tallied,
     ),
     Line(
         "eligibility_check",
@@ -85,6 +93,7 @@ LINES: tuple[Line, ...] = (
         "candidate flagged for an eligibility check",
         "candidates flagged for an eligibility check",
         condition=hr_queries.eligibility_check_condition,
+        tallied=hr_queries.eligibility_check_tallied,
     ),
     Line(
         "waiting_long",
@@ -93,6 +102,8 @@ LINES: tuple[Line, ...] = (
         "candidate waiting more than {days} days in their stage",
         "candidates waiting more than {days} days in their stage",
         condition=hr_queries.waiting_long_condition,
+        tallied=hr_queries.waiting_long_tallied,
+        tallied_also=hr_queries.waiting_long_on_the_day,
     ),
     Line(
         "invited_not_booked",
@@ -177,12 +188,21 @@ def home(user: User, settings: Settings) -> list[Count]:
     """Every line the user has, counted: one query for all the lines on their scoped
     applications, one more for each other line. Bounded, whatever the campaign's size."""
     lines = lines_for(user)
-    found = queries.counts(
-        user, {line.key: line.condition(user, settings) for line in lines if line.condition}
+    found = tally.sums(user, {line.key: line.tallied(settings) for line in lines if line.tallied})
+    found |= queries.counts(
+        user,
+        {
+            line.key: line.condition(user, settings)
+            for line in lines
+            if line.condition and not line.tallied
+        },
     )
+    for line in lines:
+        if line.tallied_also:
+            found[line.key] += line.tallied_also(user, settings)
     counts = []
     for line in lines:
-        n = found[line.key] if line.condition else queries.count(line.select(user, settings))
+        n = found[line.key] if line.key in found else queries.count(line.select(user, settings))
         counts.append(Count(line=line, count=n, text=line.text(n, settings)))
     return counts
 
