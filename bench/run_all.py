@@ -8,7 +8,7 @@ invocation, and returns one dict per row of the table::
      "target": ..., "met": bool}
 
 and may add ``"ratio_format": "percent"`` (a share of the limit) or ``"times"`` (a growth
-factor); without it, ratios under 1 print as percentages.
+factor); without it, a ratio prints as a percentage when the target is one or it is under 1.
 
 Each module runs in a fresh interpreter of its own, one after another, so no benchmark warms
 (or slows) another's caches, pools or imports, and a benchmark that crashes is reported as a
@@ -103,11 +103,18 @@ def _cell(row: dict, column: str) -> str:
         # factor (100,000 rows against 1,000) as "1.10x". A row may say which it is.
         if value is None:
             return "-"
-        as_percent = row.get("ratio_format", "percent" if value < 1 else "times") == "percent"
+        as_percent = row.get("ratio_format", _share_or_growth(row)) == "percent"
         return f"{value * 100:.0f}%" if as_percent else f"{value:.2f}x"
     if column == "met":
         return "yes" if value else "**no**"
     return str(value if value is not None else "")
+
+
+def _share_or_growth(row: dict) -> str:
+    """A target in percent ("≥ 50%") means the ratio is a share of the limit, even past 100%."""
+    if "%" in str(row.get("target", "")) or (row.get("ratio") or 0) < 1:
+        return "percent"
+    return "times"
 
 
 def markdown_table(rows: list[dict]) -> str:

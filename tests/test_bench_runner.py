@@ -95,6 +95,7 @@ def test_the_table_prints_shares_as_percentages_and_growth_as_factors(run_all):
             "target": "",
             "met": False,
         },
+        {"what": "pages", "ratio": 1.07, "target": "≥ 50%", "met": True},
         {
             "what": "load",
             "measured": "p95 300 ms",
@@ -111,4 +112,5 @@ def test_the_table_prints_shares_as_percentages_and_growth_as_factors(run_all):
     assert lines[2] == "| CSV | 0.3 s | 0.2 s | 66% | >= 50% | yes |"
     assert "| 1.07x |" in lines[3]
     assert "| 150% |" in lines[4] and lines[4].endswith("| **no** |")
-    assert "| - |" in lines[5]
+    assert "| 107% |" in lines[5]
+    assert "| - |" in lines[6]
