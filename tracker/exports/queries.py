@@ -243,3 +243,18 @@ def candidates(
                 yield application, found[application.id]
     finally:
         result.close()
+
+
+def cells(user: User, shortlist: Shortlist, expressions: list) -> Select:
+    """The shortlist's rows as these column expressions (sql_cells.py), in the order
+    ``candidates`` reads them: for PostgreSQL to compute every cell itself."""
+    where = _candidates(user, shortlist).whereclause
+    return (
+        select(*expressions)
+        .select_from(Application)
+        .join(Role, Role.id == Application.role_id)
+        .join(Track, Track.id == Role.track_id)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+        .where(*(() if where is None else (where,)))
+        .order_by(Role.position, Role.id, Application.reference)
+    )

@@ -1,0 +1,106 @@
+"""The shortlist CSV as PostgreSQL writes it: ``COPY (SELECT ...) TO STDOUT``, streamed.
+
+Every cell is computed and made safe in SQL (sql_cells.py) and PostgreSQL's CSV writer quotes
+it; this module only adds what COPY cannot: the byte order mark and header line, and CRLF
+line endings (the csv module's, which COPY does not offer). It holds one chunk at a time,
+so memory stays flat however many rows there are. files.csv_chunks is the Python twin, kept
+for SQLite (`make run`); the two give the same bytes (tests/exports/test_copy_identical.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from sqlalchemy import Select
+
+from tracker.accounts.models import User
+from tracker.accounts.permissions import Permission, can
+from tracker.catalogue.models import Role
+from tracker.clock import today
+from tracker.exports import queries, sql_cells
+from tracker.exports.columns import Column
+from tracker.extensions import db
+
+_BOM = "\ufeff"
+_CHUNK = 64 * 1024
+_QUOTE = ord('"')
+
+
+def possible(columns: list[Column]) -> bool:
+    """Whether COPY can write this export byte for byte as the csv module would.
+
+    Not on SQLite, and not for a single column: COPY then quotes an empty cell and a cell
+    that is exactly a backslash and a full stop, where the csv module writes the first as ""
+    too but the second bare. One column is a short file, so the Python path costs little."""
+    return db.session.get_bind().dialect.name == "postgresql" and len(columns) > 1
+
+
+def scope(user: User, roles: list[Role]) -> sql_cells.Scope:
+    """What the cells depend on beyond the row, as extras.load and decisions read it."""
+    hide = None if can(user, Permission.SEE_SCORES_UNSCORED) else user.id
+    return sql_cells.Scope(
+        today=today(), role_ids=tuple(role.id for role in roles), hide_scores_from=hide
+    )
+
+
+def csv_query(
+    user: User, shortlist: queries.Shortlist, columns: list[Column], roles: list[Role]
+) -> Select:
+    """The shortlist's rows as CSV cells, each computed and made safe by PostgreSQL."""
+    found = scope(user, roles)
+    return queries.cells(user, shortlist, [sql_cells.csv_text(c, found) for c in columns])
+
+
+def _header(columns: list[Column]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([column.header for column in columns])
+    return (_BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _statement(query: Select) -> str:
+    """The query as SQL text with its values written in: COPY takes no parameters. Every
+    value is one of ours (ids, stages, dates, labels), quoted by SQLAlchemy's dialect."""
+    compiled = query.compile(
+        dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
+    return f"COPY ({compiled}) TO STDOUT (FORMAT csv, ENCODING 'UTF8')"
+
+
+class _LineEndings:
+    """COPY ends each line with LF; the csv module with CRLF. A line break inside a quoted
+    cell stays as it is, so the quotes seen so far say which LFs end a line."""
+
+    def __init__(self) -> None:
+        self.quoted = False
+
+    def __call__(self, data: bytes) -> bytes:
+        if not self.quoted and _QUOTE not in data:
+            return data.replace(b"\n", b"\r\n")
+        parts = data.split(b'"')
+        for index, part in enumerate(parts):
+            if not self.quoted:
+                parts[index] = part.replace(b"\n", b"\r\n")
+            if index < len(parts) - 1:
+                self.quoted = not self.quoted
+        return b'"'.join(parts)
+
+
+def csv_chunks(columns: list[Column], query: Select) -> Iterator[bytes]:
+    """The CSV file, UTF-8 with a byte order mark, in chunks of about 64 KB, from COPY of
+    ``query`` (sql_cells.csv_text of each column, from queries.cells)."""
+    yield _header(columns)
+    convert = _LineEndings()
+    connection = db.session.connection().connection.driver_connection
+    pending: list[bytes] = []
+    size = 0
+    with connection.cursor() as cursor, cursor.copy(_statement(query)) as copy:
+        for data in copy:
+            pending.append(convert(bytes(data)))
+            size += len(data)
+            if size >= _CHUNK:
+                yield b"".join(pending)
+                pending.clear()
+                size = 0
+    yield b"".join(pending)
