@@ -1,15 +1,19 @@
 """On PostgreSQL the shortlist CSV is written by COPY; it must be byte for byte the file the
 Python path (kept for SQLite) writes for the same rows: every column, every scope and filter,
-formula-looking, quoted, multi-line, unicode, padded and very long values."""
+formula-looking, quoted, multi-line, unicode, padded and very long values. The workbook's
+rows, written by PostgreSQL, must hold the same cells as the Python path's."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 from sqlalchemy import event, text
 
 from tests.exports.conftest import DOWNLOAD
@@ -20,7 +24,7 @@ from tracker.accounts.models import StaffRole
 from tracker.accounts.permissions import permissions_of
 from tracker.applications.states import Status
 from tracker.exports import columns as registry
-from tracker.exports import copy_csv, files, queries
+from tracker.exports import copy_csv, files, queries, xlsx, xlsx_rows
 from tracker.exports.extras import CRITERIA as NEEDS_CRITERIA
 from tracker.exports.extras import criterion_key
 from tracker.extensions import db
@@ -44,6 +48,33 @@ def _both(user, shortlist: queries.Shortlist, keys: list[str]) -> tuple[bytes, b
     return python, copied
 
 
+def _both_workbooks(user, shortlist: queries.Shortlist, keys: list[str]) -> tuple[list, list]:
+    """Every sheet's values as a spreadsheet reads them: (Python's rows, PostgreSQL's rows)."""
+    chosen = registry.choose(keys, permissions_of(user), stages=shortlist.statuses)
+    roles = queries.roles(user, shortlist, criteria=NEEDS_CRITERIA in registry.needs(chosen))
+    criteria = any(registry.CRITERION_KEY.match(c.key) for c in chosen)
+    rows = queries.candidates(user, shortlist, roles, registry.needs(chosen))
+    python = xlsx.xlsx_file(chosen, files.xlsx_rows_of(chosen, rows), roles, criteria=criteria)
+    query = xlsx_rows.query(user, shortlist, chosen, roles)
+    sql = xlsx.xlsx_file(chosen, xlsx_rows.rows(query), roles, criteria=criteria)
+    return _read(python), _read(sql)
+
+
+def _read(handle) -> list:
+    """Each sheet's cells (value, number format), as Excel shows them: its ``_xHHHH_``
+    escapes read back."""
+    with handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    return [
+        [
+            [(unescape(c.value) if isinstance(c.value, str) else c.value, c.number_format)]
+            for line in sheet.iter_rows()
+            for c in line
+        ]
+        for sheet in book.worksheets
+    ]
+
+
 @pytest.fixture
 def campaign(hr):
     return build_campaign(hr)
@@ -54,6 +85,8 @@ def test_every_column_of_a_walked_campaign_is_byte_identical(hr, campaign):
     python, copied = _both(hr, queries.Shortlist(campaign=campaign), EVERY)
 
     assert copied == python
+    written, computed = _both_workbooks(hr, queries.Shortlist(campaign=campaign), EVERY)
+    assert computed == written
     assert python.count(b"\r\n") > 24  # a row per candidate, CRLF as the csv module ends them
     assert b"'=cmd|" in python  # the partner's formula-looking name is neutralised in both
 
@@ -99,6 +132,8 @@ def test_a_manager_who_has_not_scored_sees_the_same_hidden_scores(campaign):
     ):
         python, copied = _both(manager, shortlist, keys)
         assert copied == python
+        written, computed = _both_workbooks(manager, shortlist, keys)
+        assert computed == written
         assert registry.HIDDEN.encode() in python or shortlist.statuses
 
 
@@ -244,7 +279,9 @@ def test_awkward_values_in_every_column_are_byte_identical(
         every = [*registry.COLUMNS, "essential_1", "essential_2"]
 
         python, copied = _both(hr, queries.Shortlist(role=role), every)
+        written, computed = _both_workbooks(hr, queries.Shortlist(role=role), every)
 
         assert copied == python
+        assert computed == written
     finally:
         nested.rollback()

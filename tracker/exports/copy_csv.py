@@ -28,13 +28,18 @@ _CHUNK = 64 * 1024
 _QUOTE = ord('"')
 
 
+def on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def possible(columns: list[Column]) -> bool:
     """Whether COPY can write this export byte for byte as the csv module would.
 
-    Not on SQLite, and not for a single column: COPY then quotes an empty cell and a cell
-    that is exactly a backslash and a full stop, where the csv module writes the first as ""
-    too but the second bare. One column is a short file, so the Python path costs little."""
-    return db.session.get_bind().dialect.name == "postgresql" and len(columns) > 1
+    Not on SQLite, and not for a single column, where the two disagree: the csv module
+    writes a lone empty cell as "" (COPY writes NULL as nothing) and a lone backslash and
+    full stop bare (COPY quotes it, as it would end COPY's own input). One column is a short
+    file, so the Python path costs little there."""
+    return on_postgresql() and len(columns) > 1
 
 
 def scope(user: User, roles: list[Role]) -> sql_cells.Scope:

@@ -23,7 +23,7 @@ from tracker.accounts.permissions import Permission, permissions_of, require
 from tracker.actions import attempt, check
 from tracker.clock import today
 from tracker.exports import columns as registry
-from tracker.exports import copy_csv, files, queries, saved, services
+from tracker.exports import files, queries, saved, services
 from tracker.exports.blueprint import bp
 from tracker.exports.extras import CRITERIA, criterion_key, criterion_label
 from tracker.exports.forms import ShortlistForm
@@ -186,17 +186,11 @@ def _send(shortlist: queries.Shortlist, keys: list[str], file_format: str) -> Re
         words = {criterion_key(c): c.text for c in roles[0].criteria}
         chosen = registry.choose(keys, permissions, stages=shortlist.statuses, words=words)
     name = _filename(shortlist, file_format)
-    applications = queries.candidates(user, shortlist, roles, needs)
     if file_format == files.CSV:
-        if copy_csv.possible(chosen):
-            # PostgreSQL writes the file (COPY): the same bytes, at the database's speed.
-            query = copy_csv.csv_query(user, shortlist, chosen, roles)
-            body = copy_csv.csv_chunks(chosen, query)
-        else:
-            body = files.csv_chunks(chosen, applications)
+        body = files.csv_body(user, shortlist, chosen, roles)
         response = Response(stream_with_context(body), content_type=files.MEDIA_TYPES[files.CSV])
     else:
-        workbook = files.xlsx_file(chosen, applications, roles)
+        workbook = files.workbook(user, shortlist, chosen, roles)
         size = os.fstat(workbook.fileno()).st_size
         response = Response(
             files.read_and_close(workbook), content_type=files.MEDIA_TYPES[files.XLSX]
