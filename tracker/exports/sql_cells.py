@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import (
     Date,
     Integer,
+    Select,
     Text,
     and_,
     case,
@@ -41,7 +42,7 @@ from tracker.applicants.models import Applicant
 from tracker.applications.forms import HEARD_ABOUT, WITHDRAWAL_REASONS
 from tracker.applications.models import Application, TimelineEntry
 from tracker.applications.states import REJECTION_REASONS, STAFF_LABELS, UNRANKED, Status
-from tracker.catalogue.models import Criterion, CriterionKind, Role, Track
+from tracker.catalogue.models import Role, Track
 from tracker.exports import columns as registry
 from tracker.exports import decisions
 from tracker.exports.cells import clean_text
@@ -57,18 +58,19 @@ TEXT, NUMBER, DAY, TIME = "text", "number", "day", "time"
 # PostgreSQL's regular expressions read these escapes themselves: written as SQL text so that
 # no layer in between has to agree on how a backslash is quoted.
 _CONTROL = literal_column(r"'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]'")
-_FORMULA = literal_column(r"'^[-=+@\t\r]'")
+_FORMULA = literal_column(r"'^([-=+@\t\r])'")
 _UK = "Europe/London"
 
 
 @dataclass(frozen=True)
 class Scope:
     """What an export's cells depend on beyond the row: the day (for days in stage), the
-    roles whose criteria the criterion columns name, and whether scores are hidden from this
-    user until they score (None: they may see them; else the user's id)."""
+    criteria of the export's roles that each criterion column averages (key, their ids), and
+    whether scores are hidden from this user until they score (None: they may see them;
+    else the user's id)."""
 
     today: date
-    role_ids: tuple[int, ...] = ()
+    criteria: tuple[tuple[str, tuple[int, ...]], ...] = ()
     hide_scores_from: int | None = None
 
 
@@ -147,12 +149,14 @@ def _contact_labels() -> dict:
     return dict(registry._CONTACT)
 
 
-def _submitted_cards():
-    # Correlated explicitly: it sits two selects deep, below a column's scalar subquery.
+def _submitted_scores(*columns) -> Select:
+    """The application's scores on submitted scorecards: a join from its scorecards, so that
+    PostgreSQL finds them by index per row (an IN of a correlated subquery scans them all)."""
     return (
-        select(Scorecard.id)
+        select(*columns)
+        .select_from(Scorecard)
+        .join(Score, Score.scorecard_id == Scorecard.id)
         .where(Scorecard.application_id == Application.id, Scorecard.submitted_at.is_not(None))
-        .correlate(Application)
     )
 
 
@@ -160,9 +164,9 @@ def _meets_essentials(scope: Scope) -> ColumnElement:
     """extras._scores' meets_essentials: None with no scores, else whether every essential
     criterion (as it was scored: its saved place) averages 3 or more."""
     per_criterion = (
-        select(Score.essential, func.avg(Score.score).label("average"))
-        .where(Score.scorecard_id.in_(_submitted_cards()))
+        _submitted_scores(Score.essential, func.avg(Score.score).label("average"))
         .group_by(Score.position, Score.essential)
+        .correlate(Application)
         .subquery()
     )
     below = or_(per_criterion.c.essential.is_(False), per_criterion.c.average >= MEETS)
@@ -170,19 +174,11 @@ def _meets_essentials(scope: Scope) -> ColumnElement:
 
 
 def _criterion_average(key: str) -> Callable[[Scope], ColumnElement]:
-    kind, number = key.split("_")
-
     def value(scope: Scope) -> ColumnElement:
+        ids = dict(scope.criteria).get(key, ())
         return (
-            select(func.round(func.avg(Score.score), 2))
-            .select_from(Score)
-            .join(Criterion, Criterion.id == Score.criterion_id)
-            .where(
-                Score.scorecard_id.in_(_submitted_cards()),
-                Criterion.kind == CriterionKind(kind),
-                Criterion.position == int(number) - 1,
-                Criterion.role_id.in_(scope.role_ids or (-1,)),
-            )
+            _submitted_scores(func.round(func.avg(Score.score), 2))
+            .where(Score.criterion_id.in_(ids or (-1,)))
             .scalar_subquery()
         )
 
@@ -190,10 +186,8 @@ def _criterion_average(key: str) -> Callable[[Scope], ColumnElement]:
 
 
 def _recommendation(meets: ColumnElement) -> ColumnElement:
-    return case(
-        (meets.is_(True), decisions.TAKE_FORWARD),
-        (meets.is_(False), decisions.NOT_FORWARD),
-    )
+    # CASE meets WHEN ...: the subquery runs once.
+    return case({True: decisions.TAKE_FORWARD, False: decisions.NOT_FORWARD}, value=meets)
 
 
 def _partner_feedback(scope: Scope) -> ColumnElement:
@@ -270,8 +264,8 @@ def _outstanding():
     label = _label(OfferCondition.kind, {k: k.label for k in ConditionKind})
     return (
         select(_joined(label, (OfferCondition.id,)))
-        .select_from(OfferCondition)
-        .join(Offer, Offer.id == OfferCondition.offer_id)
+        .select_from(Offer)
+        .join(OfferCondition, OfferCondition.offer_id == Offer.id)
         .where(Offer.application_id == Application.id, OfferCondition.met_at.is_(None))
         .scalar_subquery()
     )
@@ -281,8 +275,8 @@ def _offer_status(scope: Scope) -> ColumnElement:
     statuses = {**STAFF_LABELS, **decisions.OFFER_STATUS}
     outstanding = exists(
         select(OfferCondition.id)
-        .select_from(OfferCondition)
-        .join(Offer, Offer.id == OfferCondition.offer_id)
+        .select_from(Offer)
+        .join(OfferCondition, OfferCondition.offer_id == Offer.id)
         .where(Offer.application_id == Application.id, OfferCondition.met_at.is_(None))
     )
     return case(
@@ -363,7 +357,8 @@ def csv_text(column: registry.Column, scope: Scope) -> ColumnElement:
     twin = sql_column(column.key)
     value = twin.value(scope)
     if twin.kind == TEXT:
-        text = case((value.regexp_match(_FORMULA), literal("'", Text) + value), else_=value)
+        # One mention of the value: a decision's subquery would run once per mention.
+        text = func.regexp_replace(value, _FORMULA, r"'\1")
     elif twin.kind == DAY:
         text = func.to_char(value, "YYYY-MM-DD")
     elif twin.kind == TIME:

@@ -74,7 +74,7 @@ def query(
     user: User, shortlist: queries.Shortlist, columns: list[Column], roles: list[Role]
 ) -> Select:
     """The shortlist's data rows, numbered from 2, each as one ``<row>`` of XML."""
-    scope = copy_csv.scope(user, roles)
+    scope = copy_csv.scope(user, roles, columns)
     order = (Role.position, Role.id, Application.reference)
     number = func.cast(func.row_number().over(order_by=order) + 1, Text)
     cells = [
@@ -87,6 +87,7 @@ def query(
 
 def rows(statement: Select) -> Iterator[bytes]:
     """Each row's XML, read through a server-side cursor a batch at a time."""
+    copy_csv.without_jit()
     result = db.session.execute(statement.execution_options(yield_per=_BATCH))
     try:
         for xml in result.scalars():
