@@ -55,10 +55,13 @@ from tracker.screening.scorecards import MEETS
 # The kinds of value a column gives, as files.py writes each into CSV.
 TEXT, NUMBER, DAY, TIME = "text", "number", "day", "time"
 
-# PostgreSQL's regular expressions read these escapes themselves: written as SQL text so that
-# no layer in between has to agree on how a backslash is quoted.
-_CONTROL = literal_column(r"'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]'")
-_FORMULA = literal_column(r"'^([-=+@\t\r])'")
+# cells.py's control characters (PostgreSQL text holds no NUL) and formula starts, written
+# with chr() so that no layer in between has to agree on how to quote them. translate() and
+# a comparison of the first character cost a fraction of a regular expression, once a cell.
+_CONTROL = literal_column(
+    "||".join(f"chr({n})" for n in [*range(1, 9), 11, 12, *range(14, 32), 127])
+)
+_FORMULA_STARTS = [literal_column(f"chr({ord(c)})") for c in "=+-@\t\r"]
 _UK = "Europe/London"
 
 
@@ -78,11 +81,23 @@ class Scope:
 class SqlColumn:
     kind: str
     value: Callable[[Scope], ColumnElement]
+    # Text that is only our own labels, none of which looks like a formula.
+    labels: bool = False
+    # The CSV cell, where it is not the value made safe (a subquery makes its own cell safe
+    # inside, so that it runs once a row).
+    csv: Callable[[Scope], ColumnElement] | None = None
 
 
 def clean(text: ColumnElement) -> ColumnElement:
     """cells.clean_text in SQL: no control characters."""
-    return func.regexp_replace(text, _CONTROL, "", "g")
+    return func.translate(text, _CONTROL, "")
+
+
+def safe(text: ColumnElement) -> ColumnElement:
+    """cells.escape_formula in SQL: a leading apostrophe on text a spreadsheet would run.
+    Mentions the text twice: for a column's own field, not a subquery."""
+    runs = func.left(text, 1).in_(_FORMULA_STARTS)
+    return case((runs, literal("'", Text) + text), else_=text)
 
 
 def _label(code: ColumnElement, labels: Mapping, *, otherwise=None) -> ColumnElement:
@@ -138,7 +153,7 @@ def _own(key: str) -> SqlColumn:
         "adjustments": (TEXT, lambda: case((a.needs_adjustments, clean(a.adjustments)))),
     }
     kind, build = values[key]
-    return SqlColumn(kind, lambda scope: build())
+    return SqlColumn(kind, lambda scope: build(), labels=kind == TEXT and key != "adjustments")
 
 
 def _level_labels() -> dict:
@@ -190,7 +205,9 @@ def _recommendation(meets: ColumnElement) -> ColumnElement:
     return case({True: decisions.TAKE_FORWARD, False: decisions.NOT_FORWARD}, value=meets)
 
 
-def _partner_feedback(scope: Scope) -> ColumnElement:
+def _partner_feedback(finish: Callable[[ColumnElement], ColumnElement]) -> ColumnElement:
+    """Each partner and its recommendation, joined; ``finish`` makes the joined text a cell
+    inside the subquery."""
     label = _label(
         PartnerFeedback.recommendation,
         {r: r.label for r in Recommendation},
@@ -198,7 +215,7 @@ def _partner_feedback(scope: Scope) -> ColumnElement:
     )
     part = PartnerOrganisation.name + literal(": ", Text) + label
     return (
-        select(_joined(part, (PartnerOrganisation.name, Share.id)))
+        select(finish(_joined(part, (PartnerOrganisation.name, Share.id))))
         .select_from(SharedCandidate)
         .join(Share, Share.id == SharedCandidate.share_id)
         .join(PartnerOrganisation, PartnerOrganisation.id == Share.organisation_id)
@@ -230,7 +247,7 @@ def _booked(kind: SlotKind) -> Callable[[Scope], ColumnElement]:
     return value
 
 
-def _rejection_reasons(scope: Scope) -> ColumnElement:
+def _rejection_reasons(finish: Callable[[ColumnElement], ColumnElement]) -> ColumnElement:
     latest = (
         select(TimelineEntry.reasons)
         .where(
@@ -246,8 +263,10 @@ def _rejection_reasons(scope: Scope) -> ColumnElement:
         "value", with_ordinality="ordinality"
     )
     labels = _label(reasons.c.value, REJECTION_REASONS, otherwise=reasons.c.value)
-    joined = select(_joined(labels, (reasons.c.ordinality,))).select_from(reasons).scalar_subquery()
-    return case((Application.status == Status.UNSUCCESSFUL, clean(joined)))
+    joined = select(finish(clean(_joined(labels, (reasons.c.ordinality,)))))
+    return case(
+        (Application.status == Status.UNSUCCESSFUL, joined.select_from(reasons).scalar_subquery())
+    )
 
 
 def _withdrawal_reason(scope: Scope) -> ColumnElement:
@@ -313,17 +332,26 @@ _DECISIONS: dict[str, SqlColumn] = {
     "recommendation": SqlColumn(
         TEXT,
         lambda scope: _recommendation(_meets_essentials(scope)),
+        labels=True,
     ),
-    "partner_feedback": SqlColumn(TEXT, lambda scope: clean(_partner_feedback(scope))),
+    "partner_feedback": SqlColumn(
+        TEXT,
+        lambda scope: _partner_feedback(clean),
+        csv=lambda scope: _partner_feedback(lambda text: safe(clean(text))),
+    ),
     "assessment_at": SqlColumn(TIME, _booked(SlotKind.ASSESSMENT)),
     "interview_at": SqlColumn(TIME, _booked(SlotKind.INTERVIEW)),
     "source": SqlColumn(TEXT, _source),
     "days_in_stage": SqlColumn(NUMBER, _days_in_stage),
-    "rejection_reasons": SqlColumn(TEXT, _rejection_reasons),
+    "rejection_reasons": SqlColumn(
+        TEXT,
+        lambda scope: _rejection_reasons(lambda text: text),
+        csv=lambda scope: _rejection_reasons(safe),
+    ),
     "withdrawal_reason": SqlColumn(TEXT, _withdrawal_reason),
     "offer_date": SqlColumn(DAY, lambda scope: _uk_day(_offer_made_at())),
-    "offer_status": SqlColumn(TEXT, _offer_status),
-    "conditions_outstanding": SqlColumn(TEXT, _conditions_outstanding),
+    "offer_status": SqlColumn(TEXT, _offer_status, labels=True),
+    "conditions_outstanding": SqlColumn(TEXT, _conditions_outstanding, labels=True),
 }
 
 
@@ -356,9 +384,12 @@ def csv_text(column: registry.Column, scope: Scope) -> ColumnElement:
     dates as ISO, times to the minute, numbers as Python prints them."""
     twin = sql_column(column.key)
     value = twin.value(scope)
-    if twin.kind == TEXT:
-        # One mention of the value: a decision's subquery would run once per mention.
-        text = func.regexp_replace(value, _FORMULA, r"'\1")
+    if twin.csv is not None:
+        text = twin.csv(scope)
+    elif twin.labels:
+        text = value
+    elif twin.kind == TEXT:
+        text = safe(value)
     elif twin.kind == DAY:
         text = func.to_char(value, "YYYY-MM-DD")
     elif twin.kind == TIME:

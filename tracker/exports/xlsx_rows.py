@@ -21,7 +21,6 @@ from tracker.exports.columns import HIDDEN, Column
 from tracker.extensions import db
 
 _BATCH = 2000
-_EXCEL_ESCAPE = literal_column(r"'_(x[0-9A-Fa-f]{4}_)'")
 _EPOCH_DAY = literal_column("DATE '1899-12-30'")
 _EPOCH = literal_column("TIMESTAMP '1899-12-30 00:00'")
 
@@ -37,8 +36,8 @@ def _text(*parts) -> ColumnElement:
 def _escape(text: ColumnElement) -> ColumnElement:
     """xlsx.escape in SQL."""
     text = func.replace(func.replace(func.replace(text, "&", "&amp;"), "<", "&lt;"), ">", "&gt;")
-    text = func.regexp_replace(text, _EXCEL_ESCAPE, r"_x005F_\1", "g")
-    return func.replace(text, "\r", "&#13;")
+    text = func.replace(text, "_x", "_x005F_x")
+    return func.replace(text, literal_column("chr(13)"), "&#13;")
 
 
 def _string(ref: ColumnElement, text: ColumnElement) -> ColumnElement:
