@@ -63,7 +63,8 @@ def csv_query(
 ) -> Select:
     """The shortlist's rows as CSV cells, each computed and made safe by PostgreSQL."""
     found = scope(user, roles, columns)
-    return queries.cells(user, shortlist, [sql_cells.csv_text(c, found) for c in columns])
+    cells = [sql_cells.csv_text(column, found) for column in columns]
+    return queries.cells(user, shortlist, cells, found.laterals(c.key for c in columns))
 
 
 def _header(columns: list[Column]) -> bytes:

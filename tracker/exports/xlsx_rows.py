@@ -81,7 +81,7 @@ def query(
         for index, column in enumerate(columns, start=1)
     ]
     row = _text('<row r="', number, '">', func.concat(*cells), "</row>")
-    return queries.cells(user, shortlist, [row])
+    return queries.cells(user, shortlist, [row], scope.laterals(c.key for c in columns))
 
 
 def rows(statement: Select) -> Iterator[bytes]:
