@@ -307,7 +307,8 @@ def _download(client, path: str) -> int:
 
 
 def _measure(client, path: str) -> tuple[float, float, int]:
-    """(seconds, peak MiB under tracemalloc, bytes) for one export."""
+    """(seconds, peak MiB under tracemalloc, bytes) for one export: timed once, then run
+    again under tracemalloc (which slows Python down) for the peak."""
     started = time.perf_counter()
     size = _download(client, path)
     seconds = time.perf_counter() - started
@@ -360,10 +361,23 @@ def _measure_sizes(client, sizes: list[int]) -> list[dict]:
     for size in sizes:
         _fill(size, filled, role_id, setting)
         filled = size
-        found = {"rows": size, "columns": len(every), **_limits(hr, role_id, every)}
+        found: dict = {"rows": size, "columns": len(every), "same": [], "own": []}
         for file_format in ("csv", "xlsx"):
-            seconds, peak, length = _measure(client, f"{base}&format={file_format}")
-            found[file_format] = {"seconds": seconds, "peak": peak, "mib": length / 2**20}
+            found[file_format] = {"seconds": []}
+        # Two rounds, each the floors then both files, and the best of each kept: other
+        # engineers' work comes and goes on the shared cores, and a floor measured in a
+        # quieter minute than the download would make the ratio say nothing.
+        for _ in range(2):
+            for name, seconds in _limits(hr, role_id, every).items():
+                found[name].append(seconds)
+            for file_format in ("csv", "xlsx"):
+                seconds, peak, length = _measure(client, f"{base}&format={file_format}")
+                found[file_format]["seconds"].append(seconds)
+                found[file_format] |= {"peak": peak, "mib": length / 2**20}
+        for name in ("same", "own"):
+            found[name] = min(found[name])
+        for file_format in ("csv", "xlsx"):
+            found[file_format]["seconds"] = min(found[file_format]["seconds"])
         figures.append(found)
     db.session.remove()
     db.engine.dispose()

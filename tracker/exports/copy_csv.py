@@ -80,13 +80,13 @@ def without_jit() -> None:
     db.session.execute(text("SET LOCAL jit = off"))
 
 
-def copy_statement(query: Select) -> str:
+def copy_statement(query: Select, file_format: str = "csv") -> str:
     """The query as SQL text with its values written in: COPY takes no parameters. Every
     value is one of ours (ids, stages, dates, labels), quoted by SQLAlchemy's dialect."""
     compiled = query.compile(
         dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True}
     )
-    return f"COPY ({compiled}) TO STDOUT (FORMAT csv, ENCODING 'UTF8')"
+    return f"COPY ({compiled}) TO STDOUT (FORMAT {file_format}, ENCODING 'UTF8')"
 
 
 class _LineEndings:

@@ -64,12 +64,15 @@ def letter(number: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Text as an inline string's XML: markup escaped, a carriage return kept (XML readers
-    turn a bare one into a line feed), and every ``_x`` written ``_x005F_x`` (Excel's escape
-    for an underscore), so that text like ``_x0041_`` shows as typed, not as "A". Excel shows
-    ``_x005F_x`` as ``_x`` wherever it is: escaping every one costs no regular expression."""
+    """Text as an inline string's XML: markup escaped; line breaks and tabs as character
+    references (XML readers turn a bare carriage return into a line feed, and xlsx_rows
+    reads rows through COPY, which would escape them); and every ``_x`` written
+    ``_x005F_x`` (Excel's escape for an underscore), so that text like ``_x0041_`` shows as
+    typed, not as "A". Excel shows ``_x005F_x`` as ``_x`` wherever it is, so escaping every
+    one costs no regular expression."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("_x", "_x005F_x").replace("\r", "&#13;")
+    text = text.replace("_x", "_x005F_x").replace("\r", "&#13;")
+    return text.replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _cell(ref: str, value: Value, style: int = 0) -> str:
