@@ -19,7 +19,7 @@ from tracker.accounts.models import User
 from tracker.accounts.permissions import Permission, can
 from tracker.catalogue.models import Role
 from tracker.clock import today
-from tracker.exports import queries, sql_cells
+from tracker.exports import queries, sql_cells, sql_parts
 from tracker.exports.columns import CRITERION_KEY, Column
 from tracker.exports.extras import criterion_key
 from tracker.extensions import db
@@ -43,7 +43,7 @@ def possible(columns: list[Column]) -> bool:
     return on_postgresql() and len(columns) > 1
 
 
-def scope(user: User, roles: list[Role], columns: list[Column]) -> sql_cells.Scope:
+def scope(user: User, roles: list[Role], columns: list[Column]) -> sql_parts.Scope:
     """What the cells depend on beyond the row, as extras.load and decisions read it."""
     hide = None if can(user, Permission.SEE_SCORES_UNSCORED) else user.id
     criteria: dict[str, list[int]] = {}
@@ -51,7 +51,7 @@ def scope(user: User, roles: list[Role], columns: list[Column]) -> sql_cells.Sco
         for role in roles:  # loaded with their criteria (queries.roles(criteria=True))
             for criterion in role.criteria:
                 criteria.setdefault(criterion_key(criterion), []).append(criterion.id)
-    return sql_cells.Scope(
+    return sql_parts.Scope(
         today=today(),
         criteria=tuple((key, tuple(ids)) for key, ids in criteria.items()),
         hide_scores_from=hide,

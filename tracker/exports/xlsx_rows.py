@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tracker.accounts.models import User
 from tracker.applications.models import Application
 from tracker.catalogue.models import Role
-from tracker.exports import copy_csv, queries, sql_cells, xlsx
+from tracker.exports import copy_csv, queries, sql_cells, sql_parts, xlsx
 from tracker.exports.columns import HIDDEN, Column
 from tracker.extensions import db
 
@@ -51,15 +51,15 @@ def _string(ref: ColumnElement, text: ColumnElement) -> ColumnElement:
     )
 
 
-def _cell(column: Column, scope: sql_cells.Scope, ref: ColumnElement) -> ColumnElement:
+def _cell(column: Column, scope: sql_parts.Scope, ref: ColumnElement) -> ColumnElement:
     twin = sql_cells.sql_column(column.key)
     value = twin.value(scope)
-    if twin.kind == sql_cells.TEXT:
+    if twin.kind == sql_parts.TEXT:
         cell = _string(ref, value)
-    elif twin.kind == sql_cells.DAY:
+    elif twin.kind == sql_parts.DAY:
         days = func.cast(value - _EPOCH_DAY, Text)
         cell = _text('<c r="', ref, f'" s="{xlsx.DAY_STYLE}"><v>', days, "</v></c>")
-    elif twin.kind == sql_cells.TIME:
+    elif twin.kind == sql_parts.TIME:
         serial = func.cast(func.extract("epoch", value - _EPOCH) / 86400, Text)
         cell = _text('<c r="', ref, f'" s="{xlsx.TIME_STYLE}"><v>', serial, "</v></c>")
     else:
