@@ -93,7 +93,7 @@ def rows(statement: Select) -> Iterator[bytes]:
     references, the rest are removed from every cell), so doubled backslashes are the only
     escape to undo. Each row ends with a line feed: whitespace between rows, which XML
     ignores."""
-    copy_csv.without_jit()
+    copy_csv.tune_the_transaction()
     connection = db.session.connection().connection.driver_connection
     with (
         connection.cursor() as cursor,
