@@ -1,7 +1,9 @@
-"""Peak Python memory and wall time of a shortlist export, as CSV and as XLSX, as rows grow.
+"""Wall time and peak Python memory of a shortlist export, as CSV and as XLSX, beside
+PostgreSQL's own COPY of the same cells in the same run (issue 18's export rows).
 
-Run: .venv/bin/python bench/export_memory.py [--sizes 10000 50000 100000]
-Creates and drops its own database; prints a Markdown table for docs/performance.md.
+Run: .venv/bin/python bench/export_memory.py [--quick]   (the issue's rows; `rows()`)
+     .venv/bin/python bench/export_memory.py --sizes 10000 50000 100000   (a Markdown table)
+Creates and drops its own database.
 
 Every application is put in one role, so each export holds them all, with the facts of every
 decision column (a scorecard each, bookings, reasons, offers and their conditions, partner
@@ -27,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TRACKER_ENV", "test")
 
+from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import insert, select, text
 
@@ -36,6 +39,7 @@ from tests.factories import UserFactory
 from tests.helpers import sign_in_as
 from tracker import clock, create_app
 from tracker.accounts.models import PartnerOrganisation, StaffRole
+from tracker.accounts.permissions import permissions_of
 from tracker.applicants.models import Applicant
 from tracker.applications.forms import HEARD_ABOUT
 from tracker.applications.models import Application, TimelineEntry
@@ -43,6 +47,8 @@ from tracker.applications.states import Status
 from tracker.catalogue.models import Criterion, CriterionKind, Role
 from tracker.catalogue.schema import parse_catalogue
 from tracker.catalogue.services import load_catalogue
+from tracker.exports import columns as registry
+from tracker.exports import copy_csv, queries
 from tracker.exports.columns import COLUMNS
 from tracker.exports.extras import criterion_key
 from tracker.extensions import db
@@ -260,21 +266,33 @@ def _decisions(applications: list, setting: dict, rng: random.Random, now) -> No
             db.session.execute(insert(PartnerFeedback), feedback)
 
 
-def _copy_seconds(role_id: int) -> float:
-    """The floor: PostgreSQL's own COPY of the same applications' own fields to CSV, read and
-    thrown away by the client (no decision facts, no Python per row)."""
+def _copy_seconds(sql: str) -> float:
+    """Run ``COPY (sql) TO STDOUT`` and read every byte, keeping nothing: what psql would do,
+    the fastest way this machine has to get those cells out of PostgreSQL."""
     started = time.perf_counter()
+    copy_csv.tune_the_transaction()  # the export's own settings: no JIT, a sort in memory
     connection = db.session.connection().connection.driver_connection
-    with connection.cursor() as cursor:
-        sql = (
-            "COPY (SELECT * FROM application WHERE role_id = "
-            f"{int(role_id)} ORDER BY reference) TO STDOUT WITH CSV HEADER"
-        )
-        with cursor.copy(sql) as copy:
-            for _ in copy:
-                pass
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for _ in copy:
+            pass
     db.session.rollback()
     return time.perf_counter() - started
+
+
+def _limits(hr, role_id: int, keys: list[str]) -> dict[str, float]:
+    """The floors, in this run: COPY of the export's own SELECT (the same columns, the same
+    cells, made safe in SQL), and COPY of the application rows' own fields alone (the floor
+    the issue first measured against, with no decision facts)."""
+    role = db.session.get(Role, role_id)
+    shortlist = queries.Shortlist(role=role)
+    chosen = registry.choose(keys, permissions_of(hr))
+    roles = queries.roles(hr, shortlist, criteria=True)
+    same = copy_csv.copy_statement(copy_csv.csv_query(hr, shortlist, chosen, roles))
+    own = (
+        "COPY (SELECT * FROM application WHERE role_id = "
+        f"{int(role_id)} ORDER BY reference) TO STDOUT WITH CSV HEADER"
+    )
+    return {"same": _copy_seconds(same), "own": _copy_seconds(own)}
 
 
 def _download(client, path: str) -> int:
@@ -290,7 +308,8 @@ def _download(client, path: str) -> int:
 
 
 def _measure(client, path: str) -> tuple[float, float, int]:
-    """(seconds, peak MiB under tracemalloc, bytes) for one export."""
+    """(seconds, peak MiB under tracemalloc, bytes) for one export: timed once, then run
+    again under tracemalloc (which slows Python down) for the peak."""
     started = time.perf_counter()
     size = _download(client, path)
     seconds = time.perf_counter() - started
@@ -301,11 +320,9 @@ def _measure(client, path: str) -> tuple[float, float, int]:
     return seconds, peak / 2**20, size
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
-    args = parser.parse_args()
-
+def measure(sizes: list[int]) -> list[dict]:
+    """For each size: the CSV and XLSX downloads (seconds, peak MiB, file MiB) beside the
+    COPY floors, all in this run, on one database made and dropped here."""
     name = f"tracker_bench_{uuid.uuid4().hex[:8]}"
     url = services.create_database(name)
     try:
@@ -313,45 +330,111 @@ def main() -> None:
         isolate_request_globals(app)
         client = app.test_client()
         with app.app_context():
-            upgrade()
-            path = app.config["CATALOGUE_FILE"]
-            load_catalogue(
-                document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
-            )
-            role_id = db.session.scalars(
-                select(Role.id).where(Role.slug == "data-analyst-apprentice")
-            ).one()
-            hr = UserFactory(roles=[StaffRole.ADMIN])
-            db.session.commit()
-            setting = _setting(role_id, hr.id)
-            assert sign_in_as(client, hr).status_code == 302
-            criteria = [
-                criterion_key(c)
-                for c in db.session.scalars(select(Criterion).where(Criterion.role_id == role_id))
-            ]
-            every = [*COLUMNS, *criteria]
-            columns = "&".join(f"columns={key}" for key in every)
-            base = f"/staff/exports/shortlist/download?role_id={role_id}&{columns}"
-            _download(client, f"{base}&format=csv")  # warm up: templates, imports, queries
-            print(f"Every column: {len(every)}")
-            print("| applications | format | seconds | peak MiB (tracemalloc) | file MiB |")
-            print("| ---: | --- | ---: | ---: | ---: |")
-            filled = 0
-            for size in args.sizes:
-                _fill(size, filled, role_id, setting)
-                filled = size
-                print(f"| {size:,} | COPY (own fields only) | {_copy_seconds(role_id):.1f} | | |")
-                for file_format in ("csv", "xlsx"):
-                    seconds, peak, length = _measure(client, f"{base}&format={file_format}")
-                    print(
-                        f"| {size:,} | {file_format.upper()} | {seconds:.1f} | {peak:.1f} "
-                        f"| {length / 2**20:.1f} |"
-                    )
-            db.session.remove()
-            db.engine.dispose()
+            return _measure_sizes(client, sizes)
     finally:
         services.flush_test_redis()
         services.drop_database(name)
+
+
+def _measure_sizes(client, sizes: list[int]) -> list[dict]:
+    upgrade()
+    path = current_app.config["CATALOGUE_FILE"]
+    load_catalogue(
+        document=parse_catalogue(Path(path).read_text(), source=path, today=clock.today())
+    )
+    role_id = db.session.scalars(
+        select(Role.id).where(Role.slug == "data-analyst-apprentice")
+    ).one()
+    hr = UserFactory(roles=[StaffRole.ADMIN])
+    db.session.commit()
+    setting = _setting(role_id, hr.id)
+    assert sign_in_as(client, hr).status_code == 302
+    criteria = [
+        criterion_key(c)
+        for c in db.session.scalars(select(Criterion).where(Criterion.role_id == role_id))
+    ]
+    every = [*COLUMNS, *criteria]
+    columns = "&".join(f"columns={key}" for key in every)
+    base = f"/staff/exports/shortlist/download?role_id={role_id}&{columns}"
+    _download(client, f"{base}&format=csv")  # warm up: templates, imports, queries
+    figures = []
+    filled = 0
+    for size in sizes:
+        _fill(size, filled, role_id, setting)
+        filled = size
+        found: dict = {"rows": size, "columns": len(every), "same": [], "own": []}
+        for file_format in ("csv", "xlsx"):
+            found[file_format] = {"seconds": []}
+        # Two rounds, each the floors then both files, and the best of each kept: other
+        # engineers' work comes and goes on the shared cores, and a floor measured in a
+        # quieter minute than the download would make the ratio say nothing.
+        for _ in range(2):
+            for name, seconds in _limits(hr, role_id, every).items():
+                found[name].append(seconds)
+            for file_format in ("csv", "xlsx"):
+                seconds, peak, length = _measure(client, f"{base}&format={file_format}")
+                found[file_format]["seconds"].append(seconds)
+                found[file_format] |= {"peak": peak, "mib": length / 2**20}
+        for name in ("same", "own"):
+            found[name] = min(found[name])
+        for file_format in ("csv", "xlsx"):
+            found[file_format]["seconds"] = min(found[file_format]["seconds"])
+        figures.append(found)
+    db.session.remove()
+    db.engine.dispose()
+    return figures
+
+
+def rows(quick: bool = False) -> list[dict]:
+    """The issue's two export rows, from one run: the CSV beside COPY of the same SELECT,
+    and the XLSX beside its 5 s target (and the CSV)."""
+    size = 10_000 if quick else 100_000
+    (found,) = measure([size])
+    csv_, xlsx_ = found["csv"], found["xlsx"]
+    return [
+        {
+            "what": f"shortlist CSV of {size:,} rows, {found['columns']} columns (peak "
+            f"{csv_['peak']:.1f} MiB)",
+            "measured": f"{csv_['seconds']:.2f} s",
+            "limit": f"COPY (SELECT the same columns) TO STDOUT: {found['same']:.2f} s "
+            f"(own fields only: {found['own']:.2f} s)",
+            "ratio": found["same"] / csv_["seconds"],
+            "target": ">= 50%",
+            "met": found["same"] / csv_["seconds"] >= 0.5,
+        },
+        {
+            "what": f"shortlist XLSX of {size:,} rows, {found['columns']} columns (peak "
+            f"{xlsx_['peak']:.1f} MiB)",
+            "measured": f"{xlsx_['seconds']:.2f} s",
+            "limit": f"the CSV of the same rows: {csv_['seconds']:.2f} s",
+            "ratio": xlsx_["seconds"] / csv_["seconds"],
+            "target": "<= 5 s",
+            "met": xlsx_["seconds"] <= 5.0,
+        },
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=None)
+    parser.add_argument("--quick", action="store_true", help="10,000 rows instead of 100,000")
+    args = parser.parse_args()
+    if args.sizes is None:
+        for row in rows(quick=args.quick):
+            print(row)
+        return
+    print("| applications | what | seconds | peak MiB (tracemalloc) | file MiB |")
+    print("| ---: | --- | ---: | ---: | ---: |")
+    for found in measure(args.sizes):
+        size = found["rows"]
+        print(f"| {size:,} | COPY of the same SELECT | {found['same']:.2f} | | |")
+        print(f"| {size:,} | COPY of the rows' own fields | {found['own']:.2f} | | |")
+        for file_format in ("csv", "xlsx"):
+            got = found[file_format]
+            print(
+                f"| {size:,} | {file_format.upper()} | {got['seconds']:.2f} | {got['peak']:.1f} "
+                f"| {got['mib']:.1f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -1,31 +1,27 @@
 """Writing a shortlist as CSV or as an Excel workbook, one candidate at a time.
 
-Both take the applications as an iterator and keep none of them: CSV is yielded in small
-chunks as it is written, and the workbook is openpyxl's write-only kind, which writes each
-row to a temporary file as it is appended. Memory stays flat however many rows there are.
+On PostgreSQL the database writes the cells (copy_csv.py, xlsx_rows.py); the Python path
+here is kept for SQLite (`make run`) and one-column CSV files, and gives the same cells.
+Both take the rows as an iterator and keep none of them: CSV is yielded in small chunks as
+it is written, and the workbook's rows are deflated into a temporary file as they arrive
+(xlsx.py). Memory stays flat however many rows there are.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from decimal import Decimal
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from tracker.accounts.models import User
 from tracker.applications.models import Application
 from tracker.catalogue.models import Role
-from tracker.exports.cells import clean_text, safe_text
-from tracker.exports.columns import CRITERION_KEY, Column, Value, row
-from tracker.exports.extras import Extra, criterion_key, criterion_label
+from tracker.exports import copy_csv, queries, xlsx, xlsx_rows
+from tracker.exports.cells import safe_text
+from tracker.exports.columns import CRITERION_KEY, Column, Value, needs, row
+from tracker.exports.extras import Extra
 
 Rows = Iterable[tuple[Application, Extra]]
 
@@ -67,72 +63,33 @@ def csv_chunks(columns: list[Column], applications: Rows) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
-def _not_plain(text: str) -> bool:
-    """Text openpyxl would store as something other than a string cell."""
-    return text.startswith("=") or text in ERROR_CODES
+def xlsx_rows_of(columns: list[Column], applications: Rows) -> Iterator[bytes]:
+    """The Shortlist sheet's data rows as XML, numbered from 2, from Python values."""
+    for number, (application, extra) in enumerate(applications, start=2):
+        yield xlsx.row_xml(number, row(columns, application, extra))
 
 
-def _xlsx_cell(sheet, value: Value, *, bold: bool = False) -> WriteOnlyCell | Value:
-    if value is None or isinstance(value, int):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)  # an average to two places: a number the sheet can sort and sum
-    if isinstance(value, str) and not bold and not _not_plain(value):
-        return value  # openpyxl stores it as a string cell as it is
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Always a string cell: openpyxl would otherwise store text starting with = as a
-        # formula (or #N/A as an error). A string cell is never run, so it needs no
-        # apostrophe (which would show, as in '+33 1 42 68 53 00): the text is written
-        # exactly as given.
-        cell.data_type = "s"
-    elif isinstance(value, datetime):
-        cell.number_format = "dd/mm/yyyy hh:mm"
+def csv_body(
+    user: User, shortlist: queries.Shortlist, columns: list[Column], roles: list[Role]
+) -> Iterator[bytes]:
+    """The CSV file in chunks: from COPY on PostgreSQL (the same bytes, at the database's
+    speed), else written here."""
+    if copy_csv.possible(columns):
+        return copy_csv.csv_chunks(columns, copy_csv.csv_query(user, shortlist, columns, roles))
+    return csv_chunks(columns, queries.candidates(user, shortlist, roles, needs(columns)))
+
+
+def workbook(
+    user: User, shortlist: queries.Shortlist, columns: list[Column], roles: list[Role]
+) -> IO[bytes]:
+    """The workbook in a temporary file: its rows written by PostgreSQL where it is the
+    database, else here."""
+    if copy_csv.on_postgresql():
+        rows = xlsx_rows.rows(xlsx_rows.query(user, shortlist, columns, roles))
     else:
-        cell.number_format = "dd/mm/yyyy"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def xlsx_file(columns: list[Column], applications: Rows, roles: list[Role]) -> IO[bytes]:
-    """The workbook in an anonymous temporary file, rewound; closing it deletes it.
-
-    With criterion columns, a second sheet "Criteria" lists each role's criteria by key, so
-    that "Essential 2 average" can be read for every role of a track or campaign."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Shortlist")
-    for number, column in enumerate(columns, start=1):
-        width = max(12, min(40, len(column.header) + 2))
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([_xlsx_cell(sheet, column.header, bold=True) for column in columns])
-    for application, extra in applications:
-        sheet.append([_xlsx_cell(sheet, v) for v in row(columns, application, extra)])
-    if any(CRITERION_KEY.match(column.key) for column in columns):
-        _criteria_sheet(workbook, roles)
-    target = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
-    try:
-        workbook.save(target)
-    except BaseException:
-        target.close()
-        raise
-    target.seek(0)
-    return target
-
-
-def _criteria_sheet(workbook: Workbook, roles: list[Role]) -> None:
-    sheet = workbook.create_sheet("Criteria")
-    for letter, width in zip("ABCD", (40, 12, 14, 80), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    headers = ("Role", "Level", "Criterion", "Words")
-    sheet.append([_xlsx_cell(sheet, header, bold=True) for header in headers])
-    for role in roles:
-        for criterion in role.criteria:
-            label = criterion_label(criterion_key(criterion))
-            cells = (clean_text(role.title), role.level, label, clean_text(criterion.text))
-            sheet.append([_xlsx_cell(sheet, v) for v in cells])
+        rows = xlsx_rows_of(columns, queries.candidates(user, shortlist, roles, needs(columns)))
+    criteria = any(CRITERION_KEY.match(column.key) for column in columns)
+    return xlsx.xlsx_file(columns, rows, roles, criteria=criteria)
 
 
 def read_and_close(handle: IO[bytes]) -> Iterator[bytes]:

@@ -6,11 +6,11 @@ batch in memory at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from tracker.accounts.models import User
@@ -243,3 +243,22 @@ def candidates(
                 yield application, found[application.id]
     finally:
         result.close()
+
+
+def cells(user: User, shortlist: Shortlist, expressions: list, laterals: Sequence = ()) -> Select:
+    """The shortlist's rows as these column expressions (sql_cells.py), in the order
+    ``candidates`` reads them: for PostgreSQL to compute every cell itself. ``laterals``:
+    per-row look-ups the expressions read (sql_cells.Scope.laterals), each one row a row."""
+    where = _candidates(user, shortlist).whereclause
+    query = (
+        select(*expressions)
+        .select_from(Application)
+        .join(Role, Role.id == Application.role_id)
+        .join(Track, Track.id == Role.track_id)
+        .join(Applicant, Applicant.id == Application.applicant_id)
+    )
+    for lateral in laterals:
+        query = query.join(lateral, true())
+    return query.where(*(() if where is None else (where,))).order_by(
+        Role.position, Role.id, Application.reference
+    )

@@ -186,14 +186,11 @@ def _send(shortlist: queries.Shortlist, keys: list[str], file_format: str) -> Re
         words = {criterion_key(c): c.text for c in roles[0].criteria}
         chosen = registry.choose(keys, permissions, stages=shortlist.statuses, words=words)
     name = _filename(shortlist, file_format)
-    applications = queries.candidates(user, shortlist, roles, needs)
     if file_format == files.CSV:
-        response = Response(
-            stream_with_context(files.csv_chunks(chosen, applications)),
-            content_type=files.MEDIA_TYPES[files.CSV],
-        )
+        body = files.csv_body(user, shortlist, chosen, roles)
+        response = Response(stream_with_context(body), content_type=files.MEDIA_TYPES[files.CSV])
     else:
-        workbook = files.xlsx_file(chosen, applications, roles)
+        workbook = files.workbook(user, shortlist, chosen, roles)
         size = os.fstat(workbook.fileno()).st_size
         response = Response(
             files.read_and_close(workbook), content_type=files.MEDIA_TYPES[files.XLSX]
