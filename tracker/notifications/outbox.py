@@ -25,6 +25,11 @@ SEND_TASK = "tracker.notifications.tasks.send_emails"
 # killed mid-job leaves more emails waiting for the sweeper (their job is only redelivered
 # after Redis's visibility timeout, an hour).
 BATCH_SIZE = 50
+# SQLite (make run) has one write lock for the whole database and no queue for it: a job that
+# went from one email's commit straight into the next email's transaction would take the lock
+# back before a web request waiting on its busy timeout woke, again and again, until the
+# request gave up ("database is locked"). A job per email leaves each request the gap of a
+# broker round trip, as before jobs took lists; make run needs no more speed than that.
 
 
 def enqueue_after_commit(email_id: int) -> None:
@@ -32,10 +37,11 @@ def enqueue_after_commit(email_id: int) -> None:
 
 
 def batches(email_ids: Iterable[int]) -> Iterator[list[int]]:
-    """The ids, each once, in jobs of at most BATCH_SIZE."""
+    """The ids, each once, in jobs of at most BATCH_SIZE (of one on SQLite)."""
     unique = list(dict.fromkeys(email_ids))
-    for start in range(0, len(unique), BATCH_SIZE):
-        yield unique[start : start + BATCH_SIZE]
+    size = 1 if db.engine.dialect.name == "sqlite" else BATCH_SIZE
+    for start in range(0, len(unique), size):
+        yield unique[start : start + size]
 
 
 def enqueue_sends(email_ids: list[int], *, countdown: float | None = None) -> bool:
