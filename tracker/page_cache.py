@@ -90,8 +90,9 @@ def _has_session(environ: dict, cookie_names: tuple[str, ...]) -> bool:
 
 def is_shared_page() -> bool:
     """Whether this response is the page every anonymous visitor gets (so it may be kept)."""
-    names = _session_cookie_names(current_app)
-    return bool(request.environ.get(SHARED_PAGE)) and not _has_session(request.environ, names)
+    if not request.environ.get(SHARED_PAGE):
+        return False  # most responses: no need to look at the cookies
+    return not _has_session(request.environ, _session_cookie_names(current_app))
 
 
 def forget_shared_pages() -> None:

@@ -17,10 +17,10 @@ from flask_talisman import DENY, Talisman
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
+from tracker.assets import ONE_YEAR_SECONDS
 from tracker.config import ConfigError
 from tracker.page_cache import is_shared_page
 
-ONE_YEAR_SECONDS = 365 * 24 * 60 * 60
 # Responses that browsers and proxies may keep: built assets and the council's colours.
 CACHEABLE_ENDPOINTS = frozenset({"static", "public.branding_css"})
 _HOST = re.compile(r"^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]+)?$")
@@ -63,7 +63,7 @@ def content_security_policy(logo: str) -> dict[str, str]:
 def _no_store(response: Response) -> Response:
     # Applicant and staff pages hold personal data: never kept by a browser or a proxy. The
     # public pages an anonymous visitor sees are the same for everyone: they may be kept if
-    # asked about again (their ETag; tracker/public/page_cache.py).
+    # asked about again (their ETag; tracker/page_cache.py).
     if is_shared_page() and response.status_code == 200:
         response.headers["Cache-Control"] = "no-cache"
         response.vary.add("Cookie")

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from tracker.accounts.models import User
 from tracker.accounts.permissions import visible_roles
 from tracker.applications.count_models import ApplicationCount
-from tracker.applications.models import Application
+from tracker.applications.models import IN_STAGE_SINCE, Application
 from tracker.applications.states import AWAITING_DECISION, Status
 from tracker.catalogue.models import Role
 from tracker.clock import utcnow
@@ -124,7 +124,7 @@ def waiting_on_the_day(
     """Per role, the applications in ``stages`` that reached them on ``cutoff``'s day (UTC)
     but before ``cutoff``: the part of "waiting since before ``cutoff``" the tally's days
     cannot tell. One day's arrivals at most, found through ix_application_in_stage_since."""
-    since = func.coalesce(Application.status_changed_at, Application.submitted_at)
+    since = IN_STAGE_SINCE
     midnight = datetime.combine(cutoff.date(), time.min, tzinfo=cutoff.tzinfo)
     query = (
         select(Application.role_id, func.count())
@@ -166,9 +166,9 @@ def horizon(waiting_days: int) -> date:
     return utcnow().date() - timedelta(days=waiting_days + 1)
 
 
-def _day_kept(status: Status, since_on: date, waiting_days: int) -> date:
-    """The day a group keeps once folded (see LONG_AGO)."""
-    if status not in AWAITING_DECISION or since_on < horizon(waiting_days):
+def _day_kept(status: Status, since_on: date, cut: date) -> date:
+    """The day a group keeps once folded (see LONG_AGO); CUT is horizon()'s day."""
+    if status not in AWAITING_DECISION or since_on < cut:
         return LONG_AGO
     return since_on
 
@@ -200,14 +200,15 @@ def fold(waiting_days: int) -> int:
 def _summed(rows, waiting_days: int) -> dict[tuple, int]:
     """(group..., n) rows summed per group as fold keeps it."""
     summed: dict[tuple, int] = {}
+    cut = horizon(waiting_days)  # once: every row is folded against the same day
     for role_id, status, since_on, *flags, n in rows:
-        key = (role_id, status, _day_kept(status, since_on, waiting_days), *flags)
+        key = (role_id, status, _day_kept(status, since_on, cut), *flags)
         summed[key] = summed.get(key, 0) + int(n)
     return summed
 
 
 def _groups_of_applications() -> Select:
-    since = func.coalesce(Application.status_changed_at, Application.submitted_at)
+    since = IN_STAGE_SINCE
     since_on = (
         func.date(since, type_=Date)
         if db.session.get_bind().dialect.name == "sqlite"

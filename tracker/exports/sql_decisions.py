@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.accounts.models import PartnerOrganisation
 from tracker.applications.forms import HEARD_ABOUT, WITHDRAWAL_REASONS
-from tracker.applications.models import Application, TimelineEntry
+from tracker.applications.models import IN_STAGE_SINCE, Application, TimelineEntry
 from tracker.applications.states import REJECTION_REASONS, STAFF_LABELS, Status
 from tracker.exports import decisions
 from tracker.exports.sql_parts import (
@@ -187,7 +187,7 @@ def _conditions_outstanding(scope: Scope) -> ColumnElement:
 
 
 def _days_in_stage(scope: Scope) -> ColumnElement:
-    at = func.coalesce(Application.status_changed_at, Application.submitted_at)
+    at = IN_STAGE_SINCE
     return cast(literal(scope.today, Date) - uk_day(at), Integer)
 
 

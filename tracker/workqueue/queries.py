@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 
 from tracker import clock
 from tracker.accounts.models import User
-from tracker.applications.models import Application
+from tracker.applications.models import IN_STAGE_SINCE, Application
 from tracker.applications.queries import visible_applications
 from tracker.applications.states import Status
 from tracker.extensions import db
@@ -55,7 +55,7 @@ class Settings:
 
 def in_stage_since():
     """When the candidate reached their stage: what "days in stage" counts from."""
-    return func.coalesce(Application.status_changed_at, Application.submitted_at)
+    return IN_STAGE_SINCE
 
 
 def in_scope(user: User, condition: ColumnElement[bool]) -> Select:
